@@ -1,0 +1,141 @@
+/**
+ * The two IdP connections (okta, entra): enabling, token issue and rotation, and the check
+ * every SCIM request passes. The enable flag and a token generation counter live in SQLite,
+ * the token's hash in the SecretStore. Hashes are cached per generation, so a rotation made by
+ * another process (the CLI next to a running server) takes effect on the next request.
+ */
+import { ScimError } from './scim/errors';
+import { type SecretStore, SecretStoreUnavailableError, tokenAccount } from './secrets/secret-store';
+import { generateToken, hashToken, sameDigest, tokenFromHeader } from './secrets/tokens';
+import { CONNECTIONS, type ConnectionName, type ConnectionRecord, type ConnectionsRepo } from './store/connections-repo';
+
+export interface ConnectionState {
+  readonly name: ConnectionName;
+  readonly enabled: boolean;
+  readonly hasToken: boolean;
+  readonly tokenCreatedAt: string | null;
+  readonly lastUsedAt: string | null;
+  readonly lastUsedIp: string | null;
+  readonly lastUsedAgent: string | null;
+}
+
+export interface RequestInfo {
+  readonly authorization: string | undefined;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+/** How often the last-use details are written for a connection that keeps being used. */
+const USE_WRITE_INTERVAL_MS = 5_000;
+
+interface CachedHash {
+  readonly generation: number;
+  readonly digest: Buffer | null;
+}
+
+function toState(r: ConnectionRecord): ConnectionState {
+  return {
+    name: r.name,
+    enabled: r.enabled,
+    hasToken: r.tokenGeneration > 0,
+    tokenCreatedAt: r.tokenCreatedAt,
+    lastUsedAt: r.lastUsedAt,
+    lastUsedIp: r.lastUsedIp,
+    lastUsedAgent: r.lastUsedAgent,
+  };
+}
+
+export class Connections {
+  private readonly hashes = new Map<ConnectionName, CachedHash>();
+  private readonly lastUseWrite = new Map<ConnectionName, { at: number; key: string }>();
+
+  constructor(
+    private readonly repo: ConnectionsRepo,
+    private readonly secrets: SecretStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get secretStore(): SecretStore {
+    return this.secrets;
+  }
+
+  states(): ConnectionState[] {
+    return this.repo.all().map(toState);
+  }
+
+  state(name: ConnectionName): ConnectionState {
+    return toState(this.repo.get(name));
+  }
+
+  /**
+   * Turns a connection on or off. The first enable issues the first token and returns it:
+   * the only time it can be read. Disabling refuses that connection's requests at once.
+   */
+  async setEnabled(name: ConnectionName, enabled: boolean): Promise<{ state: ConnectionState; token?: string }> {
+    let token: string | undefined;
+    if (enabled) {
+      const current = this.repo.get(name);
+      const stored = current.tokenGeneration > 0 ? await this.secrets.get(tokenAccount(name)) : null;
+      if (stored === null) token = await this.rotateToken(name);
+    }
+    this.repo.setEnabled(name, enabled, this.now().toISOString());
+    return token === undefined ? { state: this.state(name) } : { state: this.state(name), token };
+  }
+
+  /** Issues a new token (returned once); the previous one is refused from the next request on. */
+  async rotateToken(name: ConnectionName): Promise<string> {
+    const token = generateToken();
+    const digest = hashToken(token);
+    await this.secrets.set(tokenAccount(name), digest.toString('hex'));
+    const record = this.repo.tokenIssued(name, this.now().toISOString());
+    this.hashes.set(name, { generation: record.tokenGeneration, digest });
+    return token;
+  }
+
+  private async digestFor(record: ConnectionRecord): Promise<Buffer | null> {
+    const cached = this.hashes.get(record.name);
+    if (cached && cached.generation === record.tokenGeneration) return cached.digest;
+    const hex = record.tokenGeneration > 0 ? await this.secrets.get(tokenAccount(record.name)) : null;
+    const digest = hex && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
+    this.hashes.set(record.name, { generation: record.tokenGeneration, digest });
+    return digest;
+  }
+
+  /**
+   * Which connection a request belongs to. Throws the SCIM error to answer: 401 for a missing
+   * or unknown token, 403 for a disabled connection, 503 when the keychain cannot be read.
+   */
+  async authenticate(req: RequestInfo): Promise<ConnectionName> {
+    const token = tokenFromHeader(req.authorization);
+    if (token === undefined) throw ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"');
+    const presented = hashToken(token);
+    let matched: ConnectionRecord | undefined;
+    try {
+      for (const record of this.repo.all()) {
+        const digest = await this.digestFor(record);
+        // Compare against every connection (no early exit) so timing says nothing about which.
+        if (digest && sameDigest(presented, digest) && !matched) matched = record;
+      }
+    } catch (err) {
+      if (err instanceof SecretStoreUnavailableError) {
+        throw new ScimError(503, undefined, 'ScimDesk cannot read its OS keychain, so it refuses all SCIM requests; see the ScimDesk app or log');
+      }
+      throw err;
+    }
+    if (!matched) throw ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)');
+    if (!matched.enabled) throw ScimError.forbidden(`The ${matched.name} connection is disabled in ScimDesk; enable it to accept requests`);
+    this.noteUse(matched.name, req);
+    return matched.name;
+  }
+
+  private noteUse(name: ConnectionName, req: RequestInfo): void {
+    const now = this.now();
+    const key = `${req.ip ?? ''}|${req.userAgent ?? ''}`;
+    const last = this.lastUseWrite.get(name);
+    if (last && last.key === key && now.getTime() - last.at < USE_WRITE_INTERVAL_MS) return;
+    this.lastUseWrite.set(name, { at: now.getTime(), key });
+    this.repo.recordUse(name, now.toISOString(), req.ip, req.userAgent);
+  }
+
+  static readonly names = CONNECTIONS;
+}

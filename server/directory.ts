@@ -1,0 +1,272 @@
+/**
+ * The directory the IdPs provision: SCIM operations on users and groups over the store.
+ * Each write is one immediate SQLite transaction (a failed write leaves nothing behind) and,
+ * once committed, is announced to listeners ("directory changed").
+ */
+import { randomUUID } from 'node:crypto';
+import { ScimError } from './scim/errors';
+import { type ListParams, listResponse } from './scim/list';
+import { type MemberChange, applyPatch, parsePatchRequest, splitGroupPatch, type PatchLimits, DEFAULT_PATCH_LIMITS } from './scim/patch';
+import { type Projection, includesAttribute, project } from './scim/projection';
+import { type JsonObject, type Notes, locationOf, parseResourceInput, toResource } from './scim/resource';
+import type { ResourceTypeName } from './scim/schema';
+import type { Db } from './store/database';
+import { type MemberRef, Memberships } from './store/memberships';
+import { GROUP_TABLE, type ResourceRecord, ResourceTable, USER_TABLE } from './store/resource-table';
+
+export type ChangeKind = 'created' | 'updated' | 'deleted';
+
+export interface DirectoryChange {
+  readonly type: ResourceTypeName;
+  readonly id: string;
+  readonly kind: ChangeKind;
+  readonly actor: string | null;
+}
+
+export interface DirectoryOptions {
+  /** The SCIM base URL clients see (public URL + /scim/v2); read on every response. */
+  readonly baseUrl: () => string;
+  readonly patchLimits?: PatchLimits;
+}
+
+/** A write's outcome: the resource to answer with (undefined → 204), its version, what was normalised. */
+export interface WriteResult {
+  readonly id: string;
+  readonly resource?: JsonObject;
+  readonly version: number;
+  readonly location: string;
+  readonly notes: Notes;
+}
+
+export interface ReadResult {
+  readonly resource: JsonObject;
+  readonly version: number;
+}
+
+/** Checks an If-Match header (a list of entity tags, or *) against the current version. */
+export function checkIfMatch(header: string | undefined, version: number): void {
+  if (header === undefined || header.trim() === '') return;
+  const tags = header.split(',').map((t) => t.trim());
+  if (tags.includes('*')) return;
+  if (!tags.some((t) => t.replace(/^W\//, '') === `"${version}"`)) {
+    throw ScimError.preconditionFailed(`The resource has changed since you read it (now W/"${version}"); read it again and retry`);
+  }
+}
+
+function relationOf(type: ResourceTypeName, refs: readonly MemberRef[], baseUrl: string): JsonObject[] {
+  const target: ResourceTypeName = type === 'User' ? 'Group' : 'User';
+  return refs.map((r) => ({
+    value: r.id,
+    $ref: locationOf(target, r.id, baseUrl),
+    display: r.display,
+    type: type === 'User' ? 'direct' : 'User',
+  }));
+}
+
+export class Directory {
+  readonly users: ResourceTable;
+  readonly groups: ResourceTable;
+  readonly memberships: Memberships;
+  private readonly listeners = new Set<(change: DirectoryChange) => void>();
+  private readonly patchLimits: PatchLimits;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: DirectoryOptions,
+  ) {
+    this.users = new ResourceTable(db, USER_TABLE);
+    this.groups = new ResourceTable(db, GROUP_TABLE);
+    this.memberships = new Memberships(db);
+    this.patchLimits = options.patchLimits ?? DEFAULT_PATCH_LIMITS;
+  }
+
+  /** Subscribe to committed changes; returns the unsubscribe function. */
+  onChange(listener: (change: DirectoryChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: DirectoryChange): void {
+    for (const l of this.listeners) {
+      try {
+        l(change);
+      } catch {
+        /* a listener's failure must not fail the request that changed the directory */
+      }
+    }
+  }
+
+  private table(type: ResourceTypeName): ResourceTable {
+    return type === 'User' ? this.users : this.groups;
+  }
+
+  private baseUrl(): string {
+    return this.options.baseUrl();
+  }
+
+  private find(type: ResourceTypeName, id: string): ResourceRecord {
+    const record = this.table(type).get(id);
+    if (!record) throw ScimError.notFound(`${type} ${id} not found`);
+    return record;
+  }
+
+  private render(type: ResourceTypeName, record: ResourceRecord, relations: MemberRef[] | undefined): JsonObject {
+    const parts = {
+      id: record.id,
+      attributes: record.attributes,
+      meta: { created: record.created, lastModified: record.lastModified, version: record.version },
+    };
+    const base = this.baseUrl();
+    const withRelations = relations === undefined || (type === 'User' && relations.length === 0) ? parts : { ...parts, relations: relationOf(type, relations, base) };
+    return toResource(type, withRelations, base);
+  }
+
+  private relationsOf(type: ResourceTypeName, seq: number): MemberRef[] {
+    return type === 'User' ? this.memberships.groupsOf(seq) : this.memberships.members(seq);
+  }
+
+  private full(type: ResourceTypeName, record: ResourceRecord, projection: Projection = {}): JsonObject {
+    const relationKey = type === 'User' ? 'groups' : 'members';
+    const relations = includesAttribute(type, projection, relationKey) ? this.relationsOf(type, record.seq) : undefined;
+    return project(type, this.render(type, record, relations), projection);
+  }
+
+  private written(type: ResourceTypeName, record: ResourceRecord, notes: Notes, projection?: Projection): WriteResult {
+    return {
+      id: record.id,
+      version: record.version,
+      location: locationOf(type, record.id, this.baseUrl()),
+      notes,
+      ...(projection ? { resource: this.full(type, record, projection) } : {}),
+    };
+  }
+
+  get(type: ResourceTypeName, id: string, projection: Projection = {}): ReadResult {
+    const record = this.find(type, id);
+    return { resource: this.full(type, record, projection), version: record.version };
+  }
+
+  list(type: ResourceTypeName, params: ListParams): JsonObject {
+    const table = this.table(type);
+    const { total, records } = table.list({
+      ...(params.filter ? { filter: params.filter } : {}),
+      ...(params.sortBy ? { sortBy: params.sortBy } : {}),
+      descending: params.descending,
+      offset: params.startIndex - 1,
+      limit: params.count,
+      baseUrl: this.baseUrl(),
+    });
+    const relationKey = type === 'User' ? 'groups' : 'members';
+    const seqs = records.map((r) => r.seq);
+    const relations = includesAttribute(type, params.projection, relationKey) && seqs.length
+      ? type === 'User'
+        ? this.memberships.groupsOfMany(seqs)
+        : this.memberships.membersOfMany(seqs)
+      : undefined;
+    const resources = records.map((r) => project(type, this.render(type, r, relations?.get(r.seq)), params.projection));
+    return listResponse(total, params.startIndex, resources);
+  }
+
+  create(type: ResourceTypeName, body: unknown, actor: string | null, projection: Projection = {}): WriteResult {
+    const notes: Notes = [];
+    const input = parseResourceInput(type, body, notes);
+    const now = new Date().toISOString();
+    const record = this.db
+      .transaction(() => {
+        const memberSeqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
+        const created = this.table(type).insert(randomUUID(), input.attributes, actor, now);
+        if (memberSeqs.length) this.memberships.addMany(created.seq, memberSeqs);
+        return created;
+      })
+      .immediate();
+    this.emit({ type, id: record.id, kind: 'created', actor });
+    return this.written(type, record, notes, projection);
+  }
+
+  replace(type: ResourceTypeName, id: string, body: unknown, actor: string | null, ifMatch: string | undefined, projection: Projection = {}): WriteResult {
+    const notes: Notes = [];
+    const input = parseResourceInput(type, body, notes);
+    if (type === 'Group' && input.members === undefined) notes.push('members: not in the PUT body → the group is emptied (PUT replaces the whole resource)');
+    const now = new Date().toISOString();
+    const record = this.db
+      .transaction(() => {
+        const current = this.find(type, id);
+        checkIfMatch(ifMatch, current.version);
+        if (type === 'Group') {
+          const seqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
+          this.memberships.removeAll(current.seq);
+          this.memberships.addMany(current.seq, seqs);
+        }
+        return this.table(type).update(current.seq, input.attributes, actor, now);
+      })
+      .immediate();
+    this.emit({ type, id, kind: 'updated', actor });
+    return this.written(type, record, notes, projection);
+  }
+
+  private runMemberChanges(groupSeq: number, changes: readonly MemberChange[]): number {
+    let touched = 0;
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'add':
+          touched += this.memberships.addMany(groupSeq, this.memberships.resolveUsers(change.ids));
+          break;
+        case 'remove':
+          touched += this.memberships.removeMany(groupSeq, this.memberships.existingUsers(change.ids));
+          break;
+        case 'replace': {
+          const seqs = this.memberships.resolveUsers(change.ids);
+          touched += this.memberships.removeAll(groupSeq);
+          touched += this.memberships.addMany(groupSeq, seqs);
+          break;
+        }
+        case 'removeAll':
+          touched += this.memberships.removeAll(groupSeq);
+          break;
+      }
+    }
+    return touched;
+  }
+
+  /**
+   * PATCH. Users answer 200 with the user. Groups answer 204 unless the client asked for
+   * attributes: returning every member of a large group on each membership PATCH would make
+   * its cost grow with the group.
+   */
+  patch(type: ResourceTypeName, id: string, body: unknown, actor: string | null, ifMatch: string | undefined, projection: Projection = {}): WriteResult {
+    const notes: Notes = [];
+    const ops = parsePatchRequest(body, notes, this.patchLimits);
+    const { attributeOps, memberChanges } = type === 'Group' ? splitGroupPatch(ops, notes) : { attributeOps: ops, memberChanges: [] };
+    const now = new Date().toISOString();
+    const record = this.db
+      .transaction(() => {
+        const current = this.find(type, id);
+        checkIfMatch(ifMatch, current.version);
+        const touched = this.runMemberChanges(current.seq, memberChanges);
+        if (attributeOps.length) {
+          const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
+          return this.table(type).update(current.seq, attributes, actor, now);
+        }
+        return touched > 0 ? this.table(type).touch(current.seq, actor, now) : current;
+      })
+      .immediate();
+    this.emit({ type, id, kind: 'updated', actor });
+    const wantsBody = type === 'User' || projection.attributes !== undefined || projection.excludedAttributes !== undefined;
+    return this.written(type, record, notes, wantsBody ? projection : undefined);
+  }
+
+  delete(type: ResourceTypeName, id: string, actor: string | null, ifMatch: string | undefined): void {
+    this.db
+      .transaction(() => {
+        const current = this.find(type, id);
+        checkIfMatch(ifMatch, current.version);
+        this.table(type).delete(current.seq);
+      })
+      .immediate();
+    this.emit({ type, id, kind: 'deleted', actor });
+  }
+
+  counts(): { users: number; groups: number } {
+    return { users: this.users.count(), groups: this.groups.count() };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Records each SCIM request in the activity log after its response has gone out (so the
+ * write costs the client nothing): connection, IdP action, status, duration, redacted bodies
+ * and what the server normalised.
+ */
+import type { FastifyInstance } from 'fastify';
+import { describeRequest } from '../scim/actions';
+import { redactedText } from '../scim/redact';
+import type { ActivityInput, ActivityLog } from '../store/activity-log';
+
+export interface ActivityOptions {
+  /** The mount point, stripped from paths before naming the action. */
+  readonly prefix: string;
+  /** Longest body text kept per request or response. */
+  readonly maxBodyChars: number;
+  /** Called after a request was recorded (the panel's live log). */
+  readonly onRecorded?: (entry: ActivityInput & { seq: number }) => void;
+}
+
+export function registerActivity(app: FastifyInstance, log: ActivityLog, options: ActivityOptions): void {
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (typeof payload === 'string') request.scim.responseText = payload;
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    try {
+      const [rawPath = '', search = ''] = request.url.split('?');
+      const path = rawPath.slice(options.prefix.length) || '/';
+      const info = describeRequest({ method: request.method, path, query: (request.query ?? {}) as Record<string, unknown>, body: request.body });
+      const agent = request.headers['user-agent'];
+      const entry: ActivityInput = {
+        at: new Date().toISOString(),
+        connection: request.scim.connection,
+        method: request.method,
+        path: search ? `${rawPath}?${search}` : rawPath,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        action: info.action,
+        resourceType: info.resourceType,
+        resourceId: info.resourceId ?? request.scim.createdId ?? null,
+        clientIp: request.ip ?? null,
+        userAgent: typeof agent === 'string' ? agent : null,
+        requestBody: redactedText(request.body, options.maxBodyChars),
+        responseBody: redactedText(request.scim.responseText, options.maxBodyChars),
+        notes: request.scim.notes,
+      };
+      const seq = log.record(entry);
+      options.onRecorded?.({ ...entry, seq });
+    } catch (err) {
+      request.log.error({ err }, 'could not record SCIM activity');
+    }
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * The one place errors become responses. ScimErrors are answered as they are; Fastify's own
+ * errors (body too large, bad media type, malformed JSON, validation) become the matching
+ * SCIM error; anything else is a generic 500 whose details go to the log only — never a stack
+ * trace or SQL text to the client.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ScimError } from '../scim/errors';
+import { sendScim } from './scim-reply';
+
+export function toScimError(err: FastifyError | Error, bodyLimit: number): ScimError {
+  if (err instanceof ScimError) return err;
+  const e = err as FastifyError & { code?: string };
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ScimError(413, undefined, `The request body is larger than the ${bodyLimit} bytes this server accepts`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return new ScimError(415, undefined, 'Send the request body as application/scim+json or application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ScimError.invalidSyntax('The request body is empty; a JSON object was expected');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return ScimError.invalidSyntax('The request body is not valid JSON');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return ScimError.invalidSyntax('The Content-Length header does not match the body');
+    case 'FST_ERR_VALIDATION':
+      return ScimError.invalidValue(e.message);
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return new ScimError(503, undefined, 'The directory is busy; retry in a moment', { 'retry-after': '1' });
+  }
+  if (err instanceof SyntaxError && e.statusCode === 400) return ScimError.invalidSyntax(`The request body is not valid JSON (${err.message})`);
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new ScimError(e.statusCode, undefined, e.message);
+  }
+  return new ScimError(500, undefined, 'Internal server error');
+}
+
+export function errorHandler(bodyLimit: number) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const scim = toScimError(err, bodyLimit);
+    if (scim.status >= 500) {
+      request.log.error({ err, reqId: request.id }, 'SCIM request failed');
+      const detail = scim.status === 500 ? `Internal server error (request ${request.id}); details are in the ScimDesk log` : scim.detail;
+      return sendScim(reply, scim.status, new ScimError(scim.status, undefined, detail).toBody(), scim.headers);
+    }
+    return sendScim(reply, scim.status, scim.toBody(), scim.headers);
+  };
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0] ?? request.url;
+  return sendScim(reply, 404, ScimError.notFound(`No SCIM endpoint ${request.method} ${path}`).toBody());
+}

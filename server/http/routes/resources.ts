@@ -1,0 +1,117 @@
+/**
+ * The SCIM endpoints of one resource type (RFC 7644 §3): list, search, create, read,
+ * replace, patch, delete. Registered once for /Users and once for /Groups; the differences
+ * between the two live in the Directory and the schema, not here.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Directory, WriteResult } from '../../directory';
+import { ScimError } from '../../scim/errors';
+import type { FilterLimits } from '../../scim/filter-parser';
+import { type PagingLimits, parseListParams } from '../../scim/list';
+import type { Projection } from '../../scim/projection';
+import { etagOf, isObject } from '../../scim/resource';
+import type { ResourceTypeName } from '../../scim/schema';
+import { sendScim } from '../scim-reply';
+
+export interface ResourceRouteOptions {
+  readonly type: ResourceTypeName;
+  readonly directory: Directory;
+  readonly paging: PagingLimits;
+  readonly filterLimits: FilterLimits;
+}
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
+type IdParams = { id: string };
+
+/** Query parameters as single strings; a parameter given twice is a client error. */
+function queryOf(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    if (Array.isArray(v)) throw ScimError.invalidValue(`The query parameter "${k}" is given more than once`);
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+function projectionOf(query: Record<string, string>): Projection {
+  const p: { attributes?: string; excludedAttributes?: string } = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (k.toLowerCase() === 'attributes') p.attributes = v;
+    if (k.toLowerCase() === 'excludedattributes') p.excludedAttributes = v;
+  }
+  return p;
+}
+
+function requireBody(request: FastifyRequest): unknown {
+  if (request.body === undefined) throw ScimError.invalidSyntax('The request body is empty; a JSON object was expected');
+  return request.body;
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+function answerWrite(request: FastifyRequest, reply: FastifyReply, status: number, result: WriteResult): FastifyReply {
+  request.scim.notes.push(...result.notes);
+  const headers: Record<string, string> = { etag: etagOf(result.version) };
+  if (status === 201) headers['location'] = result.location;
+  if (result.resource === undefined) return sendScim(reply, 204, undefined, headers);
+  return sendScim(reply, status, result.resource, headers);
+}
+
+/** A `.search` body (RFC 7644 §3.4.3) as list query parameters. */
+function searchQuery(body: unknown): Record<string, string> {
+  if (body === undefined) return {};
+  if (!isObject(body)) throw ScimError.invalidSyntax('The search request body must be a JSON object');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (k.toLowerCase() === 'schemas') continue;
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v.join(',');
+    else if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
+    else throw ScimError.invalidValue(`Search parameter "${k}" must be a string, a number or a list of attribute names`);
+  }
+  return out;
+}
+
+export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions): Promise<void> {
+  const { type, directory, paging, filterLimits } = opts;
+
+  const list = (query: Record<string, string>): unknown => directory.list(type, parseListParams(type, query, paging, filterLimits));
+
+  app.get('/', async (request, reply) => sendScim(reply, 200, list(queryOf(request))));
+
+  app.post('/.search', async (request, reply) => sendScim(reply, 200, list(searchQuery(request.body))));
+
+  app.post('/', async (request, reply) => {
+    const result = directory.create(type, requireBody(request), request.scim.connection, projectionOf(queryOf(request)));
+    request.scim.createdId = result.id;
+    return answerWrite(request, reply, 201, result);
+  });
+
+  app.get<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const { resource, version } = directory.get(type, request.params.id, projectionOf(queryOf(request)));
+    const etag = etagOf(version);
+    const ifNoneMatch = header(request, 'if-none-match');
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
+      return reply.code(304).header('etag', etag).send();
+    }
+    return sendScim(reply, 200, resource, { etag });
+  });
+
+  app.put<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const result = directory.replace(type, request.params.id, requireBody(request), request.scim.connection, header(request, 'if-match'), projectionOf(queryOf(request)));
+    return answerWrite(request, reply, 200, result);
+  });
+
+  app.patch<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const result = directory.patch(type, request.params.id, requireBody(request), request.scim.connection, header(request, 'if-match'), projectionOf(queryOf(request)));
+    return answerWrite(request, reply, 200, result);
+  });
+
+  app.delete<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    directory.delete(type, request.params.id, request.scim.connection, header(request, 'if-match'));
+    return reply.code(204).send();
+  });
+}

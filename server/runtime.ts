@@ -1,0 +1,102 @@
+/**
+ * Composition of the core — store, directory, connections, activity log — and the listening
+ * SCIM server. The headless CLI and Electron's main process both start ScimDesk through here.
+ */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { type AppOptions, buildApp, scimBaseUrl } from './app';
+import { Connections } from './connections';
+import { Directory } from './directory';
+import type { SecretStore } from './secrets/secret-store';
+import { ActivityLog, DEFAULT_RETENTION, type RetentionOptions } from './store/activity-log';
+import { ConnectionsRepo } from './store/connections-repo';
+import { type Db, openStore } from './store/database';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8787;
+
+export interface CoreOptions {
+  readonly dataDir: string;
+  readonly secretStore: SecretStore;
+  readonly retention?: RetentionOptions;
+}
+
+/** The store and everything that works on it, without HTTP. */
+export class Core {
+  readonly db: Db;
+  readonly directory: Directory;
+  readonly connections: Connections;
+  readonly activity: ActivityLog;
+  private publicUrl: string | undefined;
+
+  constructor(readonly options: CoreOptions) {
+    this.db = openStore({ dataDir: options.dataDir });
+    this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl() });
+    this.connections = new Connections(new ConnectionsRepo(this.db), options.secretStore);
+    this.activity = new ActivityLog(this.db, options.retention ?? DEFAULT_RETENTION);
+  }
+
+  /** The public URL clients reach the server at (tunnel, reverse proxy, or the local address). */
+  setPublicUrl(url: string | undefined): void {
+    this.publicUrl = url?.replace(/\/+$/, '');
+  }
+
+  getPublicUrl(): string | undefined {
+    return this.publicUrl;
+  }
+
+  scimUrl(): string {
+    return scimBaseUrl(this.publicUrl ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export interface ListenOptions {
+  readonly host?: string;
+  readonly port?: number;
+  /** A fixed public URL (reverse proxy); without it the local address is used until a tunnel sets one. */
+  readonly publicUrl?: string;
+  readonly logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+  readonly bodyLimit?: number;
+  readonly onActivity?: AppOptions['onActivity'];
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** http://host:port of the listening socket. */
+  readonly localUrl: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function listen(core: Core, options: ListenOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? DEFAULT_HOST;
+  const app = await buildApp({
+    directory: core.directory,
+    connections: core.connections,
+    activity: core.activity,
+    baseUrl: () => core.scimUrl(),
+    ...(options.onActivity ? { onActivity: options.onActivity } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+  });
+  await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
+  const localUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (options.publicUrl) core.setPublicUrl(options.publicUrl);
+  else if (!core.getPublicUrl()) core.setPublicUrl(localUrl);
+  let closed = false;
+  return {
+    app,
+    localUrl,
+    port,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Resolves attribute paths as clients write them (any case, with or without a schema URN)
+ * to the schema's definitions and to the key path where the value lives in a stored resource.
+ */
+import type { AttrPath } from './filter-parser';
+import {
+  type AttributeDef,
+  type ResourceTypeName,
+  COMMON_ATTRIBUTES,
+  RESOURCE_TYPES,
+  coreAttributesOf,
+  extensionOf,
+  findAttribute,
+  schemaById,
+} from './schema';
+
+export interface ResolvedAttr {
+  /** Canonical URN of the extension holding the attribute; undefined for core and common attributes. */
+  readonly extension?: string;
+  readonly def: AttributeDef;
+  readonly sub?: AttributeDef;
+  /** Keys leading to the value in the resource JSON, canonical case. */
+  readonly keys: readonly string[];
+}
+
+export type PathTarget =
+  | { readonly kind: 'attribute'; readonly attr: ResolvedAttr }
+  /** The whole extension object, e.g. path "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User". */
+  | { readonly kind: 'extension'; readonly urn: string };
+
+function withSub(base: { extension?: string; def: AttributeDef }, subName: string | undefined, keys: string[]): ResolvedAttr | undefined {
+  if (subName === undefined) return { ...base, keys };
+  const sub = findAttribute(base.def.subAttributes, subName);
+  if (!sub) return undefined;
+  return { ...base, sub, keys: [...keys, sub.name] };
+}
+
+/** Resolves a path to an attribute or a whole extension; undefined when the schema has no such attribute. */
+export function resolvePath(type: ResourceTypeName, path: AttrPath): PathTarget | undefined {
+  if (path.urn !== undefined) {
+    const whole = `${path.urn}:${path.attr}`;
+    const ext = extensionOf(type, whole);
+    if (ext && path.sub === undefined) return { kind: 'extension', urn: ext };
+    const core = RESOURCE_TYPES[type].schema;
+    if (path.urn.toLowerCase() === core.toLowerCase()) {
+      return resolvePath(type, { attr: path.attr, ...(path.sub !== undefined ? { sub: path.sub } : {}) });
+    }
+    const extUrn = extensionOf(type, path.urn);
+    if (!extUrn) return undefined;
+    const def = findAttribute(schemaById(extUrn)?.attributes, path.attr);
+    if (!def) return undefined;
+    const attr = withSub({ extension: extUrn, def }, path.sub, [extUrn, def.name]);
+    return attr && { kind: 'attribute', attr };
+  }
+  const def = findAttribute(coreAttributesOf(type), path.attr);
+  if (!def) return undefined;
+  const attr = withSub({ def }, path.sub, [def.name]);
+  return attr && { kind: 'attribute', attr };
+}
+
+/** Resolves a path relative to an element of a multi-valued complex attribute (inside `[...]`). */
+export function resolveSubPath(parent: ResolvedAttr, path: AttrPath): ResolvedAttr | undefined {
+  if (path.urn !== undefined || path.sub !== undefined) return undefined;
+  const sub = findAttribute(parent.def.subAttributes, path.attr);
+  if (!sub) return undefined;
+  return { def: sub, keys: [sub.name] };
+}
+
+export function describePath(path: AttrPath): string {
+  return `${path.urn !== undefined ? `${path.urn}:` : ''}${path.attr}${path.sub !== undefined ? `.${path.sub}` : ''}`;
+}
+
+export function isCommonAttribute(def: AttributeDef): boolean {
+  return COMMON_ATTRIBUTES.includes(def);
+}
+
+/** The definition the value at this path must satisfy (the sub-attribute's when there is one). */
+export function leafDef(attr: ResolvedAttr): AttributeDef {
+  return attr.sub ?? attr.def;
+}

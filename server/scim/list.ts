@@ -1,0 +1,90 @@
+/**
+ * Query parameters of a SCIM list request (RFC 7644 §3.4.2): filter, sortBy, sortOrder,
+ * startIndex, count, attributes, excludedAttributes. Parameter names match in any case.
+ */
+import { type ResolvedAttr, describePath, resolvePath } from './attributes';
+import { ScimError } from './errors';
+import { type ResolvedFilter, compileFilter } from './filter';
+import { type FilterLimits, DEFAULT_FILTER_LIMITS, parseAttrPath } from './filter-parser';
+import type { Projection } from './projection';
+import type { JsonObject } from './resource';
+import { LIST_RESPONSE_URN, type ResourceTypeName } from './schema';
+
+export interface PagingLimits {
+  readonly defaultCount: number;
+  readonly maxCount: number;
+}
+
+export const DEFAULT_PAGING: PagingLimits = { defaultCount: 100, maxCount: 1000 };
+
+export interface ListParams {
+  readonly filter?: ResolvedFilter;
+  readonly sortBy?: ResolvedAttr;
+  readonly descending: boolean;
+  /** 1-based, as in SCIM. */
+  readonly startIndex: number;
+  readonly count: number;
+  readonly projection: Projection;
+}
+
+function integer(name: string, raw: string): number {
+  if (!/^\s*-?\d+\s*$/.test(raw)) throw ScimError.invalidValue(`${name} must be an integer, not "${raw}"`);
+  return Number.parseInt(raw, 10);
+}
+
+/** Reads the list parameters; `query` keys may come in any case. */
+export function parseListParams(
+  type: ResourceTypeName,
+  query: Readonly<Record<string, string | undefined>>,
+  paging: PagingLimits = DEFAULT_PAGING,
+  filterLimits: FilterLimits = DEFAULT_FILTER_LIMITS,
+): ListParams {
+  const q: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) if (typeof v === 'string') q[k.toLowerCase()] = v;
+
+  const filter = q['filter'] !== undefined ? compileFilter(type, q['filter'], filterLimits) : undefined;
+
+  let sortBy: ResolvedAttr | undefined;
+  if (q['sortby'] !== undefined && q['sortby'].trim() !== '') {
+    const path = parseAttrPath(q['sortby'].trim(), (d) => ScimError.invalidValue(`Invalid sortBy: ${d}`));
+    const target = resolvePath(type, path);
+    const sortable = target?.kind === 'attribute' && (target.attr.def.multiValued || (target.attr.sub ?? target.attr.def).type !== 'complex');
+    if (!sortable || target?.kind !== 'attribute') {
+      throw ScimError.invalidValue(`Invalid sortBy: ${type} has no sortable attribute "${describePath(path)}"`);
+    }
+    sortBy = target.attr;
+  }
+
+  const order = q['sortorder']?.trim().toLowerCase();
+  if (order !== undefined && order !== '' && order !== 'ascending' && order !== 'descending') {
+    throw ScimError.invalidValue(`sortOrder must be "ascending" or "descending", not "${q['sortorder']}"`);
+  }
+
+  // RFC 7644 §3.4.2.4: startIndex < 1 means 1; a negative count means 0; the server may cap count.
+  const startIndex = Math.max(1, q['startindex'] !== undefined ? integer('startIndex', q['startindex']) : 1);
+  const requested = q['count'] !== undefined ? integer('count', q['count']) : paging.defaultCount;
+  const count = Math.min(Math.max(0, requested), paging.maxCount);
+
+  const projection: { attributes?: string; excludedAttributes?: string } = {};
+  if (q['attributes'] !== undefined) projection.attributes = q['attributes'];
+  if (q['excludedattributes'] !== undefined) projection.excludedAttributes = q['excludedattributes'];
+
+  return {
+    ...(filter ? { filter } : {}),
+    ...(sortBy ? { sortBy } : {}),
+    descending: order === 'descending',
+    startIndex,
+    count,
+    projection,
+  };
+}
+
+export function listResponse(totalResults: number, startIndex: number, resources: JsonObject[]): JsonObject {
+  return {
+    schemas: [LIST_RESPONSE_URN],
+    totalResults,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}

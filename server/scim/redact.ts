@@ -1,0 +1,33 @@
+/**
+ * Redaction for anything recorded about a request (activity log): passwords and anything
+ * named like a secret are replaced, in plain attributes and in PATCH operations whose path
+ * names one, and long bodies are cut.
+ */
+import { type Json, isObject } from './resource';
+
+export const REDACTED = '[redacted]';
+const SECRET_KEY = /^(password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|authorization|api_?key)$/i;
+
+function isSecretPath(path: unknown): boolean {
+  return typeof path === 'string' && /(^|[.:\s[])(password|secret|token)\b/i.test(path);
+}
+
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (!isObject(value)) return value;
+  const pathKey = Object.keys(value).find((k) => k.toLowerCase() === 'path');
+  const secretOp = pathKey !== undefined && isSecretPath(value[pathKey]);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (SECRET_KEY.test(k) || (secretOp && k.toLowerCase() === 'value')) out[k] = REDACTED;
+    else out[k] = redact(v as Json);
+  }
+  return out;
+}
+
+/** JSON text of a redacted body, cut to `maxChars` (the cut is marked). */
+export function redactedText(body: unknown, maxChars: number): string | null {
+  if (body === undefined || body === null || body === '') return null;
+  const text = typeof body === 'string' ? body : JSON.stringify(redact(body));
+  return text.length > maxChars ? `${text.slice(0, maxChars)}… [${text.length - maxChars} more characters not kept]` : text;
+}

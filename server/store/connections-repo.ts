@@ -1,0 +1,89 @@
+/**
+ * Per-connection settings kept in SQLite: the enable flag and token bookkeeping (a generation
+ * counter, creation and last-use details). The token's hash is never here: it lives in the
+ * SecretStore. A server process notices a rotation made by another process (the CLI) through
+ * the generation counter.
+ */
+import type { Db } from './database';
+
+export const CONNECTIONS = ['okta', 'entra'] as const;
+export type ConnectionName = (typeof CONNECTIONS)[number];
+
+export function isConnectionName(value: unknown): value is ConnectionName {
+  return typeof value === 'string' && (CONNECTIONS as readonly string[]).includes(value);
+}
+
+export interface ConnectionRecord {
+  readonly name: ConnectionName;
+  readonly enabled: boolean;
+  readonly tokenGeneration: number;
+  readonly tokenCreatedAt: string | null;
+  readonly lastUsedAt: string | null;
+  readonly lastUsedIp: string | null;
+  readonly lastUsedAgent: string | null;
+}
+
+interface Row {
+  name: ConnectionName;
+  enabled: number;
+  token_generation: number;
+  token_created_at: string | null;
+  token_last_used_at: string | null;
+  token_last_used_ip: string | null;
+  token_last_used_agent: string | null;
+}
+
+function toRecord(r: Row): ConnectionRecord {
+  return {
+    name: r.name,
+    enabled: r.enabled === 1,
+    tokenGeneration: r.token_generation,
+    tokenCreatedAt: r.token_created_at,
+    lastUsedAt: r.token_last_used_at,
+    lastUsedIp: r.token_last_used_ip,
+    lastUsedAgent: r.token_last_used_agent,
+  };
+}
+
+export class ConnectionsRepo {
+  private readonly allStmt;
+  private readonly oneStmt;
+  private readonly enableStmt;
+  private readonly tokenStmt;
+  private readonly useStmt;
+
+  constructor(db: Db) {
+    this.allStmt = db.prepare<[], Row>('SELECT * FROM connections ORDER BY name DESC');
+    this.oneStmt = db.prepare<[string], Row>('SELECT * FROM connections WHERE name = ?');
+    this.enableStmt = db.prepare<[number, string, string]>('UPDATE connections SET enabled = ?, updated_at = ? WHERE name = ?');
+    this.tokenStmt = db.prepare<[string, string, string], Row>(
+      `UPDATE connections SET token_generation = token_generation + 1, token_created_at = ?, updated_at = ?,
+         token_last_used_at = NULL, token_last_used_ip = NULL, token_last_used_agent = NULL
+       WHERE name = ? RETURNING *`,
+    );
+    this.useStmt = db.prepare<[string, string | null, string | null, string]>(
+      'UPDATE connections SET token_last_used_at = ?, token_last_used_ip = ?, token_last_used_agent = ? WHERE name = ?',
+    );
+  }
+
+  all(): ConnectionRecord[] {
+    return this.allStmt.all().map(toRecord);
+  }
+
+  get(name: ConnectionName): ConnectionRecord {
+    return toRecord(this.oneStmt.get(name)!);
+  }
+
+  setEnabled(name: ConnectionName, enabled: boolean, now: string): void {
+    this.enableStmt.run(enabled ? 1 : 0, now, name);
+  }
+
+  /** Records that a new token was issued; returns the new generation. */
+  tokenIssued(name: ConnectionName, now: string): ConnectionRecord {
+    return toRecord(this.tokenStmt.get(now, now, name)!);
+  }
+
+  recordUse(name: ConnectionName, at: string, ip: string | null, agent: string | null): void {
+    this.useStmt.run(at, ip, agent, name);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Opens the SQLite store: WAL, foreign keys, an integrity check, and the numbered migrations
+ * run in one transaction after a backup. A database from a newer ScimDesk, a corrupt file or
+ * a failed migration stops with a StoreError and the file is left exactly as it was.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { foldCase } from '../scim/filter';
+import { MIGRATIONS, type Migration } from './migrations/index';
+import { nativeModulePath } from '../native';
+
+export type Db = Database.Database;
+
+export type StoreErrorCode = 'corrupt' | 'newer-schema' | 'migration-failed' | 'open-failed';
+
+export class StoreError extends Error {
+  readonly code: StoreErrorCode;
+  constructor(code: StoreErrorCode, message: string) {
+    super(message);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+export interface OpenOptions {
+  readonly dataDir: string;
+  /** Defaults to the app's migrations; tests pass their own to exercise failures. */
+  readonly migrations?: readonly Migration[];
+  /** Skip `PRAGMA quick_check` (only for throwaway benchmark stores). */
+  readonly skipIntegrityCheck?: boolean;
+}
+
+export const DB_FILE = 'scimdesk.db';
+
+export function databasePath(dataDir: string): string {
+  return join(dataDir, DB_FILE);
+}
+
+function isoStamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+function connect(file: string): Db {
+  const binding = nativeModulePath('better_sqlite3.node');
+  try {
+    return new Database(file, binding ? { nativeBinding: binding } : {});
+  } catch (err) {
+    throw new StoreError('open-failed', `Cannot open the database ${file}: ${(err as Error).message}`);
+  }
+}
+
+function checkIntegrity(db: Db, file: string): void {
+  let result: string;
+  try {
+    result = db.pragma('quick_check', { simple: true }) as string;
+  } catch (err) {
+    throw new StoreError('corrupt', `${file} is not a readable ScimDesk database (${(err as Error).message}). It was not changed; restore a backup or move it away.`);
+  }
+  if (result !== 'ok') {
+    throw new StoreError('corrupt', `${file} failed its integrity check (${result}). It was not changed; restore a backup or move it away.`);
+  }
+}
+
+function migrate(db: Db, dataDir: string, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  if (current > latest) {
+    throw new StoreError(
+      'newer-schema',
+      `The database was written by a newer ScimDesk (schema ${current}; this version knows up to ${latest}). It was not changed; update ScimDesk to open it.`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+  if (pending.length === 0) return;
+
+  let backup: string | undefined;
+  if (current > 0) {
+    const dir = join(dataDir, 'backups');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    backup = join(dir, `scimdesk-schema${current}-${isoStamp()}.db`);
+    db.prepare('VACUUM INTO ?').run(backup);
+  }
+  let running: Migration | undefined;
+  try {
+    db.transaction(() => {
+      for (const m of pending) {
+        running = m;
+        db.exec(m.sql);
+        db.pragma(`user_version = ${m.version}`);
+      }
+    })();
+  } catch (err) {
+    const which = running ? `${String(running.version).padStart(4, '0')}-${running.name}` : 'unknown';
+    throw new StoreError(
+      'migration-failed',
+      `Database migration ${which} failed: ${(err as Error).message}. The database was left unchanged${backup ? ` (a backup is at ${backup})` : ''}.`,
+    );
+  }
+}
+
+/** Opens (creating if needed) and migrates the store in `dataDir`. */
+export function openStore(options: OpenOptions): Db {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = databasePath(options.dataDir);
+  const db = connect(file);
+  try {
+    if (!options.skipIntegrityCheck) checkIntegrity(db, file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.function('scim_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldCase(value) : value));
+    migrate(db, options.dataDir, options.migrations ?? MIGRATIONS);
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('open-failed', `Cannot open the database ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** True when an error is SQLite's unique-constraint failure on `table.column`. */
+export function isUniqueViolation(err: unknown, column?: string): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && (column === undefined || (e.message ?? '').includes(column));
+}

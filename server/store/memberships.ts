@@ -1,0 +1,121 @@
+/**
+ * Group membership rows. Adding or removing k members costs k index operations whatever the
+ * group's size; nothing here reads the whole member list except the calls that return it.
+ */
+import { ScimError } from '../scim/errors';
+import type { Db } from './database';
+
+export interface MemberRef {
+  readonly id: string;
+  readonly display: string;
+}
+
+interface RelationRow {
+  owner: number;
+  id: string;
+  display: string;
+}
+
+function group(owners: readonly number[], rows: readonly RelationRow[]): Map<number, MemberRef[]> {
+  const out = new Map<number, MemberRef[]>(owners.map((o) => [o, []]));
+  for (const r of rows) out.get(r.owner)?.push({ id: r.id, display: r.display });
+  return out;
+}
+
+export class Memberships {
+  private readonly userSeq;
+  private readonly insertStmt;
+  private readonly removeStmt;
+  private readonly removeAllStmt;
+  private readonly membersStmt;
+  private readonly groupsStmt;
+  private readonly membersMany;
+  private readonly groupsMany;
+
+  constructor(db: Db) {
+    this.userSeq = db.prepare<[string], { seq: number }>('SELECT seq FROM users WHERE id = ?');
+    this.insertStmt = db.prepare<[number, number]>('INSERT OR IGNORE INTO group_members (group_seq, user_seq) VALUES (?, ?)');
+    this.removeStmt = db.prepare<[number, number]>('DELETE FROM group_members WHERE group_seq = ? AND user_seq = ?');
+    this.removeAllStmt = db.prepare<[number]>('DELETE FROM group_members WHERE group_seq = ?');
+    this.membersStmt = db.prepare<[number], { id: string; display: string }>(
+      `SELECT u.id, coalesce(json_extract(u.data, '$."displayName"'), u.user_name) AS display
+       FROM group_members m JOIN users u ON u.seq = m.user_seq WHERE m.group_seq = ? ORDER BY m.user_seq`,
+    );
+    this.groupsStmt = db.prepare<[number], { id: string; display: string }>(
+      `SELECT g.id, g.display_name AS display
+       FROM group_members m JOIN groups g ON g.seq = m.group_seq WHERE m.user_seq = ? ORDER BY m.group_seq`,
+    );
+    this.membersMany = db.prepare<[string], RelationRow>(
+      `SELECT m.group_seq AS owner, u.id, coalesce(json_extract(u.data, '$."displayName"'), u.user_name) AS display
+       FROM group_members m JOIN users u ON u.seq = m.user_seq
+       WHERE m.group_seq IN (SELECT value FROM json_each(?)) ORDER BY m.group_seq, m.user_seq`,
+    );
+    this.groupsMany = db.prepare<[string], RelationRow>(
+      `SELECT m.user_seq AS owner, g.id, g.display_name AS display
+       FROM group_members m JOIN groups g ON g.seq = m.group_seq
+       WHERE m.user_seq IN (SELECT value FROM json_each(?)) ORDER BY m.user_seq, m.group_seq`,
+    );
+  }
+
+  /** Internal keys of the users with these ids; unknown ids are a 400 naming them. */
+  resolveUsers(ids: readonly string[]): number[] {
+    const seqs: number[] = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const row = this.userSeq.get(id);
+      if (row) seqs.push(row.seq);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      const shown = missing.slice(0, 5).map((m) => `"${m}"`).join(', ');
+      throw ScimError.invalidValue(`No User with id ${shown}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}; members must be existing Users`);
+    }
+    return seqs;
+  }
+
+  /** Internal keys of those ids that are users; others are skipped (removing them is a no-op). */
+  existingUsers(ids: readonly string[]): number[] {
+    const seqs: number[] = [];
+    for (const id of ids) {
+      const row = this.userSeq.get(id);
+      if (row) seqs.push(row.seq);
+    }
+    return seqs;
+  }
+
+  /** Returns how many memberships were added. */
+  addMany(groupSeq: number, userSeqs: readonly number[]): number {
+    let n = 0;
+    for (const u of userSeqs) n += this.insertStmt.run(groupSeq, u).changes;
+    return n;
+  }
+
+  /** Returns how many memberships were removed. */
+  removeMany(groupSeq: number, userSeqs: readonly number[]): number {
+    let n = 0;
+    for (const u of userSeqs) n += this.removeStmt.run(groupSeq, u).changes;
+    return n;
+  }
+
+  removeAll(groupSeq: number): number {
+    return this.removeAllStmt.run(groupSeq).changes;
+  }
+
+  members(groupSeq: number): MemberRef[] {
+    return this.membersStmt.all(groupSeq);
+  }
+
+  groupsOf(userSeq: number): MemberRef[] {
+    return this.groupsStmt.all(userSeq);
+  }
+
+  /** Members of several groups (one list page) in one query. */
+  membersOfMany(groupSeqs: readonly number[]): Map<number, MemberRef[]> {
+    return group(groupSeqs, this.membersMany.all(JSON.stringify(groupSeqs)));
+  }
+
+  /** Groups of several users (one list page) in one query. */
+  groupsOfMany(userSeqs: readonly number[]): Map<number, MemberRef[]> {
+    return group(userSeqs, this.groupsMany.all(JSON.stringify(userSeqs)));
+  }
+}

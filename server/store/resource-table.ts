@@ -1,0 +1,201 @@
+/**
+ * One table of SCIM resources (users or groups): the JSON attributes plus the columns derived
+ * from them for indexes. Each table differs only in its TableSpec; every statement is
+ * prepared once (list queries, which vary with the filter, through a small cache).
+ */
+import type { ResolvedAttr } from '../scim/attributes';
+import { ScimError } from '../scim/errors';
+import { type ResolvedFilter, foldCase } from '../scim/filter';
+import type { Attributes } from '../scim/resource';
+import type { ResourceTypeName } from '../scim/schema';
+import { type Db, isUniqueViolation } from './database';
+import { type SqlParam, compileWhere, sortExpression } from './filter-sql';
+import { StatementCache } from './statement-cache';
+
+export interface ResourceRecord {
+  readonly seq: number;
+  readonly id: string;
+  readonly attributes: Attributes;
+  readonly created: string;
+  readonly lastModified: string;
+  readonly version: number;
+  readonly createdBy: string | null;
+  readonly modifiedBy: string | null;
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  data: string;
+  created: string;
+  last_modified: string;
+  version: number;
+  created_by: string | null;
+  modified_by: string | null;
+}
+
+interface TableSpec {
+  readonly type: ResourceTypeName;
+  readonly table: 'users' | 'groups';
+  readonly alias: string;
+  /** Index columns derived from the attributes, in a fixed order. */
+  readonly columns: readonly string[];
+  derive(attributes: Attributes): DbValue[];
+  /** The attribute whose case-insensitive uniqueness the table enforces, for the 409 message. */
+  readonly uniqueAttribute: 'userName' | 'displayName';
+  readonly uniqueColumn: string;
+}
+
+type DbValue = SqlParam | null;
+
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export const USER_TABLE: TableSpec = {
+  type: 'User',
+  table: 'users',
+  alias: 'u',
+  columns: ['user_name', 'user_name_ci', 'external_id', 'display_name_ci', 'active'],
+  derive: (a) => {
+    const userName = a['userName'] as string;
+    const display = text(a['displayName']);
+    const active = typeof a['active'] === 'boolean' ? (a['active'] ? 1 : 0) : null;
+    return [userName, foldCase(userName), text(a['externalId']), display === null ? null : foldCase(display), active] as DbValue[];
+  },
+  uniqueAttribute: 'userName',
+  uniqueColumn: 'users.user_name_ci',
+};
+
+export const GROUP_TABLE: TableSpec = {
+  type: 'Group',
+  table: 'groups',
+  alias: 'g',
+  columns: ['display_name', 'display_name_ci', 'external_id'],
+  derive: (a) => {
+    const name = a['displayName'] as string;
+    return [name, foldCase(name), text(a['externalId'])] as DbValue[];
+  },
+  uniqueAttribute: 'displayName',
+  uniqueColumn: 'groups.display_name_ci',
+};
+
+export interface ListQuery {
+  readonly filter?: ResolvedFilter;
+  readonly sortBy?: ResolvedAttr;
+  readonly descending?: boolean;
+  /** 0-based offset and page size. */
+  readonly offset: number;
+  readonly limit: number;
+  readonly baseUrl: string;
+}
+
+function toRecord(row: Row): ResourceRecord {
+  return {
+    seq: row.seq,
+    id: row.id,
+    attributes: JSON.parse(row.data) as Attributes,
+    created: row.created,
+    lastModified: row.last_modified,
+    version: row.version,
+    createdBy: row.created_by,
+    modifiedBy: row.modified_by,
+  };
+}
+
+export class ResourceTable {
+  private readonly byId;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly touchStmt;
+  private readonly deleteStmt;
+  private readonly countAll;
+  private readonly cache: StatementCache;
+  private readonly select: string;
+
+  constructor(
+    private readonly db: Db,
+    readonly spec: TableSpec,
+  ) {
+    const { table, alias, columns } = spec;
+    this.select = `SELECT ${alias}.seq, ${alias}.id, ${alias}.data, ${alias}.created, ${alias}.last_modified, ${alias}.version, ${alias}.created_by, ${alias}.modified_by FROM ${table} ${alias}`;
+    this.byId = db.prepare<[string], Row>(`${this.select} WHERE ${alias}.id = ?`);
+    this.insertStmt = db.prepare<DbValue[], Row>(
+      `INSERT INTO ${table} (id, data, created, last_modified, version, created_by, modified_by, ${columns.join(', ')})
+       VALUES (?, ?, ?, ?, 1, ?, ?, ${columns.map(() => '?').join(', ')})
+       RETURNING seq, id, data, created, last_modified, version, created_by, modified_by`,
+    );
+    this.updateStmt = db.prepare<DbValue[], Row>(
+      `UPDATE ${table} SET data = ?, last_modified = ?, version = version + 1, modified_by = ?, ${columns.map((c) => `${c} = ?`).join(', ')}
+       WHERE seq = ? RETURNING seq, id, data, created, last_modified, version, created_by, modified_by`,
+    );
+    this.touchStmt = db.prepare<[string, string | null, number], Row>(
+      `UPDATE ${table} SET last_modified = ?, version = version + 1, modified_by = ? WHERE seq = ?
+       RETURNING seq, id, data, created, last_modified, version, created_by, modified_by`,
+    );
+    this.deleteStmt = db.prepare<[number]>(`DELETE FROM ${table} WHERE seq = ?`);
+    this.countAll = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`);
+    this.cache = new StatementCache(db, 200);
+  }
+
+  private uniqueness(attributes: Attributes): ScimError {
+    const { type, uniqueAttribute } = this.spec;
+    return ScimError.uniqueness(`A ${type} with ${uniqueAttribute} "${String(attributes[uniqueAttribute])}" already exists (compared case-insensitively)`);
+  }
+
+  get(id: string): ResourceRecord | undefined {
+    const row = this.byId.get(id);
+    return row && toRecord(row);
+  }
+
+  insert(id: string, attributes: Attributes, actor: string | null, now: string): ResourceRecord {
+    try {
+      return toRecord(this.insertStmt.get(id, JSON.stringify(attributes), now, now, actor, actor, ...this.spec.derive(attributes))!);
+    } catch (err) {
+      if (isUniqueViolation(err, this.spec.uniqueColumn)) throw this.uniqueness(attributes);
+      throw err;
+    }
+  }
+
+  update(seq: number, attributes: Attributes, actor: string | null, now: string): ResourceRecord {
+    try {
+      return toRecord(this.updateStmt.get(JSON.stringify(attributes), now, actor, ...this.spec.derive(attributes), seq)!);
+    } catch (err) {
+      if (isUniqueViolation(err, this.spec.uniqueColumn)) throw this.uniqueness(attributes);
+      throw err;
+    }
+  }
+
+  /** New version and lastModified without touching the attributes (membership changes). */
+  touch(seq: number, actor: string | null, now: string): ResourceRecord {
+    return toRecord(this.touchStmt.get(now, actor, seq)!);
+  }
+
+  delete(seq: number): void {
+    this.deleteStmt.run(seq);
+  }
+
+  count(): number {
+    return this.countAll.get()!.n;
+  }
+
+  /** One page and the total count for a filter; stable order (sortBy, then insertion order). */
+  list(query: ListQuery): { total: number; records: ResourceRecord[] } {
+    const { alias, table, type } = this.spec;
+    let where = '';
+    let params: SqlParam[] = [];
+    if (query.filter) {
+      const compiled = compileWhere(type, alias, query.baseUrl, query.filter);
+      where = ` WHERE ${compiled.sql}`;
+      params = compiled.params;
+    }
+    const total = where ? this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM ${table} ${alias}${where}`).get(...params)!.n : this.count();
+    if (query.limit <= 0 || query.offset >= total) return { total, records: [] };
+    let order = `${alias}.seq`;
+    if (query.sortBy) {
+      const expr = sortExpression(type, alias, query.sortBy);
+      const dir = query.descending ? 'DESC' : 'ASC';
+      order = `(${expr}) IS NULL, ${expr} ${dir}, ${alias}.seq ${dir}`;
+    }
+    const rows = this.cache.get<Row>(`${this.select}${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+    return { total, records: rows.map(toRecord) };
+  }
+}
