@@ -43,7 +43,7 @@ export interface FilterLimits {
 export const DEFAULT_FILTER_LIMITS: FilterLimits = { maxLength: 4096, maxDepth: 32 };
 
 const COMPARE_OPS = new Set<string>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
-const PATH_CHAR = /[A-Za-z0-9_$:.\-]/;
+const PATH_CHAR = /[A-Za-z0-9_$:.-]/;
 const NAME = /^[A-Za-z$][A-Za-z0-9_\-$]*$/;
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/;
 

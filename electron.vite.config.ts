@@ -1,0 +1,23 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: { input: { main: 'electron/main.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  preload: {
+    // A sandboxed preload must be a single CommonJS file.
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: { input: { preload: 'electron/preload.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    build: { outDir: 'out/renderer', rollupOptions: { input: 'renderer/index.html' } },
+    plugins: [react()],
+  },
+});

@@ -1,0 +1,255 @@
+/**
+ * Headless ScimDesk: `npm run -s scimdesk -- <command>`.
+ *
+ *   enable    --connection okta|entra   turn a connection on (prints its first token once)
+ *   disable   --connection okta|entra   refuse that connection's requests
+ *   token new --connection okta|entra   issue a new token (printed once); the old one stops working
+ *   serve                               run the SCIM server in the foreground
+ *   status    [--json]                  connections and directory counts
+ *
+ * Common options: --data-dir DIR (default: the desktop app's data folder), --secret-store
+ * keychain|file (default keychain; file is an explicit opt-in for hosts without one).
+ */
+import { realpathSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { DEFAULT_BODY_LIMIT } from './app';
+import type { ConnectionState } from './connections';
+import { defaultDataDir } from './paths';
+import { Core, DEFAULT_HOST, DEFAULT_PORT, listen } from './runtime';
+import { FileSecretStore } from './secrets/file-store';
+import { KeytarSecretStore } from './secrets/keytar-store';
+import { type SecretStore, SecretStoreUnavailableError } from './secrets/secret-store';
+import { type ConnectionName, isConnectionName } from './store/connections-repo';
+import { StoreError } from './store/database';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal(): Promise<string>;
+}
+
+const USAGE = `Usage: npm run -s scimdesk -- <command> [options]
+
+Commands:
+  enable    --connection okta|entra    Enable a connection; the first enable prints its token once
+  disable   --connection okta|entra    Disable a connection (its requests get 403)
+  token new --connection okta|entra    Issue a new token, printed once; the old token stops working
+  serve     [--host H] [--port P] [--public-url URL] [--log-level L]
+                                       Run the SCIM server in the foreground (Ctrl-C stops it)
+  status    [--json]                   Show connections and how many users and groups exist
+
+Options for every command:
+  --data-dir DIR               Data folder (default: ${defaultDataDir()})
+  --secret-store keychain|file Where token hashes are kept (default: keychain; "file" is an
+                               explicit opt-in for servers without an OS keychain)`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  connection: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'secret-store': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'public-url': { type: 'string' },
+  'log-level': { type: 'string' },
+  'body-limit': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function connectionOf(values: Values): ConnectionName {
+  const c = values.connection;
+  if (!isConnectionName(c)) throw new UsageError(c === undefined ? '--connection okta|entra is required' : `unknown connection "${c}" (okta or entra)`);
+  return c;
+}
+
+function secretStoreOf(values: Values, dataDir: string): SecretStore {
+  const kind = values['secret-store'] ?? 'keychain';
+  if (kind === 'keychain') return new KeytarSecretStore();
+  if (kind === 'file') return new FileSecretStore(dataDir);
+  throw new UsageError(`unknown --secret-store "${kind}" (keychain or file)`);
+}
+
+function portOf(values: Values): number {
+  if (values.port === undefined) return DEFAULT_PORT;
+  if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
+  return Number(values.port);
+}
+
+function publicUrlOf(values: Values): string | undefined {
+  const url = values['public-url'];
+  if (url === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--public-url must be an absolute http(s) URL, not "${url}"`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError('--public-url must be an http or https URL');
+  return url.replace(/\/+$/, '');
+}
+
+const LABEL: Record<ConnectionName, string> = { okta: 'Okta', entra: 'Microsoft Entra ID' };
+
+function describeState(s: ConnectionState): string {
+  const parts = [s.enabled ? 'enabled' : 'disabled', s.hasToken ? `token issued ${s.tokenCreatedAt}` : 'no token yet'];
+  if (s.lastUsedAt) parts.push(`last request ${s.lastUsedAt} from ${s.lastUsedIp ?? '?'} (${s.lastUsedAgent ?? 'unknown client'})`);
+  return `${LABEL[s.name]} (${s.name}): ${parts.join(', ')}`;
+}
+
+function printToken(io: Io, name: ConnectionName, token: string): void {
+  io.out(`The newly generated token will be shown only once. Make sure to copy and save it.`);
+  io.out(`In ${LABEL[name]}, set the API Token (Authorization header) to "Bearer <token>".`);
+  io.out(token);
+}
+
+async function withCore<T>(values: Values, fn: (core: Core, dataDir: string) => Promise<T>): Promise<T> {
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const core = new Core({ dataDir, secretStore: secretStoreOf(values, dataDir) });
+  try {
+    return await fn(core, dataDir);
+  } finally {
+    core.close();
+  }
+}
+
+async function serve(values: Values, io: Io): Promise<number> {
+  const host = values.host ?? DEFAULT_HOST;
+  const port = portOf(values);
+  const publicUrl = publicUrlOf(values);
+  const bodyLimit = values['body-limit'] === undefined ? DEFAULT_BODY_LIMIT : Number(values['body-limit']);
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new UsageError('--body-limit must be a number of bytes, at least 1024');
+  if (isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host must be an IP address, not "${host}"`);
+  return withCore(values, async (core, dataDir) => {
+    // Fail now, with the one clear sentence, rather than answer every request with 503.
+    await core.connections.secretStore.get('probe');
+    const logger = pino({ level: values['log-level'] ?? 'info', redact: ['req.headers.authorization'] }, pino.destination(2));
+    let server;
+    try {
+      server = await listen(core, { host, port, logger, bodyLimit, ...(publicUrl ? { publicUrl } : {}) });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        io.err(`scimdesk: port ${port} on ${host} is already in use; stop the other program or pass --port`);
+        return 1;
+      }
+      throw err;
+    }
+    if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`scimdesk: warning: listening on ${host}, not loopback: the SCIM server is reachable from the network`);
+    io.out(`ScimDesk SCIM server listening on ${server.localUrl} (data: ${dataDir}, secrets: ${core.connections.secretStore.description})`);
+    for (const s of core.connections.states()) io.out(describeState(s));
+    if (!core.connections.states().some((s) => s.enabled)) io.out('No connection is enabled yet: run "npm run -s scimdesk -- enable --connection okta" to get a token.');
+    io.out(`SCIM base URL: ${core.scimUrl()}`);
+    const signal = await io.stopSignal();
+    io.out(`Stopping (${signal})…`);
+    await server.close();
+    io.out('Stopped.');
+    return 0;
+  });
+}
+
+async function dispatch(command: string | undefined, rest: string[], values: Values, io: Io): Promise<number> {
+  switch (command) {
+    case 'enable':
+    case 'disable': {
+      const name = connectionOf(values);
+      return withCore(values, async (core) => {
+        const { state, token } = await core.connections.setEnabled(name, command === 'enable');
+        io.out(`${LABEL[name]} connection ${command}d.`);
+        if (token) printToken(io, name, token);
+        else if (command === 'enable') io.out(`Its token was issued ${state.tokenCreatedAt}; run "token new --connection ${name}" to replace it.`);
+        return 0;
+      });
+    }
+    case 'token': {
+      if (rest[0] !== 'new') throw new UsageError('the token command is "token new --connection okta|entra"');
+      const name = connectionOf(values);
+      return withCore(values, async (core) => {
+        const token = await core.connections.rotateToken(name);
+        io.out(`New ${LABEL[name]} token issued; the previous token is refused from the next request on.`);
+        if (!core.connections.state(name).enabled) io.out(`Note: the ${name} connection is disabled; enable it to accept requests.`);
+        printToken(io, name, token);
+        return 0;
+      });
+    }
+    case 'serve':
+      return serve(values, io);
+    case 'status':
+      return withCore(values, async (core, dataDir) => {
+        const counts = core.directory.counts();
+        const connections = core.connections.states();
+        if (values.json) io.out(JSON.stringify({ dataDir, connections, ...counts }, null, 2));
+        else {
+          io.out(`Data folder: ${dataDir}`);
+          for (const s of connections) io.out(describeState(s));
+          io.out(`Users: ${counts.users}, groups: ${counts.groups}`);
+        }
+        return 0;
+      });
+    default:
+      throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
+  }
+}
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.err(`scimdesk: ${(err as Error).message}`);
+    io.err(USAGE);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  try {
+    return await dispatch(positionals[0], positionals.slice(1), values, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`scimdesk: ${err.message}`);
+      io.err(USAGE);
+      return 2;
+    }
+    if (err instanceof SecretStoreUnavailableError || err instanceof StoreError) {
+      io.err(`scimdesk: ${err.message}`);
+      return 1;
+    }
+    io.err(`scimdesk: unexpected error: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+function processIo(): Io {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    stopSignal: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      }),
+  };
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  run(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`scimdesk: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

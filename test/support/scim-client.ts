@@ -1,0 +1,74 @@
+/** A minimal SCIM client over real HTTP (fetch), the way an IdP talks to the server. */
+
+export interface ScimResponse<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON body (undefined when empty). */
+  readonly body: T;
+  readonly text: string;
+}
+
+export interface RequestOptions {
+  readonly headers?: Record<string, string>;
+  /** A raw body string (sent as-is) instead of JSON. */
+  readonly raw?: string;
+}
+
+export const OKTA_HEADERS = {
+  'user-agent': 'Okta SCIM Client 1.0.0',
+  accept: 'application/scim+json',
+  'content-type': 'application/scim+json; charset=utf-8',
+};
+
+export class ScimClient {
+  constructor(
+    readonly base: string,
+    readonly authorization: string | undefined,
+    readonly defaultHeaders: Record<string, string> = OKTA_HEADERS,
+  ) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ScimResponse<T>> {
+    const headers: Record<string, string> = { ...this.defaultHeaders };
+    if (this.authorization !== undefined) headers['authorization'] = this.authorization;
+    Object.assign(headers, options.headers);
+    for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
+    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    const res = await fetch(`${this.base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    const text = await res.text();
+    let parsed: unknown;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T, text };
+  }
+
+  get<T = any>(path: string, options?: RequestOptions): Promise<ScimResponse<T>> {
+    return this.request<T>('GET', path, undefined, options);
+  }
+  post<T = any>(path: string, body?: unknown, options?: RequestOptions): Promise<ScimResponse<T>> {
+    return this.request<T>('POST', path, body, options);
+  }
+  put<T = any>(path: string, body?: unknown, options?: RequestOptions): Promise<ScimResponse<T>> {
+    return this.request<T>('PUT', path, body, options);
+  }
+  patch<T = any>(path: string, body?: unknown, options?: RequestOptions): Promise<ScimResponse<T>> {
+    return this.request<T>('PATCH', path, body, options);
+  }
+  delete<T = any>(path: string, options?: RequestOptions): Promise<ScimResponse<T>> {
+    return this.request<T>('DELETE', path, undefined, options);
+  }
+}
+
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export function patchOp(...operations: unknown[]): { schemas: string[]; Operations: unknown[] } {
+  return { schemas: [PATCH_OP], Operations: operations };
+}

@@ -1,0 +1,70 @@
+/**
+ * A real ScimDesk server for tests: a fresh data folder with a real SQLite file, token hashes
+ * in the real OS keychain (a per-server keychain service name, removed afterwards), listening
+ * on a random loopback port.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConnectionName } from '../../server/store/connections-repo';
+import { Core, type ListenOptions, listen, type RunningServer } from '../../server/runtime';
+import { FileSecretStore } from '../../server/secrets/file-store';
+import { KeytarSecretStore } from '../../server/secrets/keytar-store';
+import { type SecretStore, tokenAccount } from '../../server/secrets/secret-store';
+import { ScimClient } from './scim-client';
+
+export interface TestServer {
+  readonly core: Core;
+  readonly server: RunningServer;
+  readonly dataDir: string;
+  /** SCIM base URL, e.g. http://127.0.0.1:PORT/scim/v2 */
+  readonly base: string;
+  /** Tokens issued at start, by connection. */
+  readonly tokens: Record<ConnectionName, string>;
+  /** A client authenticated as the given connection (default okta). */
+  client(connection?: ConnectionName): ScimClient;
+  stop(): Promise<void>;
+}
+
+export interface TestServerOptions extends ListenOptions {
+  /** keychain (default): the real OS keychain; file: the opt-in file store. */
+  readonly secrets?: 'keychain' | 'file';
+  /** Connections to enable at start (default: okta and entra). */
+  readonly enable?: readonly ConnectionName[];
+  readonly dataDir?: string;
+}
+
+export function tempDir(prefix = 'scimdesk-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  const service = `ScimDesk-test-${randomBytes(6).toString('hex')}`;
+  const secretStore: SecretStore = options.secrets === 'file' ? new FileSecretStore(dataDir) : new KeytarSecretStore(service);
+  const core = new Core({ dataDir, secretStore });
+  const tokens = {} as Record<ConnectionName, string>;
+  for (const name of options.enable ?? (['okta', 'entra'] as const)) {
+    const { token } = await core.connections.setEnabled(name, true);
+    if (token) tokens[name] = token;
+  }
+  const server = await listen(core, { port: 0, ...options });
+  const base = core.scimUrl();
+  return {
+    core,
+    server,
+    dataDir,
+    base,
+    tokens,
+    client: (connection: ConnectionName = 'okta') => new ScimClient(base, `Bearer ${tokens[connection]}`),
+    async stop() {
+      await server.close();
+      core.close();
+      if (secretStore.kind === 'keychain') {
+        for (const name of ['okta', 'entra']) await secretStore.delete(tokenAccount(name)).catch(() => false);
+      }
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
