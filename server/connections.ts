@@ -25,6 +25,14 @@ export interface RequestInfo {
   readonly userAgent: string | null;
 }
 
+export type AuthOutcome = { readonly connection: ConnectionName; readonly error?: undefined } | { readonly connection: ConnectionName | null; readonly error: ScimError };
+
+class DisabledConnectionError extends ScimError {
+  constructor(readonly connection: ConnectionName) {
+    super(403, undefined, `The ${connection} connection is disabled in ScimDesk; enable it to accept requests`);
+  }
+}
+
 /** How often the last-use details are written for a connection that keeps being used. */
 const USE_WRITE_INTERVAL_MS = 5_000;
 
@@ -102,10 +110,20 @@ export class Connections {
   }
 
   /**
-   * Which connection a request belongs to. Throws the SCIM error to answer: 401 for a missing
-   * or unknown token, 403 for a disabled connection, 503 when the keychain cannot be read.
+   * Which connection a request belongs to, or the SCIM error to answer: 401 for a missing or
+   * unknown token, 403 for a disabled connection (whose name is still reported, for the
+   * activity log), 503 when the keychain cannot be read.
    */
-  async authenticate(req: RequestInfo): Promise<ConnectionName> {
+  async check(req: RequestInfo): Promise<AuthOutcome> {
+    try {
+      return { connection: await this.authenticate(req) };
+    } catch (err) {
+      if (err instanceof ScimError) return { connection: err instanceof DisabledConnectionError ? err.connection : null, error: err };
+      throw err;
+    }
+  }
+
+  private async authenticate(req: RequestInfo): Promise<ConnectionName> {
     const token = tokenFromHeader(req.authorization);
     if (token === undefined) throw ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"');
     const presented = hashToken(token);
@@ -123,7 +141,7 @@ export class Connections {
       throw err;
     }
     if (!matched) throw ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)');
-    if (!matched.enabled) throw ScimError.forbidden(`The ${matched.name} connection is disabled in ScimDesk; enable it to accept requests`);
+    if (!matched.enabled) throw new DisabledConnectionError(matched.name);
     this.noteUse(matched.name, req);
     return matched.name;
   }

@@ -8,10 +8,12 @@ import type { Connections } from '../connections';
 export function registerAuth(app: FastifyInstance, connections: Connections): void {
   app.addHook('onRequest', async (request) => {
     const agent = request.headers['user-agent'];
-    request.scim.connection = await connections.authenticate({
+    const outcome = await connections.check({
       authorization: request.headers.authorization,
       ip: request.ip ?? null,
       userAgent: typeof agent === 'string' ? agent : null,
     });
+    request.scim.connection = outcome.connection;
+    if (outcome.error) throw outcome.error;
   });
 }

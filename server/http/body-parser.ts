@@ -8,7 +8,8 @@ import type { FastifyInstance } from 'fastify';
 
 export function registerJsonParsers(app: FastifyInstance, bodyLimit: number): void {
   const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  // Only JSON media types: Fastify's default text/plain parser would hand routes a string.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string', bodyLimit }, (req, body, done) => {
     if (typeof body === 'string' && body.trim() === '') {
       done(null, undefined);

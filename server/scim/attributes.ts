@@ -78,3 +78,21 @@ export function isCommonAttribute(def: AttributeDef): boolean {
 export function leafDef(attr: ResolvedAttr): AttributeDef {
   return attr.sub ?? attr.def;
 }
+
+/**
+ * Keys for a path this server's schemas do not define, as written by the client. An unknown
+ * URN path is either a whole extension (`urn:acme:1.0:User`, kept under that key) or an
+ * attribute inside one (`urn:acme:1.0:User:badge`, kept nested under its URN, RFC 7644 §3.10).
+ */
+export function unknownKeyPath(path: AttrPath, existing: readonly string[], wholeIfNew: boolean): string[] {
+  const find = (key: string): string | undefined => existing.find((k) => k.toLowerCase() === key.toLowerCase());
+  if (path.urn === undefined) {
+    const head = find(path.attr) ?? path.attr;
+    return path.sub !== undefined ? [head, path.sub] : [head];
+  }
+  const whole = `${path.urn}:${path.attr}`;
+  const wholeKey = find(whole);
+  const urnKey = find(path.urn);
+  if (path.sub === undefined && (wholeKey !== undefined || (urnKey === undefined && wholeIfNew))) return [wholeKey ?? whole];
+  return [urnKey ?? path.urn, path.attr, ...(path.sub !== undefined ? [path.sub] : [])];
+}

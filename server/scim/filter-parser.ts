@@ -113,7 +113,7 @@ class Scanner {
   }
 
   enter(): void {
-    if (++this.depth > this.limits.maxDepth) throw this.fail(`filter is nested deeper than ${this.limits.maxDepth} levels`);
+    if (++this.depth > this.limits.maxDepth) throw this.error(`nesting deeper than ${this.limits.maxDepth} levels`);
   }
 
   leave(): void {

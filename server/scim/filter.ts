@@ -7,6 +7,7 @@
 import { type ResolvedAttr, describePath, leafDef, resolvePath, resolveSubPath } from './attributes';
 import { ScimError } from './errors';
 import { type AttrPath, type CompareOp, type Filter, type FilterLimits, type Literal, DEFAULT_FILTER_LIMITS, parseFilter } from './filter-parser';
+import { hasLoneSurrogate } from './text';
 import type { ResourceTypeName } from './schema';
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'dateTime';
@@ -52,6 +53,7 @@ function resolveLeafCompare(attr: ResolvedAttr, op: CompareOp, literal: Literal,
     case 'reference':
     case 'binary':
       if (typeof literal !== 'string') throw invalid(`${where} is a string; compare it with a "quoted" value`);
+      if (hasLoneSurrogate(literal)) throw invalid(`the value for ${where} is not valid Unicode text`);
       return { kind: 'cmp', attr, op, value: literal, valueType: 'string', fold: !def.caseExact };
     case 'boolean': {
       if (op !== 'eq' && op !== 'ne') throw invalid(`${where} is a boolean; only eq, ne and pr apply`);

@@ -9,12 +9,12 @@
  * patched in memory against the schema, and group member operations come out as a plan the
  * store executes in SQL.
  */
-import { type ResolvedAttr, describePath, leafDef, resolvePath } from './attributes';
+import { type ResolvedAttr, describePath, leafDef, resolvePath, unknownKeyPath } from './attributes';
 import { ScimError } from './errors';
 import { type ResolvedFilter, evaluate, foldCase, resolveRelative } from './filter';
 import { type Filter, type PatchPath, parsePatchPath } from './filter-parser';
 import { type Attributes, type Json, type JsonObject, type Notes, checkRequired, coerceValue, isObject, memberIds } from './resource';
-import { type AttributeDef, GROUP_URN, PATCH_OP_URN, type ResourceTypeName, findAttribute, schemaById } from './schema';
+import { type AttributeDef, PATCH_OP_URN, type ResourceTypeName } from './schema';
 
 export type PatchOpName = 'add' | 'remove' | 'replace';
 
@@ -106,14 +106,11 @@ function idsOfValueFilter(f: Filter): string[] | undefined {
 }
 
 function memberList(value: Json | undefined, where: string, notes: Notes): string[] {
-  if (value === undefined || value === null) return [];
-  const membersDef = findAttribute(schemaById(GROUP_URN)?.attributes, 'members')!;
-  let list = value;
-  if (isObject(list)) {
+  if (isObject(value)) {
     notes.push(`${where}: a single member object → a list of one`);
-    list = [list];
+    return memberIds([value], where);
   }
-  return memberIds(coerceValue(membersDef, list, where, notes));
+  return memberIds(value, where);
 }
 
 function memberChange(op: PatchOperation, i: number, notes: Notes): MemberChange {
@@ -213,6 +210,17 @@ function sameValue(def: AttributeDef, a: Json, b: Json): boolean {
   return norm(a) === norm(b);
 }
 
+/** Remove by value: an element goes when every sub-attribute the client gave matches it. */
+function matchesGiven(def: AttributeDef, element: Json, given: Json): boolean {
+  if (!isObject(element) || !isObject(given)) return sameValue(def, element, given);
+  return Object.entries(given).every(([k, v]) => {
+    const sub = def.subAttributes?.find((s) => s.name === k);
+    const x = element[k];
+    if (typeof x === 'string' && typeof v === 'string' && !(sub?.caseExact ?? false)) return foldCase(x) === foldCase(v);
+    return JSON.stringify(x) === JSON.stringify(v);
+  });
+}
+
 /** Multi-valued add: append what is not there yet; a new primary demotes the old one. */
 function appendValues(def: AttributeDef, existing: Json | undefined, added: Json[]): Json[] {
   let list = Array.isArray(existing) ? [...existing] : [];
@@ -302,7 +310,9 @@ function applyFiltered(ctx: Context, attrs: JsonObject, op: PatchOperation, attr
       list[i] = op.op === 'replace' ? (newValue as JsonObject) : { ...el, ...(newValue as JsonObject) };
     }
   }
-  if (isObject(newValue) && newValue['primary'] === true) {
+  const madePrimary = subDef ? subDef.name === 'primary' && newValue === true : isObject(newValue) && newValue['primary'] === true;
+  if (madePrimary) {
+    // RFC 7643 §2.4: "primary": true appears at most once; the new primary demotes the old.
     list.forEach((el, i) => {
       if (!idx.includes(i) && isObject(el) && el['primary'] === true) list[i] = { ...el, primary: false };
     });
@@ -333,7 +343,7 @@ function applyToAttribute(ctx: Context, attrs: JsonObject, op: PatchOperation, a
   if (op.op === 'remove') {
     if (op.value !== undefined && op.value !== null && def.multiValued && !attr.sub) {
       const gone = (coerceValue(def, Array.isArray(op.value) ? op.value : [op.value], `${ctx.where}.value`, ctx.notes) as Json[] | undefined) ?? [];
-      const kept = (Array.isArray(current) ? current : []).filter((el) => !gone.some((g) => sameValue(def, el, g)));
+      const kept = (Array.isArray(current) ? current : []).filter((el) => !gone.some((g) => matchesGiven(def, el, g)));
       setAt(attrs, attr.keys, kept.length ? kept : undefined);
       return;
     }
@@ -373,7 +383,8 @@ function applyToAttribute(ctx: Context, attrs: JsonObject, op: PatchOperation, a
       items = [items];
     }
     const coerced = (coerceValue(def, items, `${ctx.where}.value`, ctx.notes) as Json[] | undefined) ?? [];
-    setAt(attrs, attr.keys, op.op === 'add' ? appendValues(def, current, coerced) : coerced.length ? coerced : undefined);
+    const list = op.op === 'add' ? appendValues(def, current, coerced) : coerced;
+    setAt(attrs, attr.keys, list.length ? list : undefined);
     return;
   }
 
@@ -388,9 +399,7 @@ function applyToAttribute(ctx: Context, attrs: JsonObject, op: PatchOperation, a
 
 function applyUnknown(ctx: Context, attrs: JsonObject, op: PatchOperation, path: PatchPath): void {
   if (path.filter) throw ScimError.invalidPath(`${ctx.where}: "${describePath(path.path)}" is not an attribute this server knows, so it cannot be filtered`);
-  const head = path.path.urn !== undefined ? `${path.path.urn}:${path.path.attr}` : path.path.attr;
-  const existing = Object.keys(attrs).find((k) => k.toLowerCase() === head.toLowerCase()) ?? head;
-  const keys = path.path.sub !== undefined ? [existing, path.path.sub] : [existing];
+  const keys = unknownKeyPath(path.path, Object.keys(attrs), isObject(op.value));
   if (op.op === 'remove' || op.value === null) {
     setAt(attrs, keys, undefined);
     return;

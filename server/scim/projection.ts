@@ -4,7 +4,7 @@
  * stored). Names a schema does not define are matched as written, so unknown extension data
  * can be asked for too.
  */
-import { resolvePath } from './attributes';
+import { resolvePath, unknownKeyPath } from './attributes';
 import { type AttrPath, parseAttrList } from './filter-parser';
 import { isObject, type JsonObject } from './resource';
 import type { ResourceTypeName } from './schema';
@@ -19,18 +19,17 @@ type KeyPath = readonly string[];
 
 const ALWAYS = new Set(['id', 'schemas']);
 
-function keyPathOf(type: ResourceTypeName, path: AttrPath): KeyPath {
+function keyPathOf(type: ResourceTypeName, path: AttrPath, resourceKeys: readonly string[]): KeyPath {
   const target = resolvePath(type, path);
   if (target?.kind === 'extension') return [target.urn];
   if (target?.kind === 'attribute') return target.attr.keys;
   // Not in our schemas: match the name as the client wrote it (kept unknown data).
-  const head = path.urn !== undefined ? [`${path.urn}:${path.attr}`] : [path.attr];
-  return path.sub !== undefined ? [...head, path.sub] : head;
+  return unknownKeyPath(path, resourceKeys, false);
 }
 
-function keyPaths(type: ResourceTypeName, list: string | undefined): KeyPath[] | undefined {
+function keyPaths(type: ResourceTypeName, list: string | undefined, resourceKeys: readonly string[] = []): KeyPath[] | undefined {
   if (list === undefined || list.trim() === '') return undefined;
-  return parseAttrList(list).map((p) => keyPathOf(type, p));
+  return parseAttrList(list).map((p) => keyPathOf(type, p, resourceKeys));
 }
 
 function findKey(obj: JsonObject, key: string): string | undefined {
@@ -82,7 +81,7 @@ function drop(obj: JsonObject, path: KeyPath): void {
 
 /** Applies the projection to a full resource (mutating a copy) and returns it. */
 export function project(type: ResourceTypeName, resource: JsonObject, projection: Projection): JsonObject {
-  const include = keyPaths(type, projection.attributes);
+  const include = keyPaths(type, projection.attributes, Object.keys(resource));
   if (include) {
     const out: JsonObject = {};
     for (const key of Object.keys(resource)) if (ALWAYS.has(key)) out[key] = resource[key]!;
@@ -92,7 +91,7 @@ export function project(type: ResourceTypeName, resource: JsonObject, projection
     for (const key of Object.keys(resource)) if (key in out) ordered[key] = out[key]!;
     return ordered;
   }
-  const exclude = keyPaths(type, projection.excludedAttributes);
+  const exclude = keyPaths(type, projection.excludedAttributes, Object.keys(resource));
   if (!exclude) return resource;
   const out = structuredClone(resource);
   for (const path of exclude) drop(out, path);

@@ -25,9 +25,20 @@ export function redact(value: unknown): unknown {
   return out;
 }
 
-/** JSON text of a redacted body, cut to `maxChars` (the cut is marked). */
+/** A secret-named string member in JSON text; the string may be cut off at the end of the text. */
+const SECRET_MEMBER = /("(?:password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|authorization|api_?key)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)/gi;
+
+function cut(text: string, maxChars: number): string {
+  return text.length > maxChars ? `${text.slice(0, maxChars)}… [${text.length - maxChars} more characters not kept]` : text;
+}
+
+/**
+ * Redacted text for the record. Parsed bodies are redacted structurally; JSON text (responses,
+ * which never carry secrets, kept as a second line of defence) is cut first and then has any
+ * secret-named member masked, so the cost does not depend on the size of the response.
+ */
 export function redactedText(body: unknown, maxChars: number): string | null {
   if (body === undefined || body === null || body === '') return null;
-  const text = typeof body === 'string' ? body : JSON.stringify(redact(body));
-  return text.length > maxChars ? `${text.slice(0, maxChars)}… [${text.length - maxChars} more characters not kept]` : text;
+  if (typeof body === 'string') return cut(body, maxChars).replace(SECRET_MEMBER, `$1"${REDACTED}"`);
+  return cut(JSON.stringify(redact(body)), maxChars);
 }

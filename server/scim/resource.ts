@@ -9,6 +9,7 @@
  */
 import { ScimError } from './errors';
 import { normalizeDateTime } from './filter';
+import { hasLoneSurrogate } from './text';
 import {
   type AttributeDef,
   type ResourceTypeName,
@@ -44,7 +45,10 @@ function coerceSingle(def: AttributeDef, value: Json, where: string, notes: Note
     case 'string':
     case 'reference':
     case 'binary':
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') {
+        if (hasLoneSurrogate(value)) throw ScimError.invalidValue(`${where} is not valid Unicode text (it holds an unpaired surrogate)`);
+        return value;
+      }
       if (typeof value === 'number') {
         notes.push(`${where}: number ${value} stored as the string "${value}"`);
         return String(value);
@@ -177,7 +181,7 @@ export function parseResourceInput(type: ResourceTypeName, body: unknown, notes:
     }
     if (def.mutability === 'readOnly') continue; // id, meta, groups: the server's to set
     if (type === 'Group' && def.name === 'members') {
-      members = memberIds(coerceValue(def, raw, 'members', notes));
+      members = memberIds(raw, 'members');
       continue;
     }
     const v = coerceValue(def, raw, def.name, notes);
@@ -187,15 +191,21 @@ export function parseResourceInput(type: ResourceTypeName, body: unknown, notes:
   return members === undefined ? { attributes } : { attributes, members };
 }
 
-/** The member ids of a validated `members` list (undefined list = no members). */
-export function memberIds(list: Json | undefined): string[] {
-  if (list === undefined) return [];
+/**
+ * The user ids of a `members` list as clients send it ([{value, display?, type?, $ref?}]).
+ * Only `value` matters (display is the server's to compute); an entry without one is a 400,
+ * never silently skipped.
+ */
+export function memberIds(list: Json | undefined, where = 'members'): string[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw ScimError.invalidValue(`${where} must be a list of {"value": "<user id>"}`);
   const ids: string[] = [];
-  for (const [i, m] of (list as JsonObject[]).entries()) {
-    const v = m['value'];
-    if (typeof v !== 'string' || !v) throw ScimError.invalidValue(`members[${i}].value must be the id of a User`);
+  list.forEach((m, i) => {
+    const key = isObject(m) ? Object.keys(m).find((k) => k.toLowerCase() === 'value') : undefined;
+    const v = key === undefined ? undefined : (m as JsonObject)[key];
+    if (typeof v !== 'string' || v.trim() === '') throw ScimError.invalidValue(`${where}[${i}].value must be the id of a User`);
     ids.push(v);
-  }
+  });
   return [...new Set(ids)];
 }
 

@@ -32,7 +32,7 @@ export function explainKeychainError(err: unknown): SecretStoreUnavailableError 
   const text = err instanceof Error ? err.message : String(err);
   let cause = text;
   let fix = 'Make sure the OS keychain is available and unlocked';
-  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|dbus/i.test(text)) {
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect|dbus/i.test(text)) {
     cause = 'no D-Bus session bus';
     fix = 'Run ScimDesk inside a desktop session, or start one with dbus-run-session';
   } else if (/org\.freedesktop\.secrets|not provided by any \.service/i.test(text)) {

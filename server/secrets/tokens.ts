@@ -23,8 +23,7 @@ export function hashToken(token: string): Buffer {
 export function tokenFromHeader(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
   const trimmed = header.trim();
-  const match = /^bearer\s+(.+)$/i.exec(trimmed);
-  const token = (match ? match[1]! : trimmed).trim();
+  const token = (/^bearer(\s|$)/i.test(trimmed) ? trimmed.slice(6) : trimmed).trim();
   return token === '' || /\s/.test(token) ? undefined : token;
 }
 

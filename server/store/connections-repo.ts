@@ -46,6 +46,14 @@ function toRecord(r: Row): ConnectionRecord {
 }
 
 export class ConnectionsRepo {
+  /**
+   * Every SCIM request reads the connections, so they are cached. Our own writes drop the
+   * cache; another process's writes (the CLI next to a running server) change SQLite's
+   * data_version, which is checked on each read for the cost of one pragma.
+   */
+  private cache: ConnectionRecord[] | undefined;
+  private cachedAt = -1;
+  private readonly dataVersion;
   private readonly allStmt;
   private readonly oneStmt;
   private readonly enableStmt;
@@ -53,6 +61,7 @@ export class ConnectionsRepo {
   private readonly useStmt;
 
   constructor(db: Db) {
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.allStmt = db.prepare<[], Row>('SELECT * FROM connections ORDER BY name DESC');
     this.oneStmt = db.prepare<[string], Row>('SELECT * FROM connections WHERE name = ?');
     this.enableStmt = db.prepare<[number, string, string]>('UPDATE connections SET enabled = ?, updated_at = ? WHERE name = ?');
@@ -67,7 +76,12 @@ export class ConnectionsRepo {
   }
 
   all(): ConnectionRecord[] {
-    return this.allStmt.all().map(toRecord);
+    const version = this.dataVersion.get()!;
+    if (!this.cache || version !== this.cachedAt) {
+      this.cache = this.allStmt.all().map(toRecord);
+      this.cachedAt = version;
+    }
+    return this.cache;
   }
 
   get(name: ConnectionName): ConnectionRecord {
@@ -75,15 +89,18 @@ export class ConnectionsRepo {
   }
 
   setEnabled(name: ConnectionName, enabled: boolean, now: string): void {
+    this.cache = undefined;
     this.enableStmt.run(enabled ? 1 : 0, now, name);
   }
 
   /** Records that a new token was issued; returns the new generation. */
   tokenIssued(name: ConnectionName, now: string): ConnectionRecord {
+    this.cache = undefined;
     return toRecord(this.tokenStmt.get(now, now, name)!);
   }
 
   recordUse(name: ConnectionName, at: string, ip: string | null, agent: string | null): void {
+    this.cache = undefined;
     this.useStmt.run(at, ip, agent, name);
   }
 }

@@ -3,7 +3,7 @@
  * run in one transaction after a backup. A database from a newer ScimDesk, a corrupt file or
  * a failed migration stops with a StoreError and the file is left exactly as it was.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldCase } from '../scim/filter';
@@ -106,12 +106,15 @@ export function openStore(options: OpenOptions): Db {
   const db = connect(file);
   try {
     if (!options.skipIntegrityCheck) checkIntegrity(db, file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.function('scim_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldCase(value) : value));
+    // Migrate before switching to WAL: a refused (newer) or failed database keeps every byte.
     migrate(db, options.dataDir, options.migrations ?? MIGRATIONS);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // The directory holds personal data: owner-only, like the folder (WAL files inherit it).
+    chmodSync(file, 0o600);
     return db;
   } catch (err) {
     db.close();

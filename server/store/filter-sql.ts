@@ -156,12 +156,15 @@ function compare(col: Column, f: Extract<ResolvedFilter, { kind: 'cmp' }>, param
     case 'co':
       params.push(v);
       return `(${guard} AND instr(${x}, ?) > 0)`;
+    // Byte-wise: SQLite's text length() and substr() stop at U+0000, which JSON strings may hold.
+    // A byte prefix/suffix of valid UTF-8 is a character prefix/suffix. SQLite's blob substr
+    // gives NULL for an empty result, hence IS (never NULL) and the explicit empty-value case.
     case 'sw':
-      params.push(v, v);
-      return `(${guard} AND substr(${x}, 1, length(?)) = ?)`;
+      params.push(v, v, v);
+      return `(${guard} AND (length(CAST(? AS BLOB)) = 0 OR substr(CAST(${x} AS BLOB), 1, length(CAST(? AS BLOB))) IS CAST(? AS BLOB)))`;
     case 'ew':
       params.push(v, v, v);
-      return `(${guard} AND (length(?) = 0 OR substr(${x}, -length(?)) = ?))`;
+      return `(${guard} AND (length(CAST(? AS BLOB)) = 0 OR substr(CAST(${x} AS BLOB), -length(CAST(? AS BLOB))) IS CAST(? AS BLOB)))`;
   }
 }
 
