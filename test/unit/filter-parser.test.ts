@@ -4,26 +4,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ScimError, type ScimType } from '../../server/scim/errors';
+import { ScimError } from '../../server/scim/errors';
 import { type Filter, parseAttrList, parseFilter, parsePatchPath } from '../../server/scim/filter-parser';
+import { expectScimError, scimErrorOf } from '../support/scim-error';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScimError);
-    return err as ScimError;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
-function expectScimError(fn: () => unknown, status: number, scimType: ScimType | undefined): ScimError {
-  const err = scimErrorOf(fn);
-  expect({ status: err.status, scimType: err.scimType }).toEqual({ status, scimType });
-  return err;
-}
 
 const cmp = (attr: string, op: string, value: unknown): Filter => ({ kind: 'cmp', path: { attr }, op, value }) as Filter;
 

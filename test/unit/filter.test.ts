@@ -4,28 +4,14 @@
  * filters the schema cannot answer (never a silent "match everything").
  */
 import { describe, expect, it } from 'vitest';
-import { ScimError, type ScimType } from '../../server/scim/errors';
 import { type ResolvedFilter, compileFilter, evaluate } from '../../server/scim/filter';
 import type { AttributeDef, ResourceTypeName } from '../../server/scim/schema';
+import { expectScimError, scimErrorOf } from '../support/scim-error';
 
 const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScimError);
-    return err as ScimError;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
-function expectScimError(fn: () => unknown, status: number, scimType: ScimType | undefined): ScimError {
-  const err = scimErrorOf(fn);
-  expect({ status: err.status, scimType: err.scimType }).toEqual({ status, scimType });
-  return err;
-}
 
 const matches = (filter: string, resource: unknown, type: ResourceTypeName = 'User'): boolean => evaluate(compileFilter(type, filter), resource);
 

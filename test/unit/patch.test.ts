@@ -3,7 +3,6 @@
  * attribute patching against the schema, group member plans and the active flag.
  */
 import { describe, expect, it } from 'vitest';
-import { ScimError, type ScimType } from '../../server/scim/errors';
 import { type PatchOperation, activeChange, applyPatch, parsePatchRequest, splitGroupPatch } from '../../server/scim/patch';
 import type { Attributes, Notes } from '../../server/scim/resource';
 import type { ResourceTypeName } from '../../server/scim/schema';
@@ -19,22 +18,9 @@ import {
 } from '../fixtures/entra';
 import { oktaAddMembers, oktaDeactivate, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers } from '../fixtures/okta';
 import { ENTERPRISE, PATCH_OP, USER_SCHEMA, patchOp } from '../support/scim-client';
+import { expectScimError, scimErrorOf } from '../support/scim-error';
 
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScimError);
-    return err as ScimError;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
-function expectScimError(fn: () => unknown, status: number, scimType: ScimType | undefined): ScimError {
-  const err = scimErrorOf(fn);
-  expect({ status: err.status, scimType: err.scimType }).toEqual({ status, scimType });
-  return err;
-}
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

@@ -3,28 +3,14 @@
  * stored attributes → the SCIM resource a client reads back.
  */
 import { describe, expect, it } from 'vitest';
-import { ScimError, type ScimType } from '../../server/scim/errors';
 import { type Notes, parseResourceInput, toResource } from '../../server/scim/resource';
 import type { ResourceTypeName } from '../../server/scim/schema';
 import { entraUser } from '../fixtures/entra';
 import { oktaGroup, oktaUser } from '../fixtures/okta';
 import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from '../support/scim-client';
+import { expectScimError } from '../support/scim-error';
 
-function scimErrorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ScimError);
-    return err as ScimError;
-  }
-  throw new Error('expected a ScimError, but nothing was thrown');
-}
 
-function expectScimError(fn: () => unknown, status: number, scimType: ScimType | undefined): ScimError {
-  const err = scimErrorOf(fn);
-  expect({ status: err.status, scimType: err.scimType }).toEqual({ status, scimType });
-  return err;
-}
 
 function parse(body: unknown, type: ResourceTypeName = 'User') {
   const notes: Notes = [];
