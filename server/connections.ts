@@ -7,7 +7,7 @@
 import { ScimError } from './scim/errors';
 import { type SecretStore, SecretStoreUnavailableError, tokenAccount } from './secrets/secret-store';
 import { generateToken, hashToken, sameDigest, tokenFromHeader } from './secrets/tokens';
-import { CONNECTIONS, type ConnectionName, type ConnectionRecord, type ConnectionsRepo } from './store/connections-repo';
+import { type ConnectionName, type ConnectionRecord, type ConnectionsRepo } from './store/connections-repo';
 
 export interface ConnectionState {
   readonly name: ConnectionName;
@@ -154,6 +154,4 @@ export class Connections {
     this.lastUseWrite.set(name, { at: now.getTime(), key });
     this.repo.recordUse(name, now.toISOString(), req.ip, req.userAgent);
   }
-
-  static readonly names = CONNECTIONS;
 }

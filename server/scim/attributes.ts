@@ -6,7 +6,6 @@ import type { AttrPath } from './filter-parser';
 import {
   type AttributeDef,
   type ResourceTypeName,
-  COMMON_ATTRIBUTES,
   RESOURCE_TYPES,
   coreAttributesOf,
   extensionOf,
@@ -68,10 +67,6 @@ export function resolveSubPath(parent: ResolvedAttr, path: AttrPath): ResolvedAt
 
 export function describePath(path: AttrPath): string {
   return `${path.urn !== undefined ? `${path.urn}:` : ''}${path.attr}${path.sub !== undefined ? `.${path.sub}` : ''}`;
-}
-
-export function isCommonAttribute(def: AttributeDef): boolean {
-  return COMMON_ATTRIBUTES.includes(def);
 }
 
 /** The definition the value at this path must satisfy (the sub-attribute's when there is one). */
