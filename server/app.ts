@@ -2,6 +2,7 @@
  * buildApp: the Fastify application, SCIM 2.0 mounted at /scim/v2. It never listens by
  * itself (server/runtime.ts does), so tests build it the same way the product does.
  */
+import type { ServerOptions } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Connections } from './connections';
 import type { Directory } from './directory';
@@ -32,6 +33,8 @@ export interface AppOptions {
   readonly paging?: PagingLimits;
   readonly filterLimits?: FilterLimits;
   readonly logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+  /** Node HTTP server options (timeouts; tests shorten them). */
+  readonly http?: ServerOptions;
 }
 
 /** The SCIM base URL for a public URL such as https://acme.loca.lt. */
@@ -50,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: (logger as FastifyServerOptions['logger']) ?? false }),
     bodyLimit,
     forceCloseConnections: true,
+    ...(options.http ? { http: options.http } : {}),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
   });
 

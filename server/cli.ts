@@ -18,10 +18,13 @@ import pino from 'pino';
 import { DEFAULT_BODY_LIMIT } from './app';
 import type { ConnectionState } from './connections';
 import { defaultDataDir } from './paths';
-import { Core, DEFAULT_HOST, DEFAULT_PORT, listen } from './runtime';
+import type { AppStatus, TunnelMode, TunnelSettings } from './api-types';
+import { Controller, ControllerError } from './controller';
+import { Core, DEFAULT_HOST, DEFAULT_PORT } from './runtime';
+import { InvalidSettingsError, normalizeTunnelSettings } from './tunnel/settings';
 import { FileSecretStore } from './secrets/file-store';
 import { KeytarSecretStore } from './secrets/keytar-store';
-import { type SecretStore, SecretStoreUnavailableError } from './secrets/secret-store';
+import { type SecretStore, SecretStoreUnavailableError, checkSecretStore } from './secrets/secret-store';
 import { type ConnectionName, isConnectionName } from './store/connections-repo';
 import { StoreError } from './store/database';
 
@@ -38,8 +41,13 @@ Commands:
   enable    --connection okta|entra    Enable a connection; the first enable prints its token once
   disable   --connection okta|entra    Disable a connection (its requests get 403)
   token new --connection okta|entra    Issue a new token, printed once; the old token stops working
-  serve     [--host H] [--port P] [--public-url URL] [--log-level L]
-                                       Run the SCIM server in the foreground (Ctrl-C stops it)
+  serve     [--host H] [--port P] [--log-level L] [--body-limit BYTES]
+            [--tunnel none|localtunnel] [--tunnel-host URL] [--subdomain NAME]
+            [--public-url URL]         Run the SCIM server in the foreground (Ctrl-C stops it).
+                                       --tunnel localtunnel publishes it through a tunnel
+                                       (--tunnel-host: your own localtunnel server; the
+                                       subdomain is remembered so the URL stays the same);
+                                       --public-url: your own reverse proxy's public URL
   status    [--json]                   Show connections and how many users and groups exist
 
 Options for every command:
@@ -56,6 +64,9 @@ const OPTIONS = {
   host: { type: 'string' },
   port: { type: 'string' },
   'public-url': { type: 'string' },
+  tunnel: { type: 'string' },
+  'tunnel-host': { type: 'string' },
+  subdomain: { type: 'string' },
   'log-level': { type: 'string' },
   'body-limit': { type: 'string' },
   json: { type: 'boolean' },
@@ -120,38 +131,107 @@ async function withCore<T>(values: Values, fn: (core: Core, dataDir: string) => 
   }
 }
 
+/** The tunnel flags of `serve`, as overrides of the saved settings (not saved themselves). */
+function tunnelOverrides(values: Values): Partial<TunnelSettings> {
+  const out: { mode?: TunnelMode; host?: string; subdomain?: string; publicUrl?: string } = {};
+  const mode = values.tunnel;
+  if (mode !== undefined) {
+    if (mode !== 'none' && mode !== 'localtunnel') throw new UsageError(`--tunnel must be none or localtunnel, not "${mode}"`);
+    out.mode = mode;
+  }
+  if (values['tunnel-host'] !== undefined) out.host = values['tunnel-host'];
+  if (values.subdomain !== undefined) out.subdomain = values.subdomain;
+  const publicUrl = publicUrlOf(values);
+  if (publicUrl) {
+    if (out.mode === 'localtunnel') throw new UsageError('--public-url (your own reverse proxy) and --tunnel localtunnel exclude each other');
+    out.mode = 'external';
+    out.publicUrl = publicUrl;
+  }
+  if ((out.host !== undefined || out.subdomain !== undefined) && out.mode === undefined) out.mode = 'localtunnel';
+  try {
+    normalizeTunnelSettings(out);
+  } catch (err) {
+    if (err instanceof InvalidSettingsError) throw new UsageError(err.message);
+    throw err;
+  }
+  return out;
+}
+
+/** One line per tunnel change worth telling the operator about. */
+function tunnelLine(prev: AppStatus | undefined, next: AppStatus): string[] {
+  const lines: string[] = [];
+  const a = prev?.tunnel;
+  const b = next.tunnel;
+  if (next.tunnelSettings.mode === 'localtunnel' && (a?.phase !== b.phase || a?.url !== b.url || a?.lastError !== b.lastError)) {
+    switch (b.phase) {
+      case 'connecting':
+        lines.push(`tunnel: connecting to ${b.host}${b.wantedSubdomain ? ` (asking for "${b.wantedSubdomain}")` : ''}…`);
+        break;
+      case 'online':
+        lines.push(`tunnel: online at ${b.url}`);
+        lines.push(`SCIM base URL: ${next.scimUrl}`);
+        if (b.subdomainNotGranted) lines.push(`tunnel: WARNING ${b.lastError}`);
+        break;
+      case 'reconnecting':
+      case 'error':
+        lines.push(`tunnel: ${b.phase === 'error' ? 'cannot connect' : 'reconnecting'} (attempt ${b.attempt}${b.nextRetryAt ? `, next try ${b.nextRetryAt}` : ''}): ${b.lastError}`);
+        break;
+      case 'off':
+        lines.push('tunnel: off');
+        break;
+    }
+  }
+  if (next.urlChange && (prev?.urlChange?.current !== next.urlChange.current)) {
+    lines.push(`WARNING: the public URL changed from ${next.urlChange.previous} to ${next.urlChange.current}. Update the Base URL in Okta (and the Tenant URL in Entra) to ${next.scimUrl}`);
+  }
+  return lines;
+}
+
 async function serve(values: Values, io: Io): Promise<number> {
   const host = values.host ?? DEFAULT_HOST;
   const port = portOf(values);
-  const publicUrl = publicUrlOf(values);
+  const tunnel = tunnelOverrides(values);
   const bodyLimit = values['body-limit'] === undefined ? DEFAULT_BODY_LIMIT : Number(values['body-limit']);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new UsageError('--body-limit must be a number of bytes, at least 1024');
   if (isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host must be an IP address, not "${host}"`);
-  return withCore(values, async (core, dataDir) => {
-    // Fail now, with the one clear sentence, rather than answer every request with 503.
-    await core.connections.secretStore.get('probe');
-    const logger = pino({ level: values['log-level'] ?? 'info', redact: ['req.headers.authorization'] }, pino.destination(2));
-    let server;
-    try {
-      server = await listen(core, { host, port, logger, bodyLimit, ...(publicUrl ? { publicUrl } : {}) });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        io.err(`scimdesk: port ${port} on ${host} is already in use; stop the other program or pass --port`);
-        return 1;
-      }
-      throw err;
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+  const logger = pino({ level: values['log-level'] ?? 'info', redact: ['req.headers.authorization'] }, pino.destination(2));
+  const secretStore = secretStoreOf(values, dataDir);
+  // Fail now, with the one clear sentence, rather than answer every request with 503.
+  await checkSecretStore(secretStore);
+  let controller: Controller;
+  try {
+    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, tunnel });
+  } catch (err) {
+    if (err instanceof ControllerError && err.code === 'server-not-running') {
+      io.err(`scimdesk: ${err.message}; stop the other program or pass --port`);
+      return 1;
     }
+    throw err;
+  }
+  try {
+    const first = controller.status();
     if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`scimdesk: warning: listening on ${host}, not loopback: the SCIM server is reachable from the network`);
-    io.out(`ScimDesk SCIM server listening on ${server.localUrl} (data: ${dataDir}, secrets: ${core.connections.secretStore.description})`);
-    for (const s of core.connections.states()) io.out(describeState(s));
-    if (!core.connections.states().some((s) => s.enabled)) io.out('No connection is enabled yet: run "npm run -s scimdesk -- enable --connection okta" to get a token.');
-    io.out(`SCIM base URL: ${core.scimUrl()}`);
+    io.out(`ScimDesk SCIM server listening on ${first.server.localUrl} (data: ${dataDir}, secrets: ${controller.core.connections.secretStore.description})`);
+    for (const c of first.connections) io.out(describeState(c));
+    if (!first.connections.some((c) => c.enabled)) io.out('No connection is enabled yet: run "npm run -s scimdesk -- enable --connection okta" to get a token.');
+    if (first.tunnelSettings.mode !== 'localtunnel') io.out(`SCIM base URL: ${first.scimUrl}`);
+    if (first.reachable === 'local-only') io.out('Reachable from this machine only: use --tunnel localtunnel or --public-url for Okta.');
+    let last: AppStatus | undefined;
+    const print = (s: AppStatus): void => {
+      for (const line of tunnelLine(last, s)) io.out(line);
+      last = s;
+    };
+    print(first);
+    const unsubscribe = controller.on('status', print);
     const signal = await io.stopSignal();
+    unsubscribe();
     io.out(`Stopping (${signal})…`);
-    await server.close();
-    io.out('Stopped.');
     return 0;
-  });
+  } finally {
+    await controller.stop();
+    io.out('Stopped.');
+  }
 }
 
 async function dispatch(command: string | undefined, rest: string[], values: Values, io: Io): Promise<number> {

@@ -54,6 +54,8 @@ function toState(r: ConnectionRecord): ConnectionState {
 }
 
 export class Connections {
+  /** Told when a token hash cannot be read (the keychain went away or got locked). */
+  onSecretsError: ((err: SecretStoreUnavailableError) => void) | undefined;
   private readonly hashes = new Map<ConnectionName, CachedHash>();
   private readonly lastUseWrite = new Map<ConnectionName, { at: number; key: string }>();
 
@@ -104,6 +106,12 @@ export class Connections {
     const cached = this.hashes.get(record.name);
     if (cached && cached.generation === record.tokenGeneration) return cached.digest;
     const hex = record.tokenGeneration > 0 ? await this.secrets.get(tokenAccount(record.name)) : null;
+    if (record.tokenGeneration > 0 && hex === null) {
+      // A token was issued but its hash cannot be read: a locked keyring reads as "no entry".
+      throw new SecretStoreUnavailableError(
+        `the ${record.name} token's hash is not readable from ${this.secrets.description} (the keyring may be locked, or the entry was removed): unlock it, or issue a new token`,
+      );
+    }
     const digest = hex && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
     this.hashes.set(record.name, { generation: record.tokenGeneration, digest });
     return digest;
@@ -128,17 +136,22 @@ export class Connections {
     if (token === undefined) throw ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"');
     const presented = hashToken(token);
     let matched: ConnectionRecord | undefined;
-    try {
-      for (const record of this.repo.all()) {
-        const digest = await this.digestFor(record);
-        // Compare against every connection (no early exit) so timing says nothing about which.
-        if (digest && sameDigest(presented, digest) && !matched) matched = record;
+    let unreadable: SecretStoreUnavailableError | undefined;
+    for (const record of this.repo.all()) {
+      let digest: Buffer | null;
+      try {
+        digest = await this.digestFor(record);
+      } catch (err) {
+        if (!(err instanceof SecretStoreUnavailableError)) throw err;
+        unreadable = err; // this connection cannot be checked; the others still can
+        continue;
       }
-    } catch (err) {
-      if (err instanceof SecretStoreUnavailableError) {
-        throw new ScimError(503, undefined, 'ScimDesk cannot read its OS keychain, so it refuses all SCIM requests; see the ScimDesk app or log');
-      }
-      throw err;
+      // Compare against every connection (no early exit) so timing says nothing about which.
+      if (digest && sameDigest(presented, digest) && !matched) matched = record;
+    }
+    if (!matched && unreadable) {
+      this.onSecretsError?.(unreadable);
+      throw new ScimError(503, undefined, 'ScimDesk cannot read its OS keychain, so it cannot check the SCIM token; see the ScimDesk app', { 'retry-after': '60' });
     }
     if (!matched) throw ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)');
     if (!matched.enabled) throw new DisabledConnectionError(matched.name);

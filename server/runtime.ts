@@ -61,6 +61,7 @@ export interface ListenOptions {
   readonly logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   readonly bodyLimit?: number;
   readonly onActivity?: AppOptions['onActivity'];
+  readonly http?: AppOptions['http'];
 }
 
 export interface RunningServer {
@@ -81,6 +82,7 @@ export async function listen(core: Core, options: ListenOptions = {}): Promise<R
     ...(options.onActivity ? { onActivity: options.onActivity } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.http ? { http: options.http } : {}),
   });
   await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();

@@ -32,12 +32,15 @@ export function explainKeychainError(err: unknown): SecretStoreUnavailableError 
   const text = err instanceof Error ? err.message : String(err);
   let cause = text;
   let fix = 'Make sure the OS keychain is available and unlocked';
-  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect|dbus/i.test(text)) {
+  if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|Could not connect|address is empty|dbus/i.test(text)) {
     cause = 'no D-Bus session bus';
     fix = 'Run ScimDesk inside a desktop session, or start one with dbus-run-session';
   } else if (/org\.freedesktop\.secrets|not provided by any \.service/i.test(text)) {
     cause = 'no Secret Service (keyring daemon) is running';
     fix = 'Install and start gnome-keyring (or KeePassXC with Secret Service), or use --secret-store file on a headless server';
+  } else if (/collection\/login|does not exist at path/i.test(text)) {
+    cause = 'there is no unlocked login keyring, and no way to ask for its password here';
+    fix = 'Log in to a desktop session (it unlocks the keyring), run gnome-keyring-daemon --unlock, or use --secret-store file on a headless server';
   } else if (/locked/i.test(text)) {
     cause = 'the keyring is locked';
     fix = 'Unlock the login keyring (log in to the desktop, or gnome-keyring-daemon --unlock)';

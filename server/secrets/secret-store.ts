@@ -27,3 +27,17 @@ export class SecretStoreUnavailableError extends Error {
 export function tokenAccount(connection: string): string {
   return `${connection}-token-sha256`;
 }
+
+const PROBE_ACCOUNT = 'probe';
+
+/**
+ * Proves the store works: writes, reads back and removes a probe entry. Reading alone is not
+ * enough: keytar reads from a locked keyring as "no entry" instead of failing.
+ */
+export async function checkSecretStore(store: SecretStore): Promise<void> {
+  const value = `probe-${Date.now()}`;
+  await store.set(PROBE_ACCOUNT, value);
+  const back = await store.get(PROBE_ACCOUNT);
+  await store.delete(PROBE_ACCOUNT);
+  if (back !== value) throw new SecretStoreUnavailableError(`${store.description} accepted an entry but did not give it back (is it locked?)`);
+}

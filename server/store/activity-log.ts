@@ -27,7 +27,8 @@ export interface ActivityEntry extends ActivityInput {
 }
 
 export interface ActivityQuery {
-  readonly connection?: string;
+  /** A connection name, or null for requests no token authenticated. */
+  readonly connection?: string | null;
   readonly action?: string;
   /** An exact status, or a class: 2 → 2xx, 4 → 4xx, 5 → 5xx. */
   readonly status?: number;
@@ -66,6 +67,8 @@ export class ActivityLog {
   private readonly insertStmt;
   private readonly pruneStmt;
   private readonly listStmt;
+  private readonly oneStmt;
+  private readonly actionsStmt;
   private sincePrune = 0;
 
   constructor(
@@ -80,13 +83,15 @@ export class ActivityLog {
     // One statement for every combination of filters: a NULL parameter disables its condition.
     this.listStmt = db.prepare<Record<string, string | number | null>, Row>(
       `SELECT * FROM activity
-       WHERE (@connection IS NULL OR connection = @connection)
+       WHERE (@connection IS NULL OR connection = @connection OR (@connection = '' AND connection IS NULL))
          AND (@action IS NULL OR action = @action)
          AND (@status IS NULL OR status = @status OR status / 100 = @status)
          AND (@resourceId IS NULL OR resource_id = @resourceId)
          AND (@beforeSeq IS NULL OR seq < @beforeSeq)
        ORDER BY seq DESC LIMIT @limit`,
     );
+    this.oneStmt = db.prepare<[number], Row>('SELECT * FROM activity WHERE seq = ?');
+    this.actionsStmt = db.prepare<[], string>('SELECT DISTINCT action FROM activity ORDER BY action').pluck();
   }
 
   record(entry: ActivityInput): number {
@@ -103,29 +108,43 @@ export class ActivityLog {
   list(query: ActivityQuery): ActivityEntry[] {
     return this.listStmt
       .all({
-        connection: query.connection ?? null,
+        connection: query.connection === null ? '' : (query.connection ?? null),
         action: query.action ?? null,
         status: query.status ?? null,
         resourceId: query.resourceId ?? null,
         beforeSeq: query.beforeSeq ?? null,
         limit: query.limit,
       })
-      .map((r) => ({
-        seq: r.seq,
-        at: r.at,
-        connection: r.connection,
-        method: r.method,
-        path: r.path,
-        status: r.status,
-        durationMs: r.duration_ms,
-        action: r.action,
-        resourceType: r.resource_type,
-        resourceId: r.resource_id,
-        clientIp: r.client_ip,
-        userAgent: r.user_agent,
-        requestBody: r.request_body,
-        responseBody: r.response_body,
-        notes: r.notes ? (JSON.parse(r.notes) as string[]) : [],
-      }));
+      .map(toEntry);
   }
+
+  get(seq: number): ActivityEntry | undefined {
+    const row = this.oneStmt.get(seq);
+    return row && toEntry(row);
+  }
+
+  /** The IdP actions recorded so far, for the panel's filter. */
+  actions(): string[] {
+    return this.actionsStmt.all();
+  }
+}
+
+function toEntry(r: Row): ActivityEntry {
+  return {
+    seq: r.seq,
+    at: r.at,
+    connection: r.connection,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    durationMs: r.duration_ms,
+    action: r.action,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    clientIp: r.client_ip,
+    userAgent: r.user_agent,
+    requestBody: r.request_body,
+    responseBody: r.response_body,
+    notes: r.notes ? (JSON.parse(r.notes) as string[]) : [],
+  };
 }

@@ -4,10 +4,11 @@
  * SecretStore. A server process notices a rotation made by another process (the CLI) through
  * the generation counter.
  */
+import type { ConnectionName } from '../api-types';
 import type { Db } from './database';
 
-export const CONNECTIONS = ['okta', 'entra'] as const;
-export type ConnectionName = (typeof CONNECTIONS)[number];
+export type { ConnectionName };
+export const CONNECTIONS: readonly ConnectionName[] = ['okta', 'entra'];
 
 export function isConnectionName(value: unknown): value is ConnectionName {
   return typeof value === 'string' && (CONNECTIONS as readonly string[]).includes(value);

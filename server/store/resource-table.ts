@@ -48,18 +48,34 @@ interface TableSpec {
 
 type DbValue = SqlParam | null;
 
+/** The email the panel shows: the primary one, else the first. */
+export function userEmail(a: Attributes): string | null {
+  const emails = Array.isArray(a['emails']) ? (a['emails'] as Attributes[]) : [];
+  const pick = emails.find((e) => e['primary'] === true) ?? emails[0];
+  return pick ? text(pick['value']) : null;
+}
+
+/** The name the panel shows: displayName, else name.formatted, else given + family name. */
+export function displayNameOf(a: Attributes): string | null {
+  const name = (a['name'] ?? {}) as Attributes;
+  const joined = [text(name['givenName']), text(name['familyName'])].filter(Boolean).join(' ').trim();
+  return text(a['displayName']) ?? text(name['formatted']) ?? (joined || null);
+}
+
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export const USER_TABLE: TableSpec = {
   type: 'User',
   table: 'users',
   alias: 'u',
-  columns: ['user_name', 'user_name_ci', 'external_id', 'display_name_ci', 'active'],
+  columns: ['user_name', 'user_name_ci', 'external_id', 'display_name_ci', 'active', 'email_ci', 'name_ci'],
   derive: (a) => {
     const userName = a['userName'] as string;
     const display = text(a['displayName']);
     const active = typeof a['active'] === 'boolean' ? (a['active'] ? 1 : 0) : null;
-    return [userName, foldCase(userName), text(a['externalId']), display === null ? null : foldCase(display), active] as DbValue[];
+    const email = userEmail(a);
+    const name = displayNameOf(a);
+    return [userName, foldCase(userName), text(a['externalId']), display === null ? null : foldCase(display), active, email && foldCase(email), name && foldCase(name)] as DbValue[];
   },
   uniqueAttribute: 'userName',
   uniqueColumn: 'users.user_name_ci',

@@ -1,5 +1,6 @@
 /** Numbered, append-only migrations. Never edit a released one: add the next number. */
 import m0001 from './0001-initial';
+import m0002 from './0002-settings-and-panel-columns';
 
 export interface Migration {
   readonly version: number;
@@ -7,4 +8,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: m0001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: m0001 },
+  { version: 2, name: 'settings-and-panel-columns', sql: m0002 },
+];

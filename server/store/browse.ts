@@ -1,0 +1,172 @@
+/**
+ * The panel's queries over the directory: searchable, filterable, sortable pages of users,
+ * groups and group members. Sorting uses indexed columns (see migration 0002) and every page
+ * is LIMIT/OFFSET, so a list of 100 000 users costs one page, not the whole table.
+ */
+import type { GroupQuery, GroupSummary, MemberQuery, MemberSummary, Page, UserQuery, UserSummary } from '../api-types';
+import { foldCase } from '../scim/filter';
+import type { Attributes } from '../scim/resource';
+import type { Db } from './database';
+import { displayNameOf, userEmail } from './resource-table';
+import { StatementCache } from './statement-cache';
+
+export const MAX_PAGE = 500;
+export const DEFAULT_PAGE = 50;
+
+interface UserRow {
+  seq: number;
+  id: string;
+  user_name: string;
+  external_id: string | null;
+  active: number | null;
+  created_by: string | null;
+  modified_by: string | null;
+  created: string;
+  last_modified: string;
+  data: string;
+}
+
+interface GroupRow {
+  id: string;
+  display_name: string;
+  external_id: string | null;
+  member_count: number;
+  created_by: string | null;
+  modified_by: string | null;
+  created: string;
+  last_modified: string;
+}
+
+const USER_SORT: Record<NonNullable<UserQuery['sort']>, string> = {
+  userName: 'u.user_name_ci',
+  name: 'u.name_ci',
+  email: 'u.email_ci',
+  active: 'coalesce(u.active, 1)',
+  source: 'u.created_by',
+  created: 'u.seq',
+  lastModified: 'u.last_modified',
+};
+
+const GROUP_SORT: Record<NonNullable<GroupQuery['sort']>, string> = {
+  displayName: 'g.display_name_ci',
+  members: 'g.member_count',
+  source: 'g.created_by',
+  created: 'g.seq',
+  lastModified: 'g.last_modified',
+};
+
+function pageBounds(q: { offset?: number; limit?: number }): { offset: number; limit: number } {
+  const offset = Math.max(0, Math.floor(q.offset ?? 0));
+  const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(q.limit ?? DEFAULT_PAGE)));
+  return { offset, limit };
+}
+
+function orderBy(expr: string, order: 'asc' | 'desc' | undefined, tiebreak: string): string {
+  const dir = order === 'desc' ? 'DESC' : 'ASC';
+  return `(${expr}) IS NULL, ${expr} ${dir}, ${tiebreak} ${dir}`;
+}
+
+export function toUserSummary(row: UserRow): UserSummary {
+  const attributes = JSON.parse(row.data) as Attributes;
+  return {
+    id: row.id,
+    userName: row.user_name,
+    name: displayNameOf(attributes),
+    email: userEmail(attributes),
+    active: row.active === null ? null : row.active === 1,
+    externalId: row.external_id,
+    source: row.created_by,
+    lastChangedBy: row.modified_by,
+    created: row.created,
+    lastModified: row.last_modified,
+  };
+}
+
+function toGroupSummary(row: GroupRow): GroupSummary {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    memberCount: row.member_count,
+    externalId: row.external_id,
+    source: row.created_by,
+    lastChangedBy: row.modified_by,
+    created: row.created,
+    lastModified: row.last_modified,
+  };
+}
+
+const USER_COLUMNS = 'u.seq, u.id, u.user_name, u.external_id, u.active, u.created_by, u.modified_by, u.created, u.last_modified, u.data';
+const GROUP_COLUMNS = 'g.id, g.display_name, g.external_id, g.member_count, g.created_by, g.modified_by, g.created, g.last_modified';
+
+export class DirectoryBrowser {
+  private readonly cache: StatementCache;
+  private readonly userById;
+  private readonly groupById;
+
+  constructor(db: Db) {
+    this.cache = new StatementCache(db, 100);
+    this.userById = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`);
+    this.groupById = db.prepare<[string], GroupRow & { seq: number }>(`SELECT g.seq, ${GROUP_COLUMNS} FROM groups g WHERE g.id = ?`);
+  }
+
+  users(q: UserQuery): Page<UserSummary> {
+    const { offset, limit } = pageBounds(q);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const search = q.search?.trim();
+    if (search) {
+      const s = foldCase(search);
+      where.push(`(instr(u.user_name_ci, ?) > 0 OR instr(coalesce(u.name_ci, ''), ?) > 0 OR instr(coalesce(u.email_ci, ''), ?) > 0 OR u.external_id = ? OR u.id = ?)`);
+      params.push(s, s, s, search, search);
+    }
+    if (q.status === 'active') where.push('coalesce(u.active, 1) = 1');
+    if (q.status === 'inactive') where.push('u.active = 0');
+    const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const total = this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM users u${whereSql}`).get(...params)!.n;
+    const order = orderBy(USER_SORT[q.sort ?? 'created'], q.order, 'u.seq');
+    const rows = this.cache.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, limit, offset);
+    return { total, offset, items: rows.map(toUserSummary) };
+  }
+
+  user(id: string): (UserSummary & { seq: number }) | undefined {
+    const row = this.userById.get(id);
+    return row && { ...toUserSummary(row), seq: row.seq };
+  }
+
+  groups(q: GroupQuery): Page<GroupSummary> {
+    const { offset, limit } = pageBounds(q);
+    const search = q.search?.trim();
+    const whereSql = search ? ' WHERE (instr(g.display_name_ci, ?) > 0 OR g.external_id = ? OR g.id = ?)' : '';
+    const params = search ? [foldCase(search), search, search] : [];
+    const total = this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM groups g${whereSql}`).get(...params)!.n;
+    const order = orderBy(GROUP_SORT[q.sort ?? 'displayName'], q.order, 'g.seq');
+    const rows = this.cache.get<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups g${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, limit, offset);
+    return { total, offset, items: rows.map(toGroupSummary) };
+  }
+
+  group(id: string): (GroupSummary & { seq: number }) | undefined {
+    const row = this.groupById.get(id);
+    return row && { ...toGroupSummary(row), seq: row.seq };
+  }
+
+  /** One page of a group's members, in membership order, optionally searched. */
+  members(groupSeq: number, q: MemberQuery): Page<MemberSummary> {
+    const { offset, limit } = pageBounds(q);
+    const search = q.search?.trim();
+    const whereSql = search ? " AND (instr(u.user_name_ci, ?) > 0 OR instr(coalesce(u.name_ci, ''), ?) > 0)" : '';
+    const params: (string | number)[] = search ? [groupSeq, foldCase(search), foldCase(search)] : [groupSeq];
+    const from = `FROM group_members m JOIN users u ON u.seq = m.user_seq WHERE m.group_seq = ?${whereSql}`;
+    const total = search
+      ? this.cache.get<{ n: number }>(`SELECT count(*) AS n ${from}`).get(...params)!.n
+      : this.cache.get<{ n: number }>('SELECT member_count AS n FROM groups WHERE seq = ?').get(groupSeq)!.n;
+    const rows = this.cache.get<UserRow>(`SELECT ${USER_COLUMNS} ${from} ORDER BY m.user_seq LIMIT ? OFFSET ?`).all(...params, limit, offset);
+    return {
+      total,
+      offset,
+      items: rows.map((r) => {
+        const s = toUserSummary(r);
+        return { id: s.id, userName: s.userName, name: s.name, active: s.active };
+      }),
+    };
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Tunnel settings: validation and defaults. The public localtunnel service is the default
+ * host; on-prem admins point at their own localtunnel server, or use their own reverse proxy
+ * ("external") with its public URL.
+ */
+import type { TunnelMode, TunnelSettings } from '../api-types';
+
+export const DEFAULT_TUNNEL_HOST = 'https://localtunnel.me';
+
+export const DEFAULT_TUNNEL_SETTINGS: TunnelSettings = { mode: 'none', host: DEFAULT_TUNNEL_HOST, subdomain: null, publicUrl: null };
+
+/** The localtunnel server's own rule (capped at 63, a DNS label): a–z and 0–9, 4–63 long; with "-" inside, 6–63 long. */
+const SUBDOMAIN = /^(?:[a-z0-9][a-z0-9-]{4,61}[a-z0-9]|[a-z0-9]{4,63})$/;
+
+export class InvalidSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+export function checkSubdomain(name: string): string {
+  const s = name.trim().toLowerCase();
+  if (!SUBDOMAIN.test(s)) {
+    throw new InvalidSettingsError(`The subdomain "${name}" is not valid: use 4 to 63 characters of a–z and 0–9 (a name with "-" needs at least 6, and no "-" at the start or end)`);
+  }
+  return s;
+}
+
+function checkHttpUrl(what: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InvalidSettingsError(`${what} must be an absolute http(s) URL, not "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidSettingsError(`${what} must be an http or https URL`);
+  if (url.search || url.hash) throw new InvalidSettingsError(`${what} must not have a query or fragment`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+const MODES: readonly TunnelMode[] = ['none', 'localtunnel', 'external'];
+
+/** Validates and normalises settings; throws InvalidSettingsError with a sentence for the admin. */
+export function normalizeTunnelSettings(input: Partial<TunnelSettings>, base: TunnelSettings = DEFAULT_TUNNEL_SETTINGS): TunnelSettings {
+  const merged = { ...base, ...input };
+  if (!MODES.includes(merged.mode)) throw new InvalidSettingsError(`Unknown tunnel mode "${String(merged.mode)}" (none, localtunnel or external)`);
+  const host = checkHttpUrl('The tunnel host', merged.host || DEFAULT_TUNNEL_HOST);
+  const subdomain = merged.subdomain ? checkSubdomain(merged.subdomain) : null;
+  const publicUrl = merged.publicUrl ? checkHttpUrl('The public URL', merged.publicUrl) : null;
+  if (merged.mode === 'external' && !publicUrl) throw new InvalidSettingsError('With your own public URL, enter that URL (for example https://scim.example.com)');
+  return { mode: merged.mode, host, subdomain, publicUrl };
+}

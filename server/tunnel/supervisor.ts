@@ -1,0 +1,235 @@
+/**
+ * Keeps a localtunnel tunnel alive: off → connecting → online → reconnecting → online …, or
+ * error with a reason. It handles every failure in tunnel.md: the client never reconnects by
+ * itself (any 'error' means close and reopen, with exponential backoff and jitter), its open
+ * can hang (bounded here), a taken subdomain comes back as a random one (retried after the
+ * server's grace period, then accepted loudly), a tunnel can die silently (health checks of
+ * the server's tunnel status and a probe through the tunnel), and idle local sockets would
+ * collect 408s (the LazyRelay never connects them to the server until a request arrives).
+ */
+import type { TunnelStatus } from '../api-types';
+import { LazyRelay } from './lazy-relay';
+import { type TunnelClient, openTunnel } from './lt-client';
+
+export interface BackoffOptions {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  /** Random share of each delay, e.g. 0.5 → the delay is between 50 % and 100 % of the step. */
+  readonly jitter: number;
+}
+
+export interface SupervisorOptions {
+  readonly host: string;
+  /** The subdomain to ask for; without one the server picks a random name. */
+  readonly subdomain: string | null;
+  /** The local SCIM server. */
+  readonly localPort: number;
+  readonly openTimeoutMs?: number;
+  readonly healthIntervalMs?: number;
+  readonly healthTimeoutMs?: number;
+  readonly backoff?: BackoffOptions;
+  /** Attempts to get the wanted subdomain back before accepting another one. */
+  readonly subdomainRetries?: number;
+  /** The server forgets a client this long after its last socket closes. */
+  readonly subdomainGraceMs?: number;
+  /** Also check a request through the tunnel reaches the local server (GET <url><probePath>). */
+  readonly probePath?: string | null;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, jitter: 0.5 };
+
+type Listener = (status: TunnelStatus) => void;
+
+class SubdomainNotGranted extends Error {}
+
+export class TunnelSupervisor {
+  private client: TunnelClient | undefined;
+  private readonly relay: LazyRelay;
+  private timer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private generation = 0;
+  private notGranted = 0;
+  private everOnline = false;
+  private readonly listeners = new Set<Listener>();
+  private state: TunnelStatus;
+  private readonly o: Required<Omit<SupervisorOptions, 'subdomain' | 'probePath'>> & Pick<SupervisorOptions, 'subdomain' | 'probePath'>;
+
+  constructor(options: SupervisorOptions) {
+    this.o = {
+      openTimeoutMs: 10_000,
+      healthIntervalMs: 15_000,
+      healthTimeoutMs: 5_000,
+      backoff: DEFAULT_BACKOFF,
+      subdomainRetries: 4,
+      subdomainGraceMs: 1_500,
+      ...options,
+    };
+    this.relay = new LazyRelay({ host: '127.0.0.1', port: options.localPort });
+    this.state = {
+      phase: 'off',
+      host: options.host,
+      url: null,
+      subdomain: null,
+      wantedSubdomain: options.subdomain,
+      subdomainNotGranted: false,
+      attempt: 0,
+      lastError: null,
+      nextRetryAt: null,
+      onlineSince: null,
+      reconnects: 0,
+    };
+  }
+
+  status(): TunnelStatus {
+    return this.state;
+  }
+
+  /** Subscribe to status changes; returns the unsubscribe function. */
+  onStatus(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private update(patch: Partial<TunnelStatus>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) {
+      try {
+        l(this.state);
+      } catch {
+        /* a listener's failure must not stop the supervisor */
+      }
+    }
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.update({ phase: 'connecting', attempt: 0, lastError: null, nextRetryAt: null });
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.generation++;
+    clearTimeout(this.timer);
+    this.stopHealth();
+    this.closeClient();
+    await this.relay.close();
+    this.update({ phase: 'off', nextRetryAt: null, onlineSince: null });
+  }
+
+  private closeClient(): void {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      client.removeAllListeners('error');
+      client.on('error', () => {}); // late socket errors of a closed client must not crash the process
+      client.close();
+    }
+  }
+
+  private stopHealth(): void {
+    clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
+  }
+
+  private delay(attempt: number): number {
+    const { initialMs, maxMs, jitter } = this.o.backoff;
+    const step = Math.min(maxMs, initialMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(step * (1 - jitter * Math.random()));
+  }
+
+  private async checkServer(): Promise<void> {
+    try {
+      await fetch(`${this.o.host}/api/status`, { signal: AbortSignal.timeout(this.o.openTimeoutMs) });
+    } catch (err) {
+      const e = err as { name?: string; cause?: { code?: string } };
+      const why = e.name === 'TimeoutError' ? 'no answer in time' : (e.cause?.code ?? (err as Error).message);
+      throw new Error(`the tunnel server ${this.o.host} cannot be reached (${why})`, { cause: err });
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const gen = this.generation;
+    try {
+      await this.checkServer();
+      const port = await this.relay.start();
+      const wanted = this.o.subdomain ?? undefined;
+      const client = await openTunnel({ host: this.o.host, port, timeoutMs: this.o.openTimeoutMs, ...(wanted ? { subdomain: wanted } : {}) });
+      if (gen !== this.generation || this.stopped) {
+        client.on('error', () => {});
+        client.close();
+        return;
+      }
+      this.client = client;
+      client.on('error', (err: Error) => this.fail(`the tunnel broke (${err.message})`, gen));
+      const granted = client.clientId ?? null;
+      let notGranted = false;
+      if (wanted && granted !== wanted) {
+        // The name is still held (our previous client, within the server's grace period) or
+        // taken by someone else: try again, then accept the other name and say so loudly.
+        this.notGranted++;
+        if (this.notGranted <= this.o.subdomainRetries) throw new SubdomainNotGranted(`the subdomain "${wanted}" was not granted (in use); trying again`);
+        notGranted = true;
+      }
+      this.notGranted = 0;
+      const reconnected = this.everOnline;
+      this.everOnline = true;
+      this.update({
+        phase: 'online',
+        url: client.url ?? null,
+        subdomain: granted,
+        subdomainNotGranted: notGranted,
+        lastError: notGranted ? `the subdomain "${wanted}" is in use; the server gave "${granted}" instead` : null,
+        nextRetryAt: null,
+        onlineSince: new Date().toISOString(),
+        reconnects: this.state.reconnects + (reconnected ? 1 : 0),
+      });
+      this.healthTimer = setInterval(() => void this.checkHealth(gen), this.o.healthIntervalMs);
+      this.healthTimer.unref();
+    } catch (err) {
+      const grace = err instanceof SubdomainNotGranted ? this.o.subdomainGraceMs : 0;
+      this.fail((err as Error).message, gen, grace);
+    }
+  }
+
+  private fail(reason: string, gen: number, minDelayMs = 0): void {
+    if (gen !== this.generation || this.stopped) return;
+    this.generation++;
+    this.stopHealth();
+    this.closeClient();
+    const attempt = this.state.attempt + 1;
+    const wait = Math.max(minDelayMs, this.delay(attempt));
+    const nextRetryAt = new Date(Date.now() + wait).toISOString();
+    this.update({ phase: this.everOnline ? 'reconnecting' : 'error', attempt, lastError: reason, nextRetryAt, onlineSince: null });
+    this.timer = setTimeout(() => {
+      if (this.stopped) return;
+      this.update({ phase: this.everOnline ? 'reconnecting' : 'connecting', nextRetryAt: null });
+      void this.connect();
+    }, wait);
+    this.timer.unref();
+  }
+
+  private async checkHealth(gen: number): Promise<void> {
+    const id = this.state.subdomain;
+    if (gen !== this.generation || !id) return;
+    const signal = AbortSignal.timeout(this.o.healthTimeoutMs);
+    try {
+      const res = await fetch(`${this.o.host}/api/tunnels/${encodeURIComponent(id)}/status`, { signal });
+      if (res.status === 404) return this.fail('the tunnel server no longer knows this tunnel', gen);
+      if (res.ok) {
+        const body = (await res.json()) as { connected_sockets?: number };
+        if (typeof body.connected_sockets === 'number' && body.connected_sockets < 1) return this.fail('the tunnel has no open connections', gen);
+      }
+      if (this.o.probePath && this.state.url) {
+        const probe = await fetch(`${this.state.url}${this.o.probePath}`, { signal, headers: { 'bypass-tunnel-reminder': '1' } });
+        await probe.arrayBuffer();
+        if (probe.status !== 200) return this.fail(`a request through the tunnel got HTTP ${probe.status}`, gen);
+      }
+      if (gen === this.generation && this.state.attempt !== 0) this.update({ attempt: 0 });
+    } catch (err) {
+      this.fail(`the tunnel health check failed (${(err as Error).message})`, gen);
+    }
+  }
+}
