@@ -5,7 +5,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { main: 'electron/main.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+      // ESM: the server code uses import.meta.url, and TypeBox ships ES modules only.
+      rollupOptions: { input: { main: 'electron/main.ts' }, output: { format: 'es', entryFileNames: '[name].js' } },
     },
   },
   preload: {

@@ -1,10 +1,10 @@
 /**
  * The one BrowserWindow: sandboxed, context-isolated, no Node in the renderer, a strict CSP,
- * no new windows and no navigation away from the app.
+ * no new windows, no navigation away from the app, no webviews, no permissions.
  */
-import { join } from 'node:path';
-import { BrowserWindow, session } from 'electron';
+import { BrowserWindow, type BrowserWindowConstructorOptions, type Session } from 'electron';
 
+/** Also set as a <meta> in renderer/index.html (file:// pages have no response headers). */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -18,7 +18,7 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function windowOptions(preloadPath: string): Electron.BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
     width: 1280,
     height: 820,
@@ -32,25 +32,49 @@ export function windowOptions(preloadPath: string): Electron.BrowserWindowConstr
       contextIsolation: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      navigateOnDragDrop: false,
       spellcheck: false,
     },
   };
 }
 
-export function createMainWindow(rendererUrl: string | undefined, rendererFile: string): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(join(__dirname, '../preload/preload.cjs')));
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+/** The page the window may show: the built renderer file, or the dev server in development. */
+export interface AppPage {
+  readonly url?: string;
+  readonly file: string;
+}
+
+export function isAppPageUrl(url: string, page: AppPage, fileUrl: string): boolean {
+  if (page.url) return url.startsWith(new URL(page.url).origin + '/');
+  return url.split('#')[0] === fileUrl;
+}
+
+export function hardenSession(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
+  // The panel needs no camera, notifications, geolocation… (clipboard writes need no permission).
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+export function createMainWindow(preloadPath: string, page: AppPage, fileUrl: string): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(preloadPath));
+  hardenSession(win.webContents.session);
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
-    if (url !== win.webContents.getURL()) event.preventDefault();
+    if (!isAppPageUrl(url, page, fileUrl)) event.preventDefault();
   });
+  win.webContents.on('will-redirect', (event, url) => {
+    if (!isAppPageUrl(url, page, fileUrl)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.once('ready-to-show', () => win.show());
-  if (rendererUrl) void win.loadURL(rendererUrl);
-  else void win.loadFile(rendererFile);
+  if (page.url) void win.loadURL(page.url);
+  else void win.loadFile(page.file);
   return win;
 }

@@ -33,6 +33,10 @@ class DisabledConnectionError extends ScimError {
   }
 }
 
+function keychainUnavailable(): ScimError {
+  return new ScimError(503, undefined, 'ScimDesk cannot use its OS keychain, so it cannot check SCIM tokens; see the ScimDesk app', { 'retry-after': '60' });
+}
+
 /** How often the last-use details are written for a connection that keeps being used. */
 const USE_WRITE_INTERVAL_MS = 5_000;
 
@@ -56,6 +60,11 @@ function toState(r: ConnectionRecord): ConnectionState {
 export class Connections {
   /** Told when a token hash cannot be read (the keychain went away or got locked). */
   onSecretsError: ((err: SecretStoreUnavailableError) => void) | undefined;
+  /**
+   * Set while the secret store is known to be unusable: every SCIM request is refused (503)
+   * rather than checked against anything else.
+   */
+  secretsUnavailable = false;
   private readonly hashes = new Map<ConnectionName, CachedHash>();
   private readonly lastUseWrite = new Map<ConnectionName, { at: number; key: string }>();
 
@@ -134,6 +143,7 @@ export class Connections {
   private async authenticate(req: RequestInfo): Promise<ConnectionName> {
     const token = tokenFromHeader(req.authorization);
     if (token === undefined) throw ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"');
+    if (this.secretsUnavailable) throw keychainUnavailable();
     const presented = hashToken(token);
     let matched: ConnectionRecord | undefined;
     let unreadable: SecretStoreUnavailableError | undefined;
@@ -151,7 +161,7 @@ export class Connections {
     }
     if (!matched && unreadable) {
       this.onSecretsError?.(unreadable);
-      throw new ScimError(503, undefined, 'ScimDesk cannot read its OS keychain, so it cannot check the SCIM token; see the ScimDesk app', { 'retry-after': '60' });
+      throw keychainUnavailable();
     }
     if (!matched) throw ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)');
     if (!matched.enabled) throw new DisabledConnectionError(matched.name);

@@ -64,6 +64,8 @@ export interface ControllerOptions {
   readonly http?: ServerOptions;
   /** How often coalesced directory/activity events are sent at most. */
   readonly eventIntervalMs?: number;
+  /** How often an unusable keychain is probed again. */
+  readonly secretsRetryMs?: number;
 }
 
 const SETTINGS_TUNNEL = 'tunnel';
@@ -110,6 +112,7 @@ export class Controller {
   private pendingChange: { types: Set<'User' | 'Group'>; ids: Set<string> } | undefined;
   private pendingActivity: ActivitySummary[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
+  private secretsRetry: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
 
   private constructor(private readonly options: ControllerOptions) {
@@ -133,11 +136,7 @@ export class Controller {
   }
 
   private async boot(): Promise<void> {
-    this.core.connections.onSecretsError = (err) => {
-      if (this.secretsProblem === err.message) return;
-      this.secretsProblem = err.message;
-      this.emitStatus();
-    };
+    this.core.connections.onSecretsError = (err) => this.setSecretsProblem(err.message);
     await this.checkSecrets();
     this.unsubscribe.push(
       this.core.directory.onChange((change) => {
@@ -251,14 +250,28 @@ export class Controller {
   async checkSecrets(): Promise<AppStatus> {
     try {
       await checkSecretStore(this.core.connections.secretStore);
-      this.secretsProblem = null;
+      this.setSecretsProblem(null);
     } catch (err) {
       if (!(err instanceof SecretStoreUnavailableError)) throw err;
-      this.secretsProblem = err.message;
+      this.setSecretsProblem(err.message);
     }
-    const status = this.status();
-    this.events.emit('status', status);
-    return status;
+    return this.status();
+  }
+
+  /**
+   * While the keychain is unusable the server refuses every SCIM request (503) and the probe
+   * is repeated, so unlocking the keyring brings ScimDesk back without a restart.
+   */
+  private setSecretsProblem(message: string | null): void {
+    const changed = message !== this.secretsProblem;
+    this.secretsProblem = message;
+    this.core.connections.secretsUnavailable = message !== null;
+    clearTimeout(this.secretsRetry);
+    if (message !== null) {
+      this.secretsRetry = setTimeout(() => void this.checkSecrets().catch(() => undefined), this.options.secretsRetryMs ?? 30_000);
+      this.secretsRetry.unref();
+    }
+    if (changed) this.emitStatus();
   }
 
   private async withSecrets<T>(fn: () => Promise<T>): Promise<T> {
@@ -268,8 +281,7 @@ export class Controller {
       return result;
     } catch (err) {
       if (err instanceof SecretStoreUnavailableError) {
-        this.secretsProblem = err.message;
-        this.emitStatus();
+        this.setSecretsProblem(err.message);
         throw new ControllerError('keychain-unavailable', err.message);
       }
       throw err;
@@ -436,6 +448,7 @@ export class Controller {
   /** Closes the tunnel, the server and the store (in that order). */
   async stop(): Promise<void> {
     clearTimeout(this.flushTimer);
+    clearTimeout(this.secretsRetry);
     for (const u of this.unsubscribe) u();
     this.unsubscribe = [];
     await this.stopTunnel();

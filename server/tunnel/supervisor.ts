@@ -26,6 +26,8 @@ export interface SupervisorOptions {
   readonly localPort: number;
   readonly openTimeoutMs?: number;
   readonly healthIntervalMs?: number;
+  /** Delay of the first health check after coming online (resets the backoff when healthy). */
+  readonly firstHealthCheckMs?: number;
   readonly healthTimeoutMs?: number;
   readonly backoff?: BackoffOptions;
   /** Attempts to get the wanted subdomain back before accepting another one. */
@@ -47,6 +49,7 @@ export class TunnelSupervisor {
   private readonly relay: LazyRelay;
   private timer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
+  private firstHealthTimer: NodeJS.Timeout | undefined;
   private stopped = true;
   private generation = 0;
   private notGranted = 0;
@@ -59,6 +62,7 @@ export class TunnelSupervisor {
     this.o = {
       openTimeoutMs: 10_000,
       healthIntervalMs: 15_000,
+      firstHealthCheckMs: 2_000,
       healthTimeoutMs: 5_000,
       backoff: DEFAULT_BACKOFF,
       subdomainRetries: 4,
@@ -131,6 +135,7 @@ export class TunnelSupervisor {
 
   private stopHealth(): void {
     clearInterval(this.healthTimer);
+    clearTimeout(this.firstHealthTimer);
     this.healthTimer = undefined;
   }
 
@@ -186,8 +191,12 @@ export class TunnelSupervisor {
         onlineSince: new Date().toISOString(),
         reconnects: this.state.reconnects + (reconnected ? 1 : 0),
       });
+      // A first check soon after coming online, so a healthy tunnel resets the backoff quickly.
+      const first = setTimeout(() => void this.checkHealth(gen), Math.min(this.o.firstHealthCheckMs, this.o.healthIntervalMs));
+      first.unref();
       this.healthTimer = setInterval(() => void this.checkHealth(gen), this.o.healthIntervalMs);
       this.healthTimer.unref();
+      this.firstHealthTimer = first;
     } catch (err) {
       const grace = err instanceof SubdomainNotGranted ? this.o.subdomainGraceMs : 0;
       this.fail((err as Error).message, gen, grace);

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SCHEMA, ScimClient, USER_SCHEMA } from '../support/scim-client';
 import { tempDir } from '../support/scim-server';
+import { TestTunnelServer } from '../support/tunnel-server';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
@@ -404,5 +405,57 @@ describe('CLI without an OS keychain', { timeout: SLOW_TEST_MS }, () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect((await served.client(token).get('/Users')).status).toBe(401);
     expect((await served.client(newToken).get('/Users')).status).toBe(200);
+  });
+});
+
+describe('serve through a tunnel', () => {
+  async function waitForOutput(run: Running, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+    const deadline = Date.now() + COMMAND_LIMIT_MS;
+    for (;;) {
+      const m = pattern.exec(run.stdout());
+      if (m) return m;
+      if (run.child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${what}; stdout: ${run.stdout()} stderr: ${run.stderr()}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  it(
+    'prints the public SCIM URL and every tunnel state change; the public URL works',
+    async () => {
+      const tunnel = await TestTunnelServer.start();
+      try {
+        const dataDir = newDir();
+        const token = await enable(dataDir);
+        const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', 'cli-tunnel']);
+        await waitForOutput(run, /tunnel: connecting to /, 'connecting line');
+        const online = await waitForOutput(run, /tunnel: online at (\S+)\nSCIM base URL: (\S+)/, 'online line');
+        expect(online[1]).toBe(`${tunnel.url}/t/cli-tunnel`);
+        expect(online[2]).toBe(`${tunnel.url}/t/cli-tunnel/scim/v2`);
+        expect((await new ScimClient(online[2]!, `Bearer ${token}`).get('/Users')).status).toBe(200);
+
+        await tunnel.kill();
+        await waitForOutput(run, /tunnel: reconnecting \(attempt \d+/, 'reconnecting line');
+        await tunnel.restart();
+        await waitForOutput(run, /tunnel: online at [^\n]+\n[^]*tunnel: online at (\S+)/, 'second online line');
+        expect((await new ScimClient(online[2]!, `Bearer ${token}`).get('/Users')).status).toBe(200);
+
+        run.child.kill('SIGINT');
+        const exit = await run.exited;
+        expect(exit.code).toBe(0);
+        expect(exit.stdout).toContain('Stopped.');
+      } finally {
+        await tunnel.close();
+      }
+    },
+    SLOW_TEST_MS,
+  );
+
+  it('refuses an invalid subdomain or a tunnel host that is not a URL with usage (exit 2)', async () => {
+    const dataDir = newDir();
+    for (const args of [['--subdomain', 'ab'], ['--tunnel-host', 'not a url'], ['--tunnel', 'ngrok']]) {
+      const res = await cli(['serve', '--data-dir', dataDir, ...args]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(USAGE);
+    }
   });
 });

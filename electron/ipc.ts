@@ -1,0 +1,116 @@
+/**
+ * Main's side of the IPC contract. Every call is checked twice before it reaches the core —
+ * the sender must be ScimDesk's own window and page, the payload must match its schema — and
+ * every answer is a Result: errors cross the boundary as { code, message }, never as thrown
+ * exceptions, stack traces or internal details.
+ */
+import type { IpcMain, IpcMainInvokeEvent, Shell, WebContents } from 'electron';
+import { Value } from 'typebox/value';
+import type { Controller } from '../server/controller';
+import { ControllerError } from '../server/controller';
+import { type CallName, EVENT_CHANNELS, type ErrorCode, HELP_LINKS, INVOKE_CHANNELS, type Payloads, type Result, type Results } from './contract';
+import { PAYLOAD_SCHEMAS } from './ipc-schemas';
+
+/** The core as far as IPC is concerned: running, or failed to start with a reason. */
+export type CoreState = { readonly controller: Controller } | { readonly failure: string };
+
+export interface IpcDeps {
+  readonly ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
+  readonly shell: Pick<Shell, 'openExternal'>;
+  /** The core, once started (calls made during startup wait for it). */
+  readonly core: () => CoreState | Promise<CoreState>;
+  /** True for events from ScimDesk's window showing ScimDesk's own page. */
+  readonly isTrustedSender: (event: IpcMainInvokeEvent) => boolean;
+  readonly log?: (message: string, err: unknown) => void;
+}
+
+function fail(code: ErrorCode, message: string): Result<never> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Http(s) URLs the app itself shows (its public and SCIM URLs) or links to (help). */
+export function isAllowedExternalUrl(url: string, status: { publicUrl: string | null; scimUrl: string | null } | undefined): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
+  const allowed = new Set<string>(Object.values(HELP_LINKS));
+  if (status?.publicUrl) allowed.add(status.publicUrl);
+  if (status?.scimUrl) allowed.add(status.scimUrl);
+  return allowed.has(url);
+}
+
+type Handler<K extends CallName> = (controller: Controller, payload: Payloads[K]) => Promise<Results[K]> | Results[K];
+
+const HANDLERS: { [K in CallName]: Handler<K> } = {
+  getStatus: (c) => c.status(),
+  setEnabled: (c, p) => c.setEnabled(p.connection, p.enabled),
+  rotateToken: (c, p) => c.rotateToken(p.connection),
+  checkKeychain: (c) => c.checkSecrets(),
+  setTunnelSettings: (c, p) => c.setTunnelSettings(p),
+  confirmPublicUrl: (c) => c.confirmPublicUrl(),
+  listUsers: (c, p) => c.listUsers(p),
+  getUser: (c, p) => c.getUser(p.id),
+  listGroups: (c, p) => c.listGroups(p),
+  getGroup: (c, p) => c.getGroup(p.id, p.members ?? {}),
+  listActivity: (c, p) => c.listActivity(p),
+  getActivity: (c, p) => c.getActivity(p.seq),
+  activityActions: (c) => c.activityActions(),
+  openExternal: () => null, // handled in registerIpc: it needs the shell
+};
+
+function describeInvalid(name: CallName, payload: unknown): string {
+  const [first] = [...Value.Errors(PAYLOAD_SCHEMAS[name], payload)];
+  const where = first?.instancePath ? ` at ${first.instancePath}` : '';
+  return `Invalid request for ${name}${where}: ${first?.message ?? 'unexpected value'}`;
+}
+
+/** Answers one call; exported for tests, which drive it like ipcMain would. */
+export async function answer<K extends CallName>(deps: IpcDeps, name: K, event: IpcMainInvokeEvent, payload: unknown): Promise<Result<Results[K]>> {
+  if (!deps.isTrustedSender(event)) return fail('forbidden-sender', 'This call is accepted only from the ScimDesk window');
+  if (!Value.Check(PAYLOAD_SCHEMAS[name], payload)) return fail('invalid-payload', describeInvalid(name, payload));
+  const state = await deps.core();
+  if ('failure' in state) return fail('startup-failed', state.failure);
+  try {
+    if (name === 'openExternal') {
+      const { url } = payload as Payloads['openExternal'];
+      if (!isAllowedExternalUrl(url, state.controller.status())) return fail('not-allowed', 'ScimDesk opens only its own URLs and help pages in the browser');
+      await deps.shell.openExternal(url);
+      return { ok: true, value: null as Results[K] };
+    }
+    const value = await (HANDLERS[name] as Handler<K>)(state.controller, payload as Payloads[K]);
+    return { ok: true, value };
+  } catch (err) {
+    if (err instanceof ControllerError) return fail(err.code, err.message);
+    deps.log?.(`IPC ${name} failed`, err);
+    return fail('internal', 'Something went wrong in ScimDesk; the details are in its log');
+  }
+}
+
+/** Registers every call of the contract; returns a function that removes them. */
+export function registerIpc(deps: IpcDeps): () => void {
+  const names = Object.keys(INVOKE_CHANNELS) as CallName[];
+  for (const name of names) {
+    deps.ipcMain.handle(INVOKE_CHANNELS[name], (event, payload: unknown) => answer(deps, name, event, payload));
+  }
+  return () => {
+    for (const name of names) deps.ipcMain.removeHandler(INVOKE_CHANNELS[name]);
+  };
+}
+
+/** Forwards the core's events to the window; returns a function that stops forwarding. */
+export function forwardEvents(controller: Controller, target: () => WebContents | undefined): () => void {
+  const send = (channel: string, payload: unknown): void => {
+    const wc = target();
+    if (wc && !wc.isDestroyed()) wc.send(channel, payload);
+  };
+  const offs = [
+    controller.on('status', (s) => send(EVENT_CHANNELS.status, s)),
+    controller.on('directory', (d) => send(EVENT_CHANNELS.directory, d)),
+    controller.on('activity', (a) => send(EVENT_CHANNELS.activity, a)),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,113 @@
+/**
+ * The window's security settings, with a stand-in for Electron's BrowserWindow (Electron
+ * cannot run here): sandbox, context isolation, no Node; new windows denied; navigation away
+ * from the app blocked; permissions denied; a CSP without unsafe-inline or unsafe-eval, the
+ * same one the built page carries for file:// loads.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+
+const created: any[] = [];
+
+vi.mock('electron', () => {
+  class FakeWebContents {
+    handlers = new Map<string, (...args: any[]) => void>();
+    openHandler: ((d: unknown) => unknown) | undefined;
+    headersListener: ((details: any, cb: (r: any) => void) => void) | undefined;
+    permissionHandler: ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined;
+    permissionCheck: (() => boolean) | undefined;
+    session = {
+      webRequest: { onHeadersReceived: (fn: any) => void (this.headersListener = fn) },
+      setPermissionRequestHandler: (fn: any) => void (this.permissionHandler = fn),
+      setPermissionCheckHandler: (fn: any) => void (this.permissionCheck = fn),
+    };
+    setWindowOpenHandler(fn: any): void {
+      this.openHandler = fn;
+    }
+    on(event: string, fn: (...args: any[]) => void): void {
+      this.handlers.set(event, fn);
+    }
+  }
+  class BrowserWindow {
+    webContents = new FakeWebContents();
+    loaded: string | undefined;
+    constructor(readonly options: any) {
+      created.push(this);
+    }
+    once(): void {}
+    show(): void {}
+    async loadURL(url: string): Promise<void> {
+      this.loaded = url;
+    }
+    async loadFile(file: string): Promise<void> {
+      this.loaded = file;
+    }
+  }
+  return { BrowserWindow };
+});
+
+const { CONTENT_SECURITY_POLICY, createMainWindow, windowOptions } = await import('../../electron/window');
+
+const PAGE = { file: '/app/out/renderer/index.html' };
+const FILE_URL = 'file:///app/out/renderer/index.html';
+
+function navigate(win: any, event: string, url: string): boolean {
+  let prevented = false;
+  win.webContents.handlers.get(event)!({ preventDefault: () => (prevented = true) }, url);
+  return prevented;
+}
+
+describe('the main window', () => {
+  it('is sandboxed and isolated, with no Node integration and no webviews', () => {
+    const prefs = windowOptions('/app/out/preload/preload.cjs').webPreferences!;
+    expect(prefs).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: '/app/out/preload/preload.cjs',
+    });
+  });
+
+  it('denies new windows, blocks navigation and redirects away from the app, denies permissions', () => {
+    const win = createMainWindow('/p.cjs', PAGE, FILE_URL) as any;
+    expect(win.loaded).toBe(PAGE.file);
+    expect(win.webContents.openHandler({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
+    expect(navigate(win, 'will-navigate', 'https://evil.example/')).toBe(true);
+    expect(navigate(win, 'will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(navigate(win, 'will-navigate', `${FILE_URL}#/users`)).toBe(false);
+    expect(navigate(win, 'will-redirect', 'https://evil.example/')).toBe(true);
+    let attached = true;
+    win.webContents.handlers.get('will-attach-webview')!({ preventDefault: () => (attached = false) });
+    expect(attached).toBe(false);
+    let granted: boolean | undefined;
+    win.webContents.permissionHandler(undefined, 'media', (ok: boolean) => (granted = ok));
+    expect(granted).toBe(false);
+    expect(win.webContents.permissionCheck()).toBe(false);
+  });
+
+  it('in development allows only the dev server’s origin', () => {
+    const win = createMainWindow('/p.cjs', { url: 'http://localhost:5173/', file: PAGE.file }, FILE_URL) as any;
+    expect(win.loaded).toBe('http://localhost:5173/');
+    expect(navigate(win, 'will-navigate', 'http://localhost:5173/#/groups')).toBe(false);
+    expect(navigate(win, 'will-navigate', 'http://localhost:5174/')).toBe(true);
+  });
+
+  it('sends a strict CSP (no unsafe-inline, no unsafe-eval), the same the built page declares', () => {
+    const win = createMainWindow('/p.cjs', PAGE, FILE_URL) as any;
+    let headers: any;
+    win.webContents.headersListener({ responseHeaders: { a: ['b'] } }, (r: any) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    const html = readFileSync(join(import.meta.dirname, '../../renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
+    // A <meta> CSP cannot carry frame-ancestors; everything else must match.
+    expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
+  });
+});
