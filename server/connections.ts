@@ -4,20 +4,14 @@
  * the token's hash in the SecretStore. Hashes are cached per generation, so a rotation made by
  * another process (the CLI next to a running server) takes effect on the next request.
  */
+import type { ConnectionStatus } from './api-types';
 import { ScimError } from './scim/errors';
 import { type SecretStore, SecretStoreUnavailableError, tokenAccount } from './secrets/secret-store';
 import { generateToken, hashToken, sameDigest, tokenFromHeader } from './secrets/tokens';
 import { type ConnectionName, type ConnectionRecord, type ConnectionsRepo } from './store/connections-repo';
 
-export interface ConnectionState {
-  readonly name: ConnectionName;
-  readonly enabled: boolean;
-  readonly hasToken: boolean;
-  readonly tokenCreatedAt: string | null;
-  readonly lastUsedAt: string | null;
-  readonly lastUsedIp: string | null;
-  readonly lastUsedAgent: string | null;
-}
+/** A connection as the core knows it; the panel adds its label (ConnectionStatus). */
+export type ConnectionState = Omit<ConnectionStatus, 'label'>;
 
 export interface RequestInfo {
   readonly authorization: string | undefined;

@@ -35,7 +35,7 @@ import type { ActivityEntry, RetentionOptions } from './store/activity-log';
 import { DirectoryBrowser } from './store/browse';
 import { SettingsRepo } from './store/settings-repo';
 import { DEFAULT_TUNNEL_SETTINGS, normalizeTunnelSettings } from './tunnel/settings';
-import { type BackoffOptions, TunnelSupervisor } from './tunnel/supervisor';
+import { type BackoffOptions, TunnelSupervisor, tunnelOff } from './tunnel/supervisor';
 
 export const APP_VERSION = '0.1.0';
 
@@ -229,21 +229,8 @@ export class Controller {
   }
 
   private tunnelStatus(): TunnelStatus {
-    if (this.supervisor) return this.supervisor.status();
     const t = this.tunnelSettings;
-    return {
-      phase: 'off',
-      host: t.mode === 'localtunnel' ? t.host : null,
-      url: null,
-      subdomain: null,
-      wantedSubdomain: t.subdomain,
-      subdomainNotGranted: false,
-      attempt: 0,
-      lastError: null,
-      nextRetryAt: null,
-      onlineSince: null,
-      reconnects: 0,
-    };
+    return this.supervisor?.status() ?? tunnelOff(t.mode === 'localtunnel' ? t.host : null, t.subdomain);
   }
 
   /** Probes the secret store; the result shows in status (the server answers 503 meanwhile). */

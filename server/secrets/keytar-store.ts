@@ -14,6 +14,7 @@ interface KeytarApi {
 }
 
 export const DEFAULT_KEYCHAIN_SERVICE = 'ScimDesk';
+export const KEYCHAIN_SERVICE_ENV = 'SCIMDESK_KEYCHAIN_SERVICE';
 
 const require = createRequire(import.meta.url);
 
@@ -56,7 +57,8 @@ export class KeytarSecretStore implements SecretStore {
   readonly description: string;
   private api: KeytarApi | undefined;
 
-  constructor(private readonly service: string = DEFAULT_KEYCHAIN_SERVICE) {
+  /** The service name defaults to "ScimDesk" (SCIMDESK_KEYCHAIN_SERVICE overrides it, for tests and side-by-side installs). */
+  constructor(private readonly service: string = process.env[KEYCHAIN_SERVICE_ENV] || DEFAULT_KEYCHAIN_SERVICE) {
     this.description = `the OS keychain (service "${service}")`;
   }
 

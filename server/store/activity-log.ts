@@ -3,28 +3,12 @@
  * redacted (no tokens, no passwords). The table is bounded: every `pruneEvery` inserts, rows
  * beyond the newest `maxEntries` are deleted.
  */
+import type { ActivityDetail } from '../api-types';
 import type { Db } from './database';
 
-export interface ActivityInput {
-  readonly at: string;
-  readonly connection: string | null;
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly durationMs: number;
-  readonly action: string;
-  readonly resourceType: string | null;
-  readonly resourceId: string | null;
-  readonly clientIp: string | null;
-  readonly userAgent: string | null;
-  readonly requestBody: string | null;
-  readonly responseBody: string | null;
-  readonly notes: readonly string[];
-}
-
-export interface ActivityEntry extends ActivityInput {
-  readonly seq: number;
-}
+/** One recorded request, as the panel shows it (server/api-types.ts). */
+export type ActivityEntry = ActivityDetail;
+export type ActivityInput = Omit<ActivityDetail, 'seq'>;
 
 export interface ActivityQuery {
   /** A connection name, or null for requests no token authenticated. */

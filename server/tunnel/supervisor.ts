@@ -42,6 +42,23 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, 
 
 type Listener = (status: TunnelStatus) => void;
 
+/** The status of a tunnel that is not running. */
+export function tunnelOff(host: string | null, wantedSubdomain: string | null): TunnelStatus {
+  return {
+    phase: 'off',
+    host,
+    url: null,
+    subdomain: null,
+    wantedSubdomain,
+    subdomainNotGranted: false,
+    attempt: 0,
+    lastError: null,
+    nextRetryAt: null,
+    onlineSince: null,
+    reconnects: 0,
+  };
+}
+
 class SubdomainNotGranted extends Error {}
 
 export class TunnelSupervisor {
@@ -70,19 +87,7 @@ export class TunnelSupervisor {
       ...options,
     };
     this.relay = new LazyRelay({ host: '127.0.0.1', port: options.localPort });
-    this.state = {
-      phase: 'off',
-      host: options.host,
-      url: null,
-      subdomain: null,
-      wantedSubdomain: options.subdomain,
-      subdomainNotGranted: false,
-      attempt: 0,
-      lastError: null,
-      nextRetryAt: null,
-      onlineSince: null,
-      reconnects: 0,
-    };
+    this.state = tunnelOff(options.host, options.subdomain);
   }
 
   status(): TunnelStatus {
