@@ -3,20 +3,9 @@
  * no new windows, no navigation away from the app, no webviews, no permissions.
  */
 import { BrowserWindow, type BrowserWindowConstructorOptions, type Session } from 'electron';
+import { CONTENT_SECURITY_POLICY } from './window-policy';
 
-/** Also set as a <meta> in renderer/index.html (file:// pages have no response headers). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CONTENT_SECURITY_POLICY };
 
 export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
@@ -57,9 +46,10 @@ export function hardenSession(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  // The panel needs no camera, notifications, geolocation… (clipboard writes need no permission).
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  // The panel needs no camera, notifications, geolocation…: only writing to the clipboard (the
+  // copy buttons for the SCIM URL and the token). Reading the clipboard stays denied.
+  session.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
+  session.setPermissionCheckHandler((_wc, permission) => permission === 'clipboard-sanitized-write');
 }
 
 export function createMainWindow(preloadPath: string, page: AppPage, fileUrl: string): BrowserWindow {

@@ -16,7 +16,7 @@ vi.mock('electron', () => {
     openHandler: ((d: unknown) => unknown) | undefined;
     headersListener: ((details: any, cb: (r: any) => void) => void) | undefined;
     permissionHandler: ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void) | undefined;
-    permissionCheck: (() => boolean) | undefined;
+    permissionCheck: ((wc: unknown, permission: string) => boolean) | undefined;
     session = {
       webRequest: { onHeadersReceived: (fn: any) => void (this.headersListener = fn) },
       setPermissionRequestHandler: (fn: any) => void (this.permissionHandler = fn),
@@ -74,7 +74,7 @@ describe('the main window', () => {
     });
   });
 
-  it('denies new windows, blocks navigation and redirects away from the app, denies permissions', () => {
+  it('denies new windows, blocks navigation and redirects away from the app, denies every permission but clipboard writes', () => {
     const win = createMainWindow('/p.cjs', PAGE, FILE_URL) as any;
     expect(win.loaded).toBe(PAGE.file);
     expect(win.webContents.openHandler({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
@@ -85,10 +85,13 @@ describe('the main window', () => {
     let attached = true;
     win.webContents.handlers.get('will-attach-webview')!({ preventDefault: () => (attached = false) });
     expect(attached).toBe(false);
-    let granted: boolean | undefined;
-    win.webContents.permissionHandler(undefined, 'media', (ok: boolean) => (granted = ok));
-    expect(granted).toBe(false);
-    expect(win.webContents.permissionCheck()).toBe(false);
+    const grants: Record<string, boolean> = {};
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write']) {
+      win.webContents.permissionHandler(undefined, permission, (ok: boolean) => (grants[permission] = ok));
+    }
+    expect(grants).toEqual({ media: false, geolocation: false, notifications: false, 'clipboard-read': false, 'clipboard-sanitized-write': true });
+    expect(win.webContents.permissionCheck(undefined, 'clipboard-read')).toBe(false);
+    expect(win.webContents.permissionCheck(undefined, 'clipboard-sanitized-write')).toBe(true);
   });
 
   it('in development allows only the dev server’s origin', () => {

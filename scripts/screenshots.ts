@@ -1,0 +1,74 @@
+/**
+ * `npm run screenshots [-- --out DIR]`: pictures of every panel screen with realistic data, for
+ * people to look at. It starts the real core on a throwaway data folder, provisions a few
+ * hundred users and groups through real SCIM requests as Okta and Entra ID would send them,
+ * publishes it through a localtunnel-protocol server on 127.0.0.1, opens the built panel in
+ * headless Chromium (bound to the real IPC handlers) and writes one PNG per screen.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright-core';
+import { Controller } from '../server/controller';
+import { FileSecretStore } from '../server/secrets/file-store';
+import { launchChromium, openPanel, ROOT, serveRenderer } from '../test/e2e/support/panel';
+import { seedDirectory } from '../test/e2e/support/seed';
+import { TestTunnelServer } from '../test/support/tunnel-server';
+
+const { values } = parseArgs({ options: { out: { type: 'string' }, users: { type: 'string' }, groups: { type: 'string' } } });
+const OUT = resolve(values.out ?? join(ROOT, 'screenshots'));
+
+async function shoot(page: Page, name: string, hash: string, ready: string): Promise<void> {
+  await page.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
+  await page.waitForSelector(ready, { timeout: 15_000 });
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: false });
+  console.log(`  ${name}.png  (#${hash})`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-shots-'));
+  const tunnel = await TestTunnelServer.start();
+  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.url, subdomain: 'acme-scim' } });
+  const served = await serveRenderer();
+  const browser = await launchChromium();
+  try {
+    console.log('Provisioning demo data through SCIM…');
+    const seeded = await seedDirectory(controller, { users: Number(values.users ?? 320), groups: Number(values.groups ?? 42) });
+    const panel = await openPanel(browser, served.url, controller);
+    const { page } = panel;
+    console.log(`Writing screenshots to ${OUT}`);
+    await shoot(page, '01-app-integrations-scim', '/scim', 'text=Microsoft Entra ID');
+    await shoot(page, '02-okta-connection', '/scim/okta', 'text=SCIM URL');
+    await shoot(page, '03-entra-connection', '/scim/entra', 'text=SCIM URL');
+    await shoot(page, '04-users', '/users', 'table tbody tr');
+    await shoot(page, '05-user-detail', `/users/${seeded.sampleUserId}`, '[aria-label="User details"]');
+    await shoot(page, '06-groups', '/groups', 'table tbody tr');
+    await shoot(page, '07-group-detail', `/groups/${seeded.sampleGroupId}`, '[aria-label="Group details"]');
+    await shoot(page, '08-activity', '/activity', 'table tbody tr');
+    const [entry] = controller.listActivity({ action: 'Deactivate user', limit: 1 });
+    await shoot(page, '09-activity-detail', `/activity/${entry?.seq ?? 1}`, '[aria-label="Request details"]');
+    // A token just issued (shown once), on a fresh connection page.
+    await controller.setEnabled('entra', false);
+    await shoot(page, '10-entra-disabled', '/scim/entra', '[role="switch"]');
+    await page.getByRole('switch').click();
+    await page.waitForSelector('text=The newly generated token will be shown only once');
+    await page.screenshot({ path: join(OUT, '11-token-shown-once.png') });
+    console.log('  11-token-shown-once.png');
+    if (panel.problems.length) console.log(`Page problems: ${panel.problems.join('\n')}`);
+    await panel.close();
+  } finally {
+    await browser.close();
+    served.server.close();
+    await controller.stop();
+    await tunnel.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

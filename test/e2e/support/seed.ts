@@ -1,0 +1,113 @@
+/**
+ * Realistic demo data, provisioned the way the IdPs do it: real SCIM requests over HTTP with
+ * Okta's and Entra ID's request shapes (so the activity log is realistic too): user creates,
+ * group pushes, deactivations, renames, Entra's capitalised PATCHes, a duplicate and a bad token.
+ */
+import type { Controller } from '../../../server/controller';
+import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../../fixtures/okta';
+import { entraDisable, entraUser } from '../../fixtures/entra';
+import { ScimClient, patchOp } from '../../support/scim-client';
+
+const FIRST = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Margaret', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim', 'Katherine', 'Linus', 'Hedy', 'Dennis', 'Annie', 'Guido', 'Sophie', 'Bjarne', 'Jean', 'John', 'Mary', 'Leslie', 'Shafi', 'Vint', 'Sister', 'Niklaus', 'Adele', 'James', 'Carol', 'Ivan', 'Joan', 'Whitfield', 'Karen', 'Yukihiro', 'Lynn', 'Brian', 'Evelyn', 'Rob', 'Susan'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Dijkstra', 'Hamilton', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Johnson', 'Torvalds', 'Lamarr', 'Ritchie', 'Easley', 'van Rossum', 'Wilson', 'Stroustrup', 'Sammet', 'McCarthy', 'Keller', 'Lamport', 'Goldwasser', 'Cerf', 'Wirth', 'Goldberg', 'Gosling', 'Shaw', 'Sutherland', 'Clarke', 'Diffie', 'Spärck Jones', 'Matsumoto', 'Conway', 'Kernighan', 'Berezin', 'Pike', 'Kare', 'Bachman'];
+const DEPARTMENTS = ['Engineering', 'Sales', 'Support', 'Finance', 'Marketing', 'People', 'Security', 'Legal', 'Product', 'Operations'];
+const REGIONS = ['EMEA', 'Americas', 'APAC'];
+const TITLES = ['Engineer', 'Senior Engineer', 'Manager', 'Director', 'Analyst', 'Specialist', 'Lead', 'Associate'];
+
+export interface Seeded {
+  readonly oktaToken: string;
+  readonly entraToken: string;
+  readonly userIds: string[];
+  readonly groupIds: string[];
+  readonly sampleUserId: string;
+  readonly sampleGroupId: string;
+}
+
+/** A deterministic pseudo-random sequence, so every run shows the same data. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function inBatches<T>(items: readonly T[], size: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item, j) => fn(item, i + j)));
+}
+
+function expectOk(res: { status: number; text: string }, what: string): void {
+  if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text}`);
+}
+
+export async function seedDirectory(controller: Controller, counts: { users: number; groups: number }): Promise<Seeded> {
+  const random = rng(7);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const oktaToken = (await controller.setEnabled('okta', true)).token ?? (await controller.rotateToken('okta')).token;
+  const entraToken = (await controller.setEnabled('entra', true)).token ?? (await controller.rotateToken('entra')).token;
+  const scimUrl = controller.status().server.localUrl + '/scim/v2';
+  const okta = new ScimClient(scimUrl, `Bearer ${oktaToken}`);
+  const entra = new ScimClient(scimUrl, `Bearer ${entraToken}`, { 'content-type': 'application/scim+json', 'user-agent': 'Azure AD SCIM client' });
+
+  /** Okta user ids look like 00u followed by 17 letters and digits. */
+  const oktaId = (): string => `00u${Array.from({ length: 17 }, () => '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'[Math.floor(random() * 62)]).join('')}`;
+  const people = Array.from({ length: counts.users }, (_, i) => {
+    const first = FIRST[i % FIRST.length]!;
+    const last = LAST[(i * 17 + Math.floor(i / FIRST.length)) % LAST.length]!;
+    const n = Math.floor(i / (FIRST.length * LAST.length));
+    const userName = `${first}.${last}${n ? n + 1 : ''}@acme.example`.toLowerCase().replace(/[ ']/g, '');
+    return { first, last, userName, department: pick(DEPARTMENTS), title: pick(TITLES), viaEntra: random() < 0.25 };
+  });
+
+  const userIds: string[] = [];
+  await inBatches(people, 8, async (p, i) => {
+    const res = p.viaEntra
+      ? await entra.post(
+          '/Users',
+          entraUser(p.userName, `e-${i.toString(36)}-${p.last.length}`, {
+            displayName: `${p.first} ${p.last}`,
+            name: { givenName: p.first, familyName: p.last, formatted: `${p.first} ${p.last}` },
+            title: p.title,
+            'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: String(1000 + i), department: p.department },
+          }),
+        )
+      : await okta.post(
+          '/Users',
+          oktaUser(p.userName, { displayName: `${p.first} ${p.last}`, name: { givenName: p.first, familyName: p.last }, title: p.title, externalId: oktaId() }),
+        );
+    expectOk(res, `create ${p.userName}`);
+    userIds[i] = res.body.id as string;
+  });
+
+  // Okta pushes groups: lookup, create, then members in batches with the rename it always sends.
+  const groupIds: string[] = [];
+  const names = new Set<string>();
+  while (names.size < counts.groups) names.add(random() < 0.6 ? `${pick(DEPARTMENTS)} ${pick(REGIONS)}` : `${pick(DEPARTMENTS)}${random() < 0.5 ? '' : ` Team ${1 + Math.floor(random() * 9)}`}`);
+  await inBatches([...names], 4, async (name, i) => {
+    await okta.get(`/Groups?filter=${encodeURIComponent(`displayName eq "${name}"`)}`);
+    const created = await okta.post('/Groups', oktaGroup(name));
+    expectOk(created, `create group ${name}`);
+    const id = created.body.id as string;
+    groupIds[i] = id;
+    const size = 3 + Math.floor(random() * Math.min(60, userIds.length));
+    const members = Array.from({ length: size }, () => Math.floor(random() * userIds.length)).map((k) => ({ value: userIds[k]!, display: people[k]!.userName }));
+    for (let start = 0; start < members.length; start += 25) {
+      expectOk(await okta.patch(`/Groups/${id}`, patchOp(oktaRename(id, name), oktaAddMembers(members.slice(start, start + 25)))), `push ${name}`);
+    }
+  });
+
+  // Life goes on: deactivations (Okta and Entra), a rename, an Entra manager, a duplicate, a bad token.
+  for (let k = 0; k < Math.max(1, Math.floor(userIds.length / 12)); k++) {
+    const i = Math.floor(random() * userIds.length);
+    expectOk(await (people[i]!.viaEntra ? entra.patch(`/Users/${userIds[i]}`, entraDisable) : okta.patch(`/Users/${userIds[i]}`, oktaDeactivate)), 'deactivate');
+  }
+  if (groupIds[0]) await okta.patch(`/Groups/${groupIds[0]}`, patchOp(oktaRename(groupIds[0], `${[...names][0]} (renamed)`)));
+  const entraIndex = people.findIndex((p) => p.viaEntra);
+  if (entraIndex >= 0 && userIds[0]) {
+    await entra.patch(`/Users/${userIds[entraIndex]}`, patchOp({ op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: userIds[0] }, { op: 'Replace', path: 'title', value: 'Staff Engineer' }));
+  }
+  await okta.post('/Users', oktaUser(people[0]!.userName.toUpperCase()));
+  await new ScimClient(scimUrl, 'Bearer scimdesk_an-old-token-that-was-replaced').get('/Users?startIndex=1&count=2');
+
+  return { oktaToken, entraToken, userIds, groupIds, sampleUserId: userIds[entraIndex >= 0 ? entraIndex : 0]!, sampleGroupId: groupIds[1] ?? groupIds[0]! };
+}
