@@ -1,5 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './electron/window-policy';
+
+/** In `npm run dev` only, the page's CSP allows what Vite's hot reload needs; builds keep the strict one. */
+function devCsp(): Plugin {
+  const strict = CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", '');
+  const dev = DEV_CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", '');
+  return { name: 'scimdesk-dev-csp', apply: 'serve', transformIndexHtml: (html) => html.replace(strict, dev) };
+}
 
 export default defineConfig({
   main: {
@@ -19,6 +28,6 @@ export default defineConfig({
   renderer: {
     root: 'renderer',
     build: { outDir: 'out/renderer', rollupOptions: { input: 'renderer/index.html' } },
-    plugins: [react()],
+    plugins: [react(), devCsp()],
   },
 });

@@ -3,7 +3,7 @@
  * no new windows, no navigation away from the app, no webviews, no permissions.
  */
 import { BrowserWindow, type BrowserWindowConstructorOptions, type Session } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './window-policy';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './window-policy';
 
 export { CONTENT_SECURITY_POLICY };
 
@@ -42,9 +42,9 @@ export function isAppPageUrl(url: string, page: AppPage, fileUrl: string): boole
   return url.split('#')[0] === fileUrl;
 }
 
-export function hardenSession(session: Session): void {
+export function hardenSession(session: Session, csp: string = CONTENT_SECURITY_POLICY): void {
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   // The panel needs no camera, notifications, geolocation…: only writing to the clipboard (the
   // copy buttons for the SCIM URL and the token). Reading the clipboard stays denied.
@@ -54,7 +54,7 @@ export function hardenSession(session: Session): void {
 
 export function createMainWindow(preloadPath: string, page: AppPage, fileUrl: string): BrowserWindow {
   const win = new BrowserWindow(windowOptions(preloadPath));
-  hardenSession(win.webContents.session);
+  hardenSession(win.webContents.session, page.url ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event, url) => {
     if (!isAppPageUrl(url, page, fileUrl)) event.preventDefault();

@@ -99,6 +99,11 @@ describe('the main window', () => {
     expect(win.loaded).toBe('http://localhost:5173/');
     expect(navigate(win, 'will-navigate', 'http://localhost:5173/#/groups')).toBe(false);
     expect(navigate(win, 'will-navigate', 'http://localhost:5174/')).toBe(true);
+    // Hot reload needs an inline preamble and a websocket: only here, never in a build.
+    let headers: any;
+    win.webContents.headersListener({ responseHeaders: {} }, (r: any) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy'][0]).toContain("script-src 'self' 'unsafe-inline'");
+    expect(headers['Content-Security-Policy'][0]).not.toContain('unsafe-eval');
   });
 
   it('sends a strict CSP (no unsafe-inline, no unsafe-eval), the same the built page declares', () => {

@@ -24,9 +24,13 @@ UPDATE users SET
     nullif(trim(coalesce(json_extract(data, '$."name"."givenName"'), '') || ' ' || coalesce(json_extract(data, '$."name"."familyName"'), '')), '')
   ));
 
-CREATE INDEX users_email_ci ON users (email_ci) WHERE email_ci IS NOT NULL;
-CREATE INDEX users_name_ci ON users (name_ci) WHERE name_ci IS NOT NULL;
+-- Full (not partial) indexes: the panel sorts whole lists by them, empty values included.
+CREATE INDEX users_email_ci ON users (email_ci);
+CREATE INDEX users_name_ci ON users (name_ci);
+CREATE INDEX users_active ON users (active);
+CREATE INDEX users_created_by ON users (created_by);
 CREATE INDEX users_last_modified ON users (last_modified);
 CREATE INDEX groups_last_modified ON groups (last_modified);
 CREATE INDEX groups_member_count ON groups (member_count);
+CREATE INDEX groups_created_by ON groups (created_by);
 `;

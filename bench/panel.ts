@@ -1,0 +1,107 @@
+/**
+ * `npm run bench:panel`: the Users screen with 100 000 users (BENCH_USERS), in headless
+ * Chromium bound to the real core, as in the e2e tests. Prints: the time to the first painted
+ * rows, a search (typing → matching rows shown; the UI waits ~250 ms after the last keystroke
+ * before it asks), a sort and a jump to the last page — and the core's own query times for
+ * the same calls. A benchmark: it prints numbers and asserts nothing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Controller } from '../server/controller';
+import { FileSecretStore } from '../server/secrets/file-store';
+import { launchChromium, openPanel, serveRenderer } from '../test/e2e/support/panel';
+
+const USERS = Number(process.env['BENCH_USERS'] ?? 100_000);
+const RUNS = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function timeCore(fn: () => unknown): number {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-bench-panel-'));
+  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'none' } });
+  const served = await serveRenderer();
+  const browser = await launchChromium();
+  try {
+    process.stdout.write(`Seeding ${USERS} users… `);
+    const t0 = performance.now();
+    const first = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Margaret', 'Donald', 'Frances', 'Ken', 'Radia'];
+    controller.core.db.transaction(() => {
+      for (let i = 0; i < USERS; i++) {
+        const f = first[i % first.length]!;
+        controller.core.directory.create(
+          'User',
+          { userName: `${f.toLowerCase()}.user${i}@bench.example`, name: { givenName: f, familyName: `User${i}` }, emails: [{ value: `${f.toLowerCase()}.user${i}@bench.example`, type: 'work', primary: true }], active: i % 13 !== 0 },
+          'okta',
+        );
+      }
+    })();
+    console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const firstPaint: number[] = [];
+    const search: number[] = [];
+    const sort: number[] = [];
+    const lastPage: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const start = performance.now();
+      const panel = await openPanel(browser, `${served.url}#/users`, controller);
+      const { page } = panel;
+      await page.locator('table tbody tr').first().waitFor();
+      firstPaint.push(performance.now() - start);
+
+      const target = `user${77_777 % USERS}@`;
+      const s0 = performance.now();
+      await page.getByLabel('Search users').fill(target);
+      await page.getByRole('row', { name: new RegExp(target) }).waitFor();
+      await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('table tbody tr').length === 1);
+      search.push(performance.now() - s0);
+
+      await page.getByLabel('Search users').fill('');
+      await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('table tbody tr').length > 1);
+      const r0 = performance.now();
+      const firstBefore = await page.locator('table tbody tr').first().textContent();
+      await page.getByRole('button', { name: 'Name' }).click();
+      await page.waitForFunction((before) => (globalThis as any).document.querySelector('table tbody tr')?.textContent !== before, firstBefore);
+      sort.push(performance.now() - r0);
+
+      const l0 = performance.now();
+      const rowBefore = await page.locator('table tbody tr').first().textContent();
+      for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next page' }).click();
+      await page.waitForFunction((before) => (globalThis as any).document.querySelector('table tbody tr')?.textContent !== before, rowBefore);
+      lastPage.push(performance.now() - l0);
+      await panel.close();
+    }
+    const ms = (x: number): string => `${x.toFixed(0).padStart(5)} ms`;
+    console.log(`\nUsers screen with ${USERS} users (median of ${RUNS} runs in headless Chromium)`);
+    console.log(`  open #/users → first rows painted         ${ms(median(firstPaint))}   (${firstPaint.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`  search one user → the single row shown   ${ms(median(search))}   (includes the ~250 ms typing debounce)`);
+    console.log(`  sort by name → first row changes         ${ms(median(sort))}`);
+    console.log(`  three pages forward                       ${ms(median(lastPage))}`);
+    console.log('Core query times (median, in-process):');
+    console.log(`  listUsers page 1 (50, newest)             ${timeCore(() => controller.listUsers({ limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers search "user77777@"             ${timeCore(() => controller.listUsers({ search: 'user77777@', limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers sort by name                    ${timeCore(() => controller.listUsers({ sort: 'name', limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers status inactive                 ${timeCore(() => controller.listUsers({ status: 'inactive', limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers last page                       ${timeCore(() => controller.listUsers({ offset: USERS - 50, limit: 50 })).toFixed(1)} ms`);
+  } finally {
+    await browser.close();
+    served.server.close();
+    await controller.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

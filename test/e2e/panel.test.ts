@@ -1,0 +1,167 @@
+/**
+ * The admin panel end to end, in real headless Chromium with the app's CSP, bound to the real
+ * IPC handlers over the real core: enable Okta → the token is shown once and can be copied →
+ * Okta's create, deactivate and group-push requests over real HTTP → the users, groups and
+ * activity screens show them without a reload → New SCIM Token → the old token gets 401 →
+ * no token is visible anywhere any more.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../fixtures/okta';
+import { type TestController, startController } from '../support/controller';
+import { ScimClient, patchOp } from '../support/scim-client';
+import { type Panel, launchChromium, openPanel, serveRenderer } from './support/panel';
+
+let browser: Browser;
+let served: Awaited<ReturnType<typeof serveRenderer>>;
+let t: TestController;
+let panel: Panel;
+let page: Page;
+
+beforeAll(async () => {
+  served = await serveRenderer();
+  browser = await launchChromium();
+  t = await startController();
+  panel = await openPanel(browser, served.url, t.controller);
+  page = panel.page;
+}, 120_000);
+
+afterAll(async () => {
+  await panel?.close();
+  await browser?.close();
+  served?.server.close();
+  await t?.stop();
+});
+
+async function go(hash: string): Promise<void> {
+  await page.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
+}
+
+/** Every piece of text the page shows, including form field values. */
+async function everythingVisible(): Promise<string> {
+  return page.evaluate(() => {
+    const doc = (globalThis as any).document;
+    const values = [...doc.querySelectorAll('input, textarea')].map((el: any) => el.value);
+    return `${doc.body.innerText}\n${values.join('\n')}`;
+  });
+}
+
+describe('Okta provisioning, seen in the panel', () => {
+  let firstToken: string;
+  let userId: string;
+
+  it('shows both IdP tiles, Okta disabled', async () => {
+    await go('/scim');
+    const okta = page.getByRole('link', { name: /Okta/ }).first();
+    await expect.poll(() => okta.textContent()).toContain('Disabled');
+    await expect.poll(() => page.getByRole('link', { name: /Microsoft Entra ID/ }).count()).toBeGreaterThan(0);
+  });
+
+  it('enabling Okta shows the SCIM URL and the token once, with the warning; both copy', async () => {
+    await page.getByRole('link', { name: /Okta/ }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Okta' }).waitFor();
+    const toggle = page.getByRole('switch', { name: 'Enable Okta provisioning' });
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+
+    await page.getByText('The newly generated token will be shown only once. Make sure to copy and save it.').waitFor();
+    firstToken = await page.getByLabel('SCIM Token').inputValue();
+    expect(firstToken).toMatch(/^scimdesk_[A-Za-z0-9_-]{43}$/);
+    const scimUrl = await page.getByLabel('SCIM URL').inputValue();
+    expect(scimUrl).toBe(t.controller.status().scimUrl);
+
+    await page.getByRole('button', { name: 'Copy SCIM token' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(firstToken);
+    await page.getByRole('button', { name: 'Copy SCIM URL' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(scimUrl);
+    // The core itself can never give the token back.
+    expect(JSON.stringify(t.controller.status())).not.toContain(firstToken);
+  });
+
+  it('lists a user Okta creates without a reload, and shows the deactivation live', async () => {
+    await go('/users');
+    await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+    const okta = new ScimClient(t.controller.status().scimUrl!, `Bearer ${firstToken}`);
+    const created = await okta.post('/Users', oktaUser('live.user@example.com', { displayName: 'Live User' }));
+    expect(created.status).toBe(201);
+    userId = created.body.id;
+    const row = page.getByRole('row', { name: /live\.user@example\.com/ });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.textContent()).toContain('Active');
+
+    expect((await okta.patch(`/Users/${userId}`, oktaDeactivate)).status).toBe(200);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('Deactivated');
+
+    await row.click();
+    const details = page.getByRole('region', { name: 'User details' });
+    await details.waitFor();
+    await expect.poll(() => details.textContent()).toContain('Deactivate user');
+  });
+
+  it('shows a group Okta pushes, with its member, without a reload', async () => {
+    await go('/groups');
+    await page.getByRole('heading', { level: 1, name: 'Groups' }).waitFor();
+    const okta = new ScimClient(t.controller.status().scimUrl!, `Bearer ${firstToken}`);
+    const group = await okta.post('/Groups', oktaGroup('Live Sales'));
+    expect(group.status).toBe(201);
+    const push = await okta.patch(`/Groups/${group.body.id}`, patchOp(oktaRename(group.body.id, 'Live Sales'), oktaAddMembers([{ value: userId, display: 'live.user@example.com' }])));
+    expect(push.status).toBe(204);
+    const row = page.getByRole('row', { name: /Live Sales/ });
+    await row.waitFor({ timeout: 10_000 });
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toMatch(/\b1\b/);
+    await row.click();
+    const details = page.getByRole('region', { name: 'Group details' });
+    await expect.poll(() => details.textContent(), { timeout: 10_000 }).toContain('live.user@example.com');
+  });
+
+  it('logs the IdP actions live, with what was normalised', async () => {
+    await go('/activity');
+    await page.getByRole('heading', { level: 1, name: 'Activity' }).waitFor();
+    for (const action of ['Create user', 'Deactivate user', 'Create group', 'Push group members']) {
+      await page.getByRole('row', { name: new RegExp(action) }).first().waitFor({ timeout: 10_000 });
+    }
+    // Another request arrives while the log is open.
+    const okta = new ScimClient(t.controller.status().scimUrl!, `Bearer ${firstToken}`);
+    await okta.patch(`/Users/${userId}`, patchOp({ op: 'Replace', value: { active: 'True' } }));
+    const reactivated = page.getByRole('row', { name: /Reactivate user/ }).first();
+    await reactivated.waitFor({ timeout: 10_000 });
+    await reactivated.click();
+    const details = page.getByRole('region', { name: 'Request details' });
+    await expect.poll(() => details.textContent()).toContain('"Replace" → "replace"');
+    expect(await details.textContent()).toContain('"True" → true');
+  });
+
+  it('New SCIM Token: confirm, the new token is shown once, the old one gets 401', async () => {
+    await go('/scim/okta');
+    await page.getByRole('heading', { level: 1, name: 'Okta' }).waitFor();
+    // Leaving the page forgot the first token.
+    expect(await everythingVisible()).not.toContain(firstToken);
+    await page.getByRole('button', { name: 'New SCIM Token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a new SCIM token?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Generate new token' }).click();
+    await page.getByText('The newly generated token will be shown only once. Make sure to copy and save it.').waitFor();
+    const secondToken = await page.getByLabel('SCIM Token').inputValue();
+    expect(secondToken).toMatch(/^scimdesk_/);
+    expect(secondToken).not.toBe(firstToken);
+
+    const scimUrl = t.controller.status().scimUrl!;
+    const old = await new ScimClient(scimUrl, `Bearer ${firstToken}`).get('/Users');
+    expect(old.status).toBe(401);
+    expect((await new ScimClient(scimUrl, `Bearer ${secondToken}`).get('/Users')).status).toBe(200);
+
+    await page.getByRole('button', { name: 'I have saved the token' }).click();
+    await expect.poll(everythingVisible).not.toContain(secondToken);
+    for (const hash of ['/users', '/groups', '/activity', '/scim', '/scim/okta']) {
+      await go(hash);
+      await page.waitForTimeout(300);
+      const text = await everythingVisible();
+      expect(text).not.toContain(firstToken);
+      expect(text).not.toContain(secondToken);
+    }
+    expect(panel.problems).toEqual([]);
+  });
+});
