@@ -27,7 +27,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'renderer',
-    build: { outDir: 'out/renderer', rollupOptions: { input: 'renderer/index.html' } },
+    build: { outDir: 'out/renderer', minify: true, rollupOptions: { input: 'renderer/index.html' } },
     plugins: [react(), devCsp()],
   },
 });

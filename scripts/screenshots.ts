@@ -1,5 +1,6 @@
 /**
- * `npm run screenshots [-- --out DIR]`: pictures of every panel screen with realistic data, for
+ * `npm run screenshots [-- --out DIR]` (default resources/screenshots): pictures of every panel
+ * screen with realistic data, for
  * people to look at. It starts the real core on a throwaway data folder, provisions a few
  * hundred users and groups through real SCIM requests as Okta and Entra ID would send them,
  * publishes it through a localtunnel-protocol server on 127.0.0.1, opens the built panel in
@@ -17,7 +18,7 @@ import { seedDirectory } from '../test/e2e/support/seed';
 import { TestTunnelServer } from '../test/support/tunnel-server';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, users: { type: 'string' }, groups: { type: 'string' } } });
-const OUT = resolve(values.out ?? join(ROOT, 'screenshots'));
+const OUT = resolve(values.out ?? join(ROOT, 'resources', 'screenshots'));
 
 async function shoot(page: Page, name: string, hash: string, ready: string): Promise<void> {
   await page.evaluate((h) => {
@@ -53,13 +54,19 @@ async function main(): Promise<void> {
     await shoot(page, '08-activity', '/activity', 'table tbody tr');
     const [entry] = controller.listActivity({ action: 'Deactivate user', limit: 1 });
     await shoot(page, '09-activity-detail', `/activity/${entry?.seq ?? 1}`, '[aria-label="Request details"]');
-    // A token just issued (shown once), on a fresh connection page.
+    // Disabled, then a new token: the confirmation, and the token shown once.
     await controller.setEnabled('entra', false);
     await shoot(page, '10-entra-disabled', '/scim/entra', '[role="switch"]');
-    await page.getByRole('switch').click();
+    await controller.setEnabled('entra', true);
+    await shoot(page, '11-okta-before-new-token', '/scim/okta', 'text=SCIM URL');
+    await page.getByRole('button', { name: 'New SCIM Token' }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.screenshot({ path: join(OUT, '12-new-token-confirmation.png') });
+    console.log('  12-new-token-confirmation.png');
+    await page.getByRole('button', { name: 'Generate new token' }).click();
     await page.waitForSelector('text=The newly generated token will be shown only once');
-    await page.screenshot({ path: join(OUT, '11-token-shown-once.png') });
-    console.log('  11-token-shown-once.png');
+    await page.screenshot({ path: join(OUT, '13-token-shown-once.png') });
+    console.log('  13-token-shown-once.png');
     if (panel.problems.length) console.log(`Page problems: ${panel.problems.join('\n')}`);
     await panel.close();
   } finally {

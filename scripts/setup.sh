@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="libsecret-1-dev gnome-keyring libsecret-tools dbus ${SCIMDESK_EXTRA_APT:-}"
+APT_PACKAGES="libsecret-1-dev gnome-keyring libsecret-tools dbus chromium ${SCIMDESK_EXTRA_APT:-}"
 
 if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   missing=""

@@ -1,1 +1,9 @@
 /// <reference types="vite/client" />
+import type { ScimDeskApi } from '../../electron/contract';
+
+declare global {
+  interface Window {
+    /** The preload's named calls and subscriptions (electron/preload.ts). */
+    readonly scimdesk: ScimDeskApi;
+  }
+}

@@ -1,10 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { ApiProvider } from './api/ApiProvider';
 import { App } from './App';
+import { Announcer } from './components/Announcer';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
   <StrictMode>
-    <App />
+    <ApiProvider>
+      <Announcer>
+        <App />
+      </Announcer>
+    </ApiProvider>
   </StrictMode>,
 );

@@ -1,0 +1,18 @@
+/** An on/off switch: a button with role="switch"; its name comes from the visible label. */
+export function Switch({ checked, onChange, labelledBy, describedBy, disabled, busy }: { checked: boolean; onChange: (next: boolean) => void; labelledBy: string; describedBy?: string; disabled?: boolean; busy?: boolean }) {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={checked}
+      aria-labelledby={labelledBy}
+      aria-describedby={describedBy}
+      aria-busy={busy || undefined}
+      disabled={disabled}
+      className={`switch${checked ? ' is-on' : ''}${busy ? ' is-busy' : ''}`}
+      onClick={() => onChange(!checked)}
+    >
+      <span className="switch-thumb" aria-hidden="true" />
+    </button>
+  );
+}

@@ -1,0 +1,41 @@
+/** Columns the Users and Groups tables share: source connection, created, last updated. */
+import { type ColumnDef, createColumnHelper } from '@tanstack/react-table';
+import { formatDate, formatFull } from '../format';
+import { RelativeTime } from './RelativeTime';
+
+interface Dated {
+  readonly source: string | null;
+  readonly created: string;
+  readonly lastModified: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function sharedColumns<T extends Dated>(labelOf: (name: string | null) => string | null): ColumnDef<T, any>[] {
+  const col = createColumnHelper<Dated>();
+  return [
+    col.accessor('source', { id: 'source', header: 'Source', cell: (c) => <span className="nowrap">{labelOf(c.getValue()) ?? '—'}</span>, meta: { className: 'col-source' } }),
+    col.accessor('created', {
+      id: 'created',
+      header: 'Created',
+      sortDescFirst: true,
+      cell: (c) => (
+        <time className="nowrap" dateTime={c.getValue()} title={formatFull(c.getValue())}>
+          {formatDate(c.getValue())}
+        </time>
+      ),
+      meta: { className: 'col-created' },
+    }),
+    col.accessor('lastModified', {
+      id: 'lastModified',
+      header: 'Last updated',
+      sortDescFirst: true,
+      cell: (c) => (
+        <span className="nowrap">
+          <RelativeTime iso={c.getValue()} />
+        </span>
+      ),
+      meta: { className: 'col-updated' },
+    }),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ] as ColumnDef<T, any>[];
+}

@@ -1,0 +1,360 @@
+/**
+ * App Integrations › SCIM › Okta (or Microsoft Entra ID): the enable switch, the SCIM URL, the
+ * token (shown once, only in this component's state, never stored), the setup steps and the
+ * tunnel. Keyed by connection in App, so leaving the page or switching IdP drops the token.
+ */
+import { useId, useRef, useState } from 'react';
+import type { AppStatus, ConnectionName, ConnectionStatus } from '../../../electron/contract';
+import { call } from '../api/client';
+import { useCheckKeychain, useConfirmPublicUrl, useLoadedStatus, useUpdateConnection } from '../api/useStatus';
+import { Alert, ErrorAlert } from '../components/Alert';
+import { EnabledBadge } from '../components/Badge';
+import { Breadcrumb } from '../components/Breadcrumb';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { CopyButton } from '../components/CopyButton';
+import { CopyField } from '../components/CopyField';
+import { KeyRotateIcon, LockIcon, WarningIcon } from '../components/Icons';
+import { IdpLogo } from '../components/IdpLogo';
+import { PageHeader } from '../components/PageHeader';
+import { RelativeTime } from '../components/RelativeTime';
+import { SetupHelpLinks, SetupSteps } from '../components/SetupSteps';
+import { Switch } from '../components/Switch';
+import { TunnelCard } from '../components/TunnelCard';
+import { formatDateTime, formatFull } from '../format';
+import { useAnnounce } from '../hooks/useAnnounce';
+import { href } from '../routes';
+
+/** Where each IdP keeps the two values, for alerts and the rotate dialog. */
+const IDP_FIELDS: Record<ConnectionName, { url: string; token: string; where: string }> = {
+  okta: { url: 'Base URL', token: 'API Token', where: 'Provisioning › Integration' },
+  entra: { url: 'Tenant URL', token: 'Secret Token', where: 'Provisioning › Admin credentials' },
+};
+
+function ConnectionAlerts({ status, connection, onShowTunnel }: { status: AppStatus; connection: ConnectionStatus; onShowTunnel: () => void }) {
+  const checkKeychain = useCheckKeychain();
+  const confirmUrl = useConfirmPublicUrl();
+  const announce = useAnnounce();
+  const fields = IDP_FIELDS[connection.name];
+  return (
+    <>
+      {!status.secrets.ok && (
+        <Alert
+          tone="danger"
+          role="alert"
+          title="The keychain is not available: ScimDesk refuses SCIM requests until it is"
+          actions={
+            <button
+              type="button"
+              className="btn btn-secondary btn-sm"
+              disabled={checkKeychain.isPending}
+              onClick={() => checkKeychain.mutate(undefined, { onSuccess: (s) => announce(s.secrets.ok ? 'The keychain works again' : 'The keychain is still not available', s.secrets.ok ? 'success' : 'error') })}
+            >
+              {checkKeychain.isPending && <span className="spinner spinner-inline" aria-hidden="true" />}
+              Try again
+            </button>
+          }
+        >
+          <p>{status.secrets.message}</p>
+          {checkKeychain.isError && <p className="text-danger">{checkKeychain.error.message}</p>}
+        </Alert>
+      )}
+      {status.urlChange && (
+        <Alert
+          tone="warning"
+          role="alert"
+          className="alert-prominent"
+          title={`The public URL changed — update ${connection.name === 'okta' ? "Okta's" : `${connection.label}'s`} ${fields.url}`}
+          actions={
+            <button type="button" className="btn btn-primary btn-sm" disabled={confirmUrl.isPending} onClick={() => confirmUrl.mutate()}>
+              I&apos;ve updated {connection.label}
+            </button>
+          }
+        >
+          <p className="url-change">
+            <span className="mono url-old">{status.urlChange.previous}</span>
+            <span aria-hidden="true"> → </span>
+            <span className="sr-only"> changed to </span>
+            <span className="mono url-new">{status.urlChange.current}</span>
+          </p>
+          {status.scimUrl && (
+            <div className="url-change-copy">
+              <span>New {fields.url}:</span>
+              <code className="mono">{status.scimUrl}</code>
+              <CopyButton text={status.scimUrl} what={`new ${fields.url}`} />
+            </div>
+          )}
+          <p>
+            {connection.label} still sends requests to the old address. Paste the new SCIM URL into {connection.label}&apos;s <strong>{fields.url}</strong> (
+            {fields.where}), then confirm here.
+          </p>
+          {confirmUrl.isError && <p className="text-danger">{confirmUrl.error.message}</p>}
+        </Alert>
+      )}
+      {status.reachable === 'local-only' && (
+        <Alert
+          tone="warning"
+          title={`${connection.label} cannot reach this URL`}
+          actions={
+            <button type="button" className="btn btn-secondary btn-sm" onClick={onShowTunnel}>
+              Go to tunnel settings
+            </button>
+          }
+        >
+          <p>
+            The SCIM URL works only on this computer. To provision from {connection.label}, choose a tunnel or your own public URL in the tunnel settings below.
+          </p>
+        </Alert>
+      )}
+    </>
+  );
+}
+
+function TokenInfo({ connection }: { connection: ConnectionStatus }) {
+  if (!connection.hasToken) return <p className="muted">No token yet: generate one to let {connection.label} in.</p>;
+  return (
+    <div className="token-info">
+      <p>
+        Token created{' '}
+        {connection.tokenCreatedAt ? (
+          <time dateTime={connection.tokenCreatedAt} title={formatFull(connection.tokenCreatedAt)}>
+            {formatDateTime(connection.tokenCreatedAt)}
+          </time>
+        ) : (
+          'earlier'
+        )}
+      </p>
+      <p className="muted">
+        {connection.lastUsedAt ? (
+          <>
+            Last used <RelativeTime iso={connection.lastUsedAt} />
+            {connection.lastUsedIp && <> from {connection.lastUsedIp}</>}
+            {connection.lastUsedAgent && <> ({connection.lastUsedAgent})</>}
+          </>
+        ) : (
+          'Not used yet'
+        )}
+      </p>
+    </div>
+  );
+}
+
+export function ConnectionScreen({ connection: name }: { connection: ConnectionName }) {
+  const status = useLoadedStatus();
+  const connection = status.connections.find((c) => c.name === name);
+  const updateConnection = useUpdateConnection();
+  const announce = useAnnounce();
+  // The token lives here only: shown once, gone when dismissed or when the page unmounts.
+  const [token, setToken] = useState<string | null>(null);
+  const [switching, setSwitching] = useState(false);
+  const [switchError, setSwitchError] = useState<unknown>(null);
+  const [confirmRotate, setConfirmRotate] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  const [rotateError, setRotateError] = useState<unknown>(null);
+  const tunnelRef = useRef<HTMLElement>(null);
+  const rotateButtonRef = useRef<HTMLButtonElement>(null);
+  const labelId = useId();
+  const descId = useId();
+
+  if (!connection) return <ErrorAlert error={new Error(`ScimDesk has no connection named ${name}`)} />;
+  const label = connection.label;
+  const fields = IDP_FIELDS[name];
+
+  const setEnabled = async (enabled: boolean): Promise<void> => {
+    setSwitching(true);
+    setSwitchError(null);
+    try {
+      const result = await call('setEnabled', { connection: name, enabled });
+      updateConnection(result.connection);
+      setToken(enabled ? result.token : null);
+      announce(enabled ? `${label} provisioning enabled` : `${label} provisioning disabled`, enabled ? 'success' : 'info');
+    } catch (err) {
+      setSwitchError(err);
+    } finally {
+      setSwitching(false);
+    }
+  };
+
+  const rotate = async (): Promise<void> => {
+    setRotating(true);
+    setRotateError(null);
+    try {
+      const result = await call('rotateToken', { connection: name });
+      updateConnection(result.connection);
+      setToken(result.token);
+      setConfirmRotate(false);
+      announce('New SCIM token generated: copy it now');
+    } catch (err) {
+      setRotateError(err);
+    } finally {
+      setRotating(false);
+    }
+  };
+
+  const showTunnel = (): void => {
+    tunnelRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    tunnelRef.current?.focus({ preventScroll: true });
+  };
+
+  return (
+    <div className="page page-narrow">
+      <PageHeader
+        title={label}
+        subtitle={`SCIM 2.0 provisioning: ${label} creates, updates and deactivates users and pushes groups into ScimDesk.`}
+        icon={<IdpLogo connection={name} size={48} />}
+        actions={
+          <EnabledBadge enabled={connection.enabled} />
+        }
+      >
+        <Breadcrumb items={[{ label: 'App Integrations' }, { label: 'SCIM', href: href.scim() }, { label }]} />
+      </PageHeader>
+
+      <div className="stack">
+        <ConnectionAlerts status={status} connection={connection} onShowTunnel={showTunnel} />
+
+        <section className="card" aria-labelledby={`${labelId}-card`}>
+          <h2 className="sr-only" id={`${labelId}-card`}>
+            Provisioning
+          </h2>
+          <div className="card-body switch-row">
+            <div className="switch-text">
+              <p className="switch-label" id={labelId}>
+                Enable {label} provisioning
+              </p>
+              <p className="switch-desc" id={descId}>
+                {connection.enabled
+                  ? `${label} can reach the SCIM API with its token.`
+                  : `While off, ScimDesk refuses ${label}'s requests. The first time you turn it on, ScimDesk generates the SCIM token.`}
+              </p>
+            </div>
+            <Switch checked={connection.enabled} onChange={(next) => void setEnabled(next)} labelledBy={labelId} describedBy={descId} busy={switching} disabled={switching} />
+          </div>
+          {switchError !== null && (
+            <div className="card-body card-body-tight">
+              <ErrorAlert error={switchError} title={`${label} provisioning was not changed`} />
+            </div>
+          )}
+
+          {connection.enabled && (
+            <div className="card-body card-body-divided credentials">
+              <CopyField label="SCIM URL" value={status.scimUrl ?? ''} copyWhat="SCIM URL" hint={`Paste it into ${label}'s ${fields.url} field.`} />
+
+              <div className="field">
+                <div className="token-head">
+                  {token ? (
+                    <label className="field-label" htmlFor={`${labelId}-token-input`}>
+                      SCIM Token
+                    </label>
+                  ) : (
+                    <span className="field-label" id={`${labelId}-token`}>
+                      SCIM Token
+                    </span>
+                  )}
+                  <button
+                    ref={rotateButtonRef}
+                    type="button"
+                    className="btn btn-secondary btn-icon"
+                    title="New SCIM Token"
+                    onClick={() => {
+                      setRotateError(null);
+                      setConfirmRotate(true);
+                    }}
+                  >
+                    <KeyRotateIcon size={16} />
+                    {/* Named by its content, not aria-label: "SCIM Token" then labels only the token field. */}
+                    <span className="sr-only">New SCIM Token</span>
+                  </button>
+                </div>
+                {token ? (
+                  <div className="token-reveal">
+                    <div className="copy-field copy-field-emphasis">
+                      <input
+                        id={`${labelId}-token-input`}
+                        className="input input-mono"
+                        type="text"
+                        readOnly
+                        value={token}
+                        spellCheck={false}
+                        autoComplete="off"
+                        onFocus={(e) => e.currentTarget.select()}
+                        aria-describedby={`${labelId}-token-warning`}
+                      />
+                      <CopyButton text={token} what="SCIM token" />
+                    </div>
+                    <p className="token-warning" id={`${labelId}-token-warning`}>
+                      <WarningIcon size={16} />
+                      <span>The newly generated token will be shown only once. Make sure to copy and save it.</span>
+                    </p>
+                    <div className="token-actions">
+                      <button
+                        type="button"
+                        className="btn btn-primary"
+                        onClick={() => {
+                          setToken(null);
+                          rotateButtonRef.current?.focus();
+                        }}
+                      >
+                        I have saved the token
+                      </button>
+                      <span className="field-hint">
+                        In {label}: {fields.token} = {name === 'okta' ? <code className="mono">Bearer &lt;token&gt;</code> : 'the token'}
+                      </span>
+                    </div>
+                  </div>
+                ) : (
+                  <div className="token-summary" aria-labelledby={`${labelId}-token`} role="group">
+                    <span className="token-summary-icon">
+                      <LockIcon size={16} />
+                    </span>
+                    <TokenInfo connection={connection} />
+                  </div>
+                )}
+                {!token && connection.hasToken && (
+                  <p className="field-hint">Tokens are stored only as a hash: lost it? Generate a new one with the key button and update {label}.</p>
+                )}
+              </div>
+            </div>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby={`${labelId}-setup`}>
+          <div className="card-header">
+            <IdpLogo connection={name} size={32} />
+            <div>
+              <h2 className="card-title" id={`${labelId}-setup`}>
+                Set up {label}
+              </h2>
+              <p className="card-subtitle">
+                {connection.enabled ? `Do this once in ${label} with the values above.` : `Turn provisioning on above to get the SCIM URL and token, then follow these steps.`}
+              </p>
+            </div>
+          </div>
+          <div className="card-body">
+            <SetupSteps connection={name} scimUrl={status.scimUrl} token={token} />
+          </div>
+          <div className="card-footer">
+            <SetupHelpLinks connection={name} />
+          </div>
+        </section>
+
+        <TunnelCard status={status} idpLabel={label} ref={tunnelRef} />
+      </div>
+
+      {confirmRotate && (
+        <ConfirmDialog
+          title="Generate a new SCIM token?"
+          confirmLabel="Generate new token"
+          busy={rotating}
+          error={rotateError !== null ? <ErrorAlert error={rotateError} title="No new token was generated" /> : undefined}
+          onConfirm={() => void rotate()}
+          onCancel={() => setConfirmRotate(false)}
+        >
+          <p>
+            The current token stops working immediately: {label}&apos;s requests are refused until you paste the new token into {label} ({fields.token}, under{' '}
+            {fields.where}).
+          </p>
+          <p>The new token is shown once, on this page.</p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

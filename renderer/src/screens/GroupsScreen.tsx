@@ -1,0 +1,102 @@
+/** Groups: the pushed groups, paged and sorted on the server, with a detail pane. */
+import { type SortingState, createColumnHelper } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
+import type { GroupQuery, GroupSummary } from '../../../electron/contract';
+import { useGroupList } from '../api/useGroups';
+import { useConnectionLabel } from '../api/useStatus';
+import { sharedColumns } from '../components/columns';
+import { EmptyState } from '../components/EmptyState';
+import { UsersIcon } from '../components/Icons';
+import { PageHeader } from '../components/PageHeader';
+import { SearchInput } from '../components/SearchInput';
+import { PAGE_SIZE, ServerList } from '../components/ServerList';
+import { formatNumber, plural } from '../format';
+import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { useListPaging } from '../hooks/useListPaging';
+import { href, navigate } from '../routes';
+import { GroupDetailPane } from './GroupDetailPane';
+
+type SortKey = NonNullable<GroupQuery['sort']>;
+
+const col = createColumnHelper<GroupSummary>();
+
+export function GroupsScreen({ selectedId }: { selectedId: string | null }) {
+  const [search, setSearch] = useState('');
+  const debouncedSearch = useDebouncedValue(search.trim(), 250);
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'displayName', desc: false }]);
+  const sort = sorting[0];
+  const [offset, setOffset] = useListPaging(JSON.stringify([debouncedSearch, sort]));
+  const labelOf = useConnectionLabel();
+
+  const list = useGroupList({
+    ...(debouncedSearch ? { search: debouncedSearch } : {}),
+    sort: (sort?.id ?? 'displayName') as SortKey,
+    order: sort?.desc ? 'desc' : 'asc',
+    offset,
+    limit: PAGE_SIZE,
+  });
+  const page = list.data;
+
+  const columns = useMemo(
+    () => [
+      col.accessor('displayName', { id: 'displayName', header: 'Name', cell: (c) => <span className="cell-primary">{c.getValue()}</span>, meta: { className: 'col-groupname' } }),
+      col.accessor('memberCount', {
+        id: 'members',
+        header: 'Members',
+        sortDescFirst: true,
+        cell: (c) => <span className="num">{formatNumber(c.getValue())}</span>,
+        meta: { className: 'col-members cell-num' },
+      }),
+      ...sharedColumns<GroupSummary>(labelOf),
+    ],
+    [labelOf],
+  );
+
+  return (
+    <div className="page page-list">
+      <PageHeader title="Groups" subtitle="Groups pushed by your identity provider, with their members." />
+      <div className="toolbar">
+        <SearchInput label="Search groups" value={search} onChange={setSearch} placeholder="Search by name, external ID or ID" />
+        <p className="toolbar-count">{page ? plural(page.total, debouncedSearch ? 'match' : 'group', debouncedSearch ? 'matches' : 'groups') : ''}</p>
+      </div>
+      <ServerList<GroupSummary>
+        list={list}
+        columns={columns}
+        sorting={sorting}
+        onSortingChange={setSorting}
+        onOffset={setOffset}
+        caption="Groups"
+        className="groups-table"
+        selectedId={selectedId}
+        onActivate={(group) => navigate(href.groups(group.id))}
+        filtered={debouncedSearch !== ''}
+        empty={
+          <EmptyState
+            title="No groups yet."
+            icon={<UsersIcon size={22} />}
+            action={
+              <a className="btn btn-primary" href={href.connection('okta')}>
+                Open the Okta setup
+              </a>
+            }
+          >
+            Groups appear when your identity provider pushes them: in Okta, use the app&apos;s Push Groups tab; in Microsoft Entra ID, assign groups to the app.
+          </EmptyState>
+        }
+        noMatch={
+          <EmptyState
+            title="No matching groups."
+            action={
+              <button type="button" className="btn btn-secondary" onClick={() => setSearch('')}>
+                Clear search
+              </button>
+            }
+          >
+            <>No group matches “{debouncedSearch}”.</>
+          </EmptyState>
+        }
+        detail={<GroupDetailPane key={selectedId} id={selectedId ?? ''} />}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/** App Integrations › SCIM: one tile per identity provider. */
+import type { AppStatus, ConnectionStatus } from '../../../electron/contract';
+import { useLoadedStatus } from '../api/useStatus';
+import { Badge, EnabledBadge } from '../components/Badge';
+import { Breadcrumb } from '../components/Breadcrumb';
+import { CopyButton } from '../components/CopyButton';
+import { HelpLink } from '../components/ExternalLink';
+import { ActivityIcon, ArrowRightIcon, GlobeIcon } from '../components/Icons';
+import { IdpLogo } from '../components/IdpLogo';
+import { PageHeader } from '../components/PageHeader';
+import { RelativeTime } from '../components/RelativeTime';
+import { formatNumber } from '../format';
+import { href } from '../routes';
+import { reachSummary } from '../tunnel';
+
+const TAGLINES: Record<string, string> = {
+  okta: 'SCIM 2.0 Test App (Header Auth): users, deactivation and group push.',
+  entra: 'Enterprise application (non-gallery): users, groups and the enterprise extension.',
+};
+
+function Tile({ connection, status }: { connection: ConnectionStatus; status: AppStatus }) {
+  const reach = reachSummary(status);
+  return (
+    <li>
+      <a className="tile" href={href.connection(connection.name)}>
+        <div className="tile-head">
+          <IdpLogo connection={connection.name} size={44} />
+          <div className="tile-title">
+            <span className="tile-name">{connection.label}</span>
+          </div>
+          <EnabledBadge enabled={connection.enabled} />
+        </div>
+        <p className="tile-text">{TAGLINES[connection.name]}</p>
+        <div className="tile-meta">
+          <span className="tile-meta-item">
+            <ActivityIcon size={14} />
+            {connection.lastUsedAt ? (
+              <span>
+                Last request <RelativeTime iso={connection.lastUsedAt} />
+              </span>
+            ) : (
+              <span>No requests yet</span>
+            )}
+          </span>
+          <span className="tile-meta-item">
+            <GlobeIcon size={14} />
+            <span>{reach.label}</span>
+          </span>
+        </div>
+        <span className="tile-cta">
+          {connection.enabled ? 'Manage connection' : 'Set up'}
+          <ArrowRightIcon size={14} />
+        </span>
+      </a>
+    </li>
+  );
+}
+
+export function ScimScreen() {
+  const status = useLoadedStatus();
+  const reach = reachSummary(status);
+  return (
+    <div className="page">
+      <PageHeader
+        title="SCIM"
+        subtitle="Let your identity provider create, update and deactivate users and push groups into ScimDesk with SCIM 2.0."
+      >
+        <Breadcrumb items={[{ label: 'App Integrations' }, { label: 'SCIM' }]} />
+      </PageHeader>
+
+      <ul className="tiles" aria-label="Identity providers">
+        {status.connections.map((c) => (
+          <Tile key={c.name} connection={c} status={status} />
+        ))}
+      </ul>
+
+      <section className="card endpoint-card" aria-labelledby="endpoint-title">
+        <div className="card-header">
+          <div className="card-header-icon">
+            <GlobeIcon size={18} />
+          </div>
+          <div>
+            <h2 className="card-title" id="endpoint-title">
+              Provisioning endpoint
+            </h2>
+            <p className="card-subtitle">Both identity providers use the same endpoint, each with its own token.</p>
+          </div>
+          <Badge tone={reach.tone} dot>
+            {reach.label}
+          </Badge>
+        </div>
+        <div className="card-body endpoint-body">
+          <div className="endpoint-url">
+            <span className="mono">{status.scimUrl ?? 'Not available yet'}</span>
+            {status.scimUrl && <CopyButton text={status.scimUrl} what="endpoint URL" variant="ghost" />}
+          </div>
+          <dl className="endpoint-stats">
+            <div>
+              <dt>Users</dt>
+              <dd>
+                <a href={href.users()}>{formatNumber(status.counts.users)}</a>
+              </dd>
+            </div>
+            <div>
+              <dt>Groups</dt>
+              <dd>
+                <a href={href.groups()}>{formatNumber(status.counts.groups)}</a>
+              </dd>
+            </div>
+          </dl>
+        </div>
+        <div className="card-footer">
+          ScimDesk implements the SCIM 2.0 protocol: <HelpLink link="rfc7644">RFC 7644</HelpLink>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+/** Users: the provisioned people, paged and sorted on the server, with a detail pane. */
+import { type SortingState, createColumnHelper } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
+import type { UserQuery, UserSummary } from '../../../electron/contract';
+import { useConnectionLabel } from '../api/useStatus';
+import { useUserList } from '../api/useUsers';
+import { ActiveBadge } from '../components/Badge';
+import { sharedColumns } from '../components/columns';
+import { EmptyState } from '../components/EmptyState';
+import { UserIcon } from '../components/Icons';
+import { PageHeader } from '../components/PageHeader';
+import { SearchInput } from '../components/SearchInput';
+import { SelectField } from '../components/SelectField';
+import { PAGE_SIZE, ServerList } from '../components/ServerList';
+import { plural } from '../format';
+import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { useListPaging } from '../hooks/useListPaging';
+import { href, navigate } from '../routes';
+import { UserDetailPane } from './UserDetailPane';
+
+type StatusFilter = NonNullable<UserQuery['status']>;
+type SortKey = NonNullable<UserQuery['sort']>;
+
+const col = createColumnHelper<UserSummary>();
+
+export function UsersScreen({ selectedId }: { selectedId: string | null }) {
+  const [search, setSearch] = useState('');
+  const debouncedSearch = useDebouncedValue(search.trim(), 250);
+  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'created', desc: true }]);
+  const sort = sorting[0];
+  const [offset, setOffset] = useListPaging(JSON.stringify([debouncedSearch, statusFilter, sort]));
+  const labelOf = useConnectionLabel();
+
+  const list = useUserList({
+    ...(debouncedSearch ? { search: debouncedSearch } : {}),
+    status: statusFilter,
+    sort: (sort?.id ?? 'created') as SortKey,
+    order: sort?.desc ? 'desc' : 'asc',
+    offset,
+    limit: PAGE_SIZE,
+  });
+  const page = list.data;
+
+  const columns = useMemo(
+    () => [
+      col.accessor('userName', {
+        id: 'userName',
+        header: 'User name',
+        cell: (c) => <span className="cell-primary">{c.getValue()}</span>,
+        meta: { className: 'col-username' },
+      }),
+      col.accessor('name', { id: 'name', header: 'Name', cell: (c) => c.getValue() ?? <span className="muted">—</span>, meta: { className: 'col-name' } }),
+      col.accessor('email', { id: 'email', header: 'Email', cell: (c) => c.getValue() ?? <span className="muted">—</span>, meta: { className: 'col-email' } }),
+      col.accessor('active', { id: 'active', header: 'Status', cell: (c) => <ActiveBadge active={c.getValue()} />, meta: { className: 'col-status' } }),
+      ...sharedColumns<UserSummary>(labelOf),
+    ],
+    [labelOf],
+  );
+
+  const filtered = debouncedSearch !== '' || statusFilter !== 'all';
+
+  return (
+    <div className="page page-list">
+      <PageHeader title="Users" subtitle="People provisioned by Okta and Microsoft Entra ID. Select a user to see its attributes, groups and history." />
+      <div className="toolbar">
+        <SearchInput label="Search users" value={search} onChange={setSearch} placeholder="Search by user name, name, email or ID" />
+        <SelectField<StatusFilter>
+          label="Status"
+          value={statusFilter}
+          onChange={setStatusFilter}
+          options={[
+            { value: 'all', label: 'All' },
+            { value: 'active', label: 'Active' },
+            { value: 'inactive', label: 'Deactivated' },
+          ]}
+        />
+        <p className="toolbar-count">{page ? plural(page.total, filtered ? 'match' : 'user', filtered ? 'matches' : 'users') : ''}</p>
+      </div>
+      <ServerList<UserSummary>
+        list={list}
+        columns={columns}
+        sorting={sorting}
+        onSortingChange={setSorting}
+        onOffset={setOffset}
+        caption="Users"
+        className="users-table"
+        selectedId={selectedId}
+        onActivate={(user) => navigate(href.users(user.id))}
+        filtered={filtered}
+        empty={
+          <EmptyState
+            title="No users yet."
+            icon={<UserIcon size={22} />}
+            action={
+              <a className="btn btn-primary" href={href.scim()}>
+                Go to App Integrations › SCIM
+              </a>
+            }
+          >
+            Enable Okta under App Integrations › SCIM, paste the SCIM URL and token into Okta, then assign people to the app.
+          </EmptyState>
+        }
+        noMatch={
+          <EmptyState
+            title="No matching users."
+            action={
+              <button
+                type="button"
+                className="btn btn-secondary"
+                onClick={() => {
+                  setSearch('');
+                  setStatusFilter('all');
+                }}
+              >
+                Clear filters
+              </button>
+            }
+          >
+            <>{debouncedSearch ? `No user matches “${debouncedSearch}”${statusFilter !== 'all' ? ' with this status' : ''}.` : 'No user has this status.'}</>
+          </EmptyState>
+        }
+        detail={<UserDetailPane id={selectedId ?? ''} />}
+      />
+    </div>
+  );
+}
