@@ -57,7 +57,8 @@ export function JsonView({ value, text, label, copyWhat }: { value?: unknown; te
       <div className="json-toolbar">
         <CopyButton text={shown.text} what={copyWhat ?? label} variant="ghost" />
       </div>
-      <pre className="code-block">
+      {/* Focusable so keyboard users can scroll long JSON (it scrolls on its own). */}
+      <pre className="code-block" tabIndex={0} aria-label={label}>
         <code>{nodes}</code>
       </pre>
     </div>

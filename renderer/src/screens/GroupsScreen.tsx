@@ -69,6 +69,7 @@ export function GroupsScreen({ selectedId }: { selectedId: string | null }) {
         className="groups-table"
         selectedId={selectedId}
         onActivate={(group) => navigate(href.groups(group.id))}
+        onClose={() => navigate(href.groups())}
         filtered={debouncedSearch !== ''}
         empty={
           <EmptyState

@@ -87,6 +87,7 @@ export function UsersScreen({ selectedId }: { selectedId: string | null }) {
         className="users-table"
         selectedId={selectedId}
         onActivate={(user) => navigate(href.users(user.id))}
+        onClose={() => navigate(href.users())}
         filtered={filtered}
         empty={
           <EmptyState

@@ -11,7 +11,7 @@ import { extname, join, normalize } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import type { CallName } from '../../../electron/contract';
 import { INVOKE_CHANNELS, SUBSCRIPTION_EVENTS } from '../../../electron/contract';
-import { type IpcDeps, answer } from '../../../electron/ipc';
+import { type CoreState, type IpcDeps, answer } from '../../../electron/ipc';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/window-policy';
 import type { Controller } from '../../../server/controller';
 
@@ -77,8 +77,11 @@ export interface BridgeGlobal {
   scimdesk?: Record<string, (...args: unknown[]) => unknown>;
 }
 
-/** Opens the panel with window.scimdesk bound to the real IPC handlers over `controller`. */
-export async function openPanel(browser: Browser, url: string, controller: Controller, viewport = { width: 1440, height: 900 }): Promise<Panel> {
+/**
+ * Opens the panel with window.scimdesk bound to the real IPC handlers over `controller` (or
+ * over a core that failed to start, to see what the admin sees then).
+ */
+export async function openPanel(browser: Browser, url: string, controller: Controller, viewport = { width: 1440, height: 900 }, core?: () => CoreState): Promise<Panel> {
   const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const opened: string[] = [];
@@ -90,7 +93,7 @@ export async function openPanel(browser: Browser, url: string, controller: Contr
   const deps: IpcDeps = {
     ipcMain: { handle: () => undefined, removeHandler: () => undefined },
     shell: { openExternal: async (u: string) => void opened.push(u) },
-    core: () => ({ controller }),
+    core: core ?? (() => ({ controller })),
     // The page is the app's own page; the sender gate itself is tested in ipc.test.ts.
     isTrustedSender: () => true,
   };
