@@ -55,6 +55,8 @@ export const INVOKE_CHANNELS = {
   listActivity: 'activity.list',
   getActivity: 'activity.get',
   activityActions: 'activity.actions',
+  backupNow: 'data.backup',
+  exportDirectory: 'data.export',
   openExternal: 'app.openExternal',
 } as const;
 
@@ -75,6 +77,8 @@ export interface Payloads {
   listActivity: ActivityQuery;
   getActivity: { seq: number };
   activityActions: undefined;
+  backupNow: undefined;
+  exportDirectory: { format: 'json' | 'csv' };
   openExternal: { url: string };
 }
 
@@ -94,6 +98,9 @@ export interface Results {
   listActivity: readonly ActivitySummary[];
   getActivity: ActivityDetail;
   activityActions: readonly string[];
+  /** Where the copy of the database was written. */
+  backupNow: { file: string };
+  exportDirectory: { files: readonly string[]; users: number; groups: number };
   openExternal: null;
 }
 

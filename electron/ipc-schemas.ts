@@ -68,5 +68,7 @@ export const PAYLOAD_SCHEMAS = {
   ),
   getActivity: Type.Object({ seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
   activityActions: Nothing,
+  backupNow: Nothing,
+  exportDirectory: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('csv')]) }, { additionalProperties: false }),
   openExternal: Type.Object({ url: Type.String({ maxLength: 2048 }) }, { additionalProperties: false }),
 } satisfies Record<CallName, TSchema>;

@@ -59,6 +59,8 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
   listActivity: (c, p) => c.listActivity(p),
   getActivity: (c, p) => c.getActivity(p.seq),
   activityActions: (c) => c.activityActions(),
+  backupNow: (c) => c.backupNow(),
+  exportDirectory: (c, p) => c.exportDirectory(p.format),
   openExternal: () => null, // handled in registerIpc: it needs the shell
 };
 

@@ -2,17 +2,21 @@
  * buildApp: the Fastify application, SCIM 2.0 mounted at /scim/v2. It never listens by
  * itself (server/runtime.ts does), so tests build it the same way the product does.
  */
-import type { ServerOptions } from 'node:http';
+import { STATUS_CODES, type ServerOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Connections } from './connections';
 import type { Directory } from './directory';
-import { registerActivity, type ActivityOptions } from './http/activity';
+import { registerActivity } from './http/activity';
 import { registerAuth } from './http/auth';
+import { type AuthLimits, AuthLimiter, DEFAULT_AUTH_LIMITS } from './http/auth-limiter';
+import type { TunnelPeer } from './http/client-address';
 import { registerJsonParsers } from './http/body-parser';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { registerRequestContext } from './http/request-context';
 import { discoveryRoutes } from './http/routes/discovery';
 import { resourceRoutes } from './http/routes/resources';
+import { ScimError } from './scim/errors';
 import { type FilterLimits, DEFAULT_FILTER_LIMITS } from './scim/filter-parser';
 import { type PagingLimits, DEFAULT_PAGING } from './scim/list';
 import { DEFAULT_PATCH_LIMITS } from './scim/patch';
@@ -28,13 +32,46 @@ export interface AppOptions {
   /** The SCIM base URL clients see (public URL + /scim/v2). */
   readonly baseUrl: () => string;
   readonly activity?: ActivityLog;
-  readonly onActivity?: ActivityOptions['onRecorded'];
   readonly bodyLimit?: number;
   readonly paging?: PagingLimits;
   readonly filterLimits?: FilterLimits;
   readonly logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** Node HTTP server options (timeouts; tests shorten them). */
   readonly http?: ServerOptions;
+  /** Whether a socket peer is the tunnel's relay (its X-Forwarded-For is then trusted). */
+  readonly viaTunnel?: TunnelPeer;
+  readonly authLimits?: AuthLimits;
+}
+
+/** An API that serves JSON only: nothing may be framed, sniffed, cached or embedded. */
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/**
+ * Errors Node reports before a request exists (timeouts, oversized headers, garbage) are
+ * answered as SCIM errors too, then the connection is closed.
+ */
+function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, detail] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'The request was not received in time']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'The request headers are too large']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify(new ScimError(status, status === 400 ? 'invalidSyntax' : undefined, detail).toBody());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/scim+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /** The SCIM base URL for a public URL such as https://acme.loca.lt. */
@@ -53,14 +90,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: (logger as FastifyServerOptions['logger']) ?? false }),
     bodyLimit,
     forceCloseConnections: true,
-    ...(options.http ? { http: options.http } : {}),
+    // Slow clients: the headers within 20 s, the whole request within 30 s (Okta gives up
+    // after 60 s anyway), checked every second; then a SCIM 408 (clientErrorHandler).
+    requestTimeout: 30_000,
+    http: { headersTimeout: 20_000, connectionsCheckingInterval: 1_000, ...options.http },
+    clientErrorHandler: clientError,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('cache-control', 'no-store');
-    reply.header('referrer-policy', 'no-referrer');
+    reply.headers(SECURITY_HEADERS);
     return payload;
   });
 
@@ -68,15 +107,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (scim) => {
-      registerRequestContext(scim);
+      registerRequestContext(scim, options.viaTunnel ?? (() => false));
       if (options.activity) {
-        registerActivity(scim, options.activity, {
-          prefix: SCIM_PREFIX,
-          maxBodyChars: 16 * 1024,
-          ...(options.onActivity ? { onRecorded: options.onActivity } : {}),
-        });
+        registerActivity(scim, options.activity, { prefix: SCIM_PREFIX, maxBodyChars: 16 * 1024 });
       }
-      registerAuth(scim, options.connections);
+      registerAuth(scim, options.connections, new AuthLimiter(options.authLimits ?? DEFAULT_AUTH_LIMITS));
       registerJsonParsers(scim, bodyLimit);
       scim.setErrorHandler(errorHandler(bodyLimit));
       scim.setNotFoundHandler(notFoundHandler);

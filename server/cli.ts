@@ -6,6 +6,8 @@
  *   token new --connection okta|entra   issue a new token (printed once); the old one stops working
  *   serve                               run the SCIM server in the foreground
  *   status    [--json]                  connections and directory counts
+ *   backup    [--out FILE]              a consistent copy of the database, while serve runs
+ *   export    --format json|csv         the users and groups as SCIM JSON or CSV files
  *
  * Common options: --data-dir DIR (default: the desktop app's data folder), --secret-store
  * keychain|file (default keychain; file is an explicit opt-in for hosts without one).
@@ -20,6 +22,7 @@ import type { ConnectionState } from './connections';
 import { defaultDataDir } from './paths';
 import type { AppStatus, TunnelMode, TunnelSettings } from './api-types';
 import { Controller, ControllerError } from './controller';
+import { backupDatabase, defaultBackupFile, defaultExportPath, exportDirectory } from './export';
 import { Core, DEFAULT_HOST, DEFAULT_PORT } from './runtime';
 import { InvalidSettingsError, normalizeTunnelSettings } from './tunnel/settings';
 import { FileSecretStore } from './secrets/file-store';
@@ -49,6 +52,9 @@ Commands:
                                        subdomain is remembered so the URL stays the same);
                                        --public-url: your own reverse proxy's public URL
   status    [--json]                   Show connections and how many users and groups exist
+  backup    [--out FILE]               Copy the database now, also while serve runs
+  export    --format json|csv [--out PATH]
+                                       Write the users and groups as SCIM JSON, or as CSV files
 
 Options for every command:
   --data-dir DIR               Data folder (default: ${defaultDataDir()})
@@ -70,6 +76,8 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'body-limit': { type: 'string' },
   json: { type: 'boolean' },
+  out: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -272,6 +280,22 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
         }
         return 0;
       });
+    case 'backup':
+      return withCore(values, async (core, dataDir) => {
+        const file = await backupDatabase(core, values.out ?? defaultBackupFile(dataDir));
+        io.out(`Backup written: ${file}`);
+        return 0;
+      });
+    case 'export': {
+      const format = values.format;
+      if (format !== 'json' && format !== 'csv') throw new UsageError('export needs --format json or --format csv');
+      return withCore(values, async (core, dataDir) => {
+        const result = await exportDirectory(core, format, values.out ?? defaultExportPath(dataDir, format));
+        io.out(`Exported ${result.users} users and ${result.groups} groups:`);
+        for (const file of result.files) io.out(`  ${file}`);
+        return 0;
+      });
+    }
     default:
       throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
   }

@@ -4,6 +4,7 @@
  * panel's queries, and announces status, directory and activity changes as typed events.
  */
 import type { ServerOptions } from 'node:http';
+import type { AuthLimits } from './http/auth-limiter';
 import type { FastifyServerOptions } from 'fastify';
 import type {
   ActivityDetail,
@@ -28,6 +29,7 @@ import type {
 import { HEALTH_PATH, scimBaseUrl } from './app';
 import type { ConnectionState } from './connections';
 import { Emitter } from './events';
+import { type ExportFormat, type ExportResult, backupDatabase, defaultBackupFile, defaultExportPath, exportDirectory } from './export';
 import { Core, DEFAULT_HOST, DEFAULT_PORT, type RunningServer, listen } from './runtime';
 import type { SecretStore } from './secrets/secret-store';
 import { SecretStoreUnavailableError, checkSecretStore } from './secrets/secret-store';
@@ -62,6 +64,8 @@ export interface ControllerOptions {
   readonly tunnelTiming?: { openTimeoutMs?: number; healthIntervalMs?: number; backoff?: BackoffOptions; subdomainGraceMs?: number; subdomainRetries?: number };
   /** Node HTTP server options for the SCIM server (tests shorten its timeouts). */
   readonly http?: ServerOptions;
+  /** Throttling of wrong-token attempts (tests shorten the window). */
+  readonly authLimits?: AuthLimits;
   /** How often coalesced directory/activity events are sent at most. */
   readonly eventIntervalMs?: number;
   /** How often an unusable keychain is probed again. */
@@ -138,6 +142,10 @@ export class Controller {
   private async boot(): Promise<void> {
     this.core.connections.onSecretsError = (err) => this.setSecretsProblem(err.message);
     await this.checkSecrets();
+    this.core.activity.onRecorded = (entries) => {
+      this.pendingActivity.push(...entries.map(summary));
+      this.scheduleFlush();
+    };
     this.unsubscribe.push(
       this.core.directory.onChange((change) => {
         this.pendingChange ??= { types: new Set(), ids: new Set() };
@@ -153,10 +161,8 @@ export class Controller {
         ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
         ...(this.options.bodyLimit !== undefined ? { bodyLimit: this.options.bodyLimit } : {}),
         ...(this.options.http ? { http: this.options.http } : {}),
-        onActivity: (entry) => {
-          this.pendingActivity.push(summary(entry));
-          this.scheduleFlush();
-        },
+        ...(this.options.authLimits ? { authLimits: this.options.authLimits } : {}),
+        viaTunnel: (port) => this.supervisor?.isRelayPeer(port) ?? false,
       });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
@@ -430,6 +436,16 @@ export class Controller {
     return this.core.activity.actions();
   }
 
+  /** A copy of the database in the data folder's backups/, taken while the server runs. */
+  async backupNow(): Promise<{ file: string }> {
+    return { file: await backupDatabase(this.core, defaultBackupFile(this.options.dataDir)) };
+  }
+
+  /** The users and groups as SCIM JSON or CSV files in the data folder's exports/. */
+  exportDirectory(format: ExportFormat): Promise<ExportResult> {
+    return exportDirectory(this.core, format, defaultExportPath(this.options.dataDir, format));
+  }
+
   // -------------------------------------------------------------------------------------------
 
   /** Closes the tunnel, the server and the store (in that order). */
@@ -442,6 +458,7 @@ export class Controller {
     const server = this.server;
     this.server = undefined;
     await server?.close();
+    this.core.activity.onRecorded = undefined;
     this.core.close();
     this.events.clear();
   }

@@ -49,7 +49,9 @@ export class Core {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.activity.flush();
+    this.db.close();
   }
 }
 
@@ -60,8 +62,9 @@ export interface ListenOptions {
   readonly publicUrl?: string;
   readonly logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   readonly bodyLimit?: number;
-  readonly onActivity?: AppOptions['onActivity'];
   readonly http?: AppOptions['http'];
+  readonly viaTunnel?: AppOptions['viaTunnel'];
+  readonly authLimits?: AppOptions['authLimits'];
 }
 
 export interface RunningServer {
@@ -79,10 +82,11 @@ export async function listen(core: Core, options: ListenOptions = {}): Promise<R
     connections: core.connections,
     activity: core.activity,
     baseUrl: () => core.scimUrl(),
-    ...(options.onActivity ? { onActivity: options.onActivity } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.http ? { http: options.http } : {}),
+    ...(options.viaTunnel ? { viaTunnel: options.viaTunnel } : {}),
+    ...(options.authLimits ? { authLimits: options.authLimits } : {}),
   });
   await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();

@@ -1,6 +1,6 @@
 /**
- * Records each SCIM request in the activity log after its response has gone out (so the
- * write costs the client nothing): connection, IdP action, status, duration, redacted bodies
+ * Records each SCIM request in the activity log after its response has gone out (the log
+ * writes in batches, so this costs the client nothing): connection, IdP action, status, duration, redacted bodies
  * and what the server normalised.
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,8 +13,6 @@ export interface ActivityOptions {
   readonly prefix: string;
   /** Longest body text kept per request or response. */
   readonly maxBodyChars: number;
-  /** Called after a request was recorded (the panel's live log). */
-  readonly onRecorded?: (entry: ActivityInput & { seq: number }) => void;
 }
 
 export function registerActivity(app: FastifyInstance, log: ActivityLog, options: ActivityOptions): void {
@@ -39,14 +37,13 @@ export function registerActivity(app: FastifyInstance, log: ActivityLog, options
         action: info.action,
         resourceType: info.resourceType,
         resourceId: info.resourceId ?? request.scim.createdId ?? null,
-        clientIp: request.ip ?? null,
+        clientIp: request.scim.client,
         userAgent: typeof agent === 'string' ? agent : null,
         requestBody: redactedText(request.body, options.maxBodyChars),
         responseBody: redactedText(request.scim.responseText, options.maxBodyChars),
         notes: request.scim.notes,
       };
-      const seq = log.record(entry);
-      options.onRecorded?.({ ...entry, seq });
+      log.record(entry);
     } catch (err) {
       request.log.error({ err }, 'could not record SCIM activity');
     }

@@ -4,16 +4,27 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Connections } from '../connections';
+import { ScimError } from '../scim/errors';
+import type { AuthLimiter } from './auth-limiter';
 
-export function registerAuth(app: FastifyInstance, connections: Connections): void {
+export function registerAuth(app: FastifyInstance, connections: Connections, limiter: AuthLimiter): void {
   app.addHook('onRequest', async (request) => {
     const agent = request.headers['user-agent'];
+    const client = request.scim.client ?? 'unknown';
     const outcome = await connections.check({
       authorization: request.headers.authorization,
-      ip: request.ip ?? null,
+      ip: request.scim.client,
       userAgent: typeof agent === 'string' ? agent : null,
     });
     request.scim.connection = outcome.connection;
-    if (outcome.error) throw outcome.error;
+    if (!outcome.error) return;
+    if (outcome.error.status === 401) {
+      // Guessing tokens gets slow; a valid token (above) is never throttled.
+      const wait = limiter.fail(client);
+      if (wait > 0) {
+        throw new ScimError(429, undefined, `Too many requests with an invalid SCIM token from this address; try again in ${wait} s`, { 'retry-after': String(wait) });
+      }
+    }
+    throw outcome.error;
   });
 }

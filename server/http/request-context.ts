@@ -1,7 +1,10 @@
 /** Per-request SCIM context, filled by the hooks and routes and read by the activity recorder. */
 import type { FastifyInstance } from 'fastify';
+import { type TunnelPeer, clientAddress } from './client-address';
 
 export interface ScimRequestContext {
+  /** The client's address (through the tunnel: the one the tunnel server forwarded). */
+  client: string | null;
   /** The connection whose token authenticated the request. */
   connection: string | null;
   /** What the server normalised in the client's input. */
@@ -18,9 +21,9 @@ declare module 'fastify' {
   }
 }
 
-export function registerRequestContext(app: FastifyInstance): void {
+export function registerRequestContext(app: FastifyInstance, viaTunnel: TunnelPeer): void {
   app.decorateRequest('scim', null as unknown as ScimRequestContext);
   app.addHook('onRequest', async (request) => {
-    request.scim = { connection: null, notes: [] };
+    request.scim = { client: clientAddress(request, viaTunnel), connection: null, notes: [] };
   });
 }

@@ -1,7 +1,6 @@
 /**
  * The record of SCIM requests the panel's activity view shows. Bodies arrive here already
- * redacted (no tokens, no passwords). The table is bounded: every `pruneEvery` inserts, rows
- * beyond the newest `maxEntries` are deleted.
+ * redacted (no tokens, no passwords). The table is bounded by count and by age (retention).
  */
 import type { ActivityDetail } from '../api-types';
 import type { Db } from './database';
@@ -41,29 +40,49 @@ interface Row {
 }
 
 export interface RetentionOptions {
+  /** Keep at most this many entries (the newest). */
   readonly maxEntries: number;
-  readonly pruneEvery: number;
+  /** Drop entries older than this many days (0: no age limit). */
+  readonly maxAgeDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionOptions = { maxEntries: 20_000, pruneEvery: 256 };
+export const DEFAULT_RETENTION: RetentionOptions = { maxEntries: 20_000, maxAgeDays: 30 };
 
+/** Entries are written in batches: after this many, or this long after the first. */
+const BATCH_SIZE = 256;
+const BATCH_DELAY_MS = 50;
+/** Retention is applied every this many batches. */
+const PRUNE_EVERY_BATCHES = 8;
+
+/**
+ * Requests are recorded in batches, one transaction each, after their responses went out:
+ * the log costs a SCIM request an array push, not a disk write. A crash loses at most the
+ * last BATCH_DELAY_MS of activity, never directory data (those writes are their own commits).
+ */
 export class ActivityLog {
+  /** Called with each batch once written (with seq numbers): the panel's live log. */
+  onRecorded: ((entries: readonly ActivityEntry[]) => void) | undefined;
   private readonly insertStmt;
-  private readonly pruneStmt;
+  private readonly pruneCountStmt;
+  private readonly pruneAgeStmt;
   private readonly listStmt;
   private readonly oneStmt;
   private readonly actionsStmt;
-  private sincePrune = 0;
+  private readonly writeBatch;
+  private pending: ActivityInput[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private batches = 0;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly retention: RetentionOptions = DEFAULT_RETENTION,
   ) {
     this.insertStmt = db.prepare(
       `INSERT INTO activity (at, connection, method, path, status, duration_ms, action, resource_type, resource_id, client_ip, user_agent, request_body, response_body, notes)
        VALUES (@at, @connection, @method, @path, @status, @durationMs, @action, @resourceType, @resourceId, @clientIp, @userAgent, @requestBody, @responseBody, @notes)`,
     );
-    this.pruneStmt = db.prepare<[number]>('DELETE FROM activity WHERE seq <= (SELECT max(seq) FROM activity) - ?');
+    this.pruneCountStmt = db.prepare<[number]>('DELETE FROM activity WHERE seq <= (SELECT max(seq) FROM activity) - ?');
+    this.pruneAgeStmt = db.prepare<[string]>('DELETE FROM activity WHERE at < ?');
     // One statement for every combination of filters: a NULL parameter disables its condition.
     this.listStmt = db.prepare<Record<string, string | number | null>, Row>(
       `SELECT * FROM activity
@@ -76,20 +95,41 @@ export class ActivityLog {
     );
     this.oneStmt = db.prepare<[number], Row>('SELECT * FROM activity WHERE seq = ?');
     this.actionsStmt = db.prepare<[], string>('SELECT DISTINCT action FROM activity ORDER BY action').pluck();
+    this.writeBatch = db.transaction((batch: readonly ActivityInput[]) =>
+      batch.map((entry) => ({ ...entry, seq: Number(this.insertStmt.run({ ...entry, notes: entry.notes.length ? JSON.stringify(entry.notes) : null }).lastInsertRowid) })),
+    );
   }
 
-  record(entry: ActivityInput): number {
-    const seq = Number(this.insertStmt.run({ ...entry, notes: entry.notes.length ? JSON.stringify(entry.notes) : null }).lastInsertRowid);
-    if (++this.sincePrune >= this.retention.pruneEvery) this.prune();
-    return seq;
+  /** Queues one request's record; it is written within BATCH_DELAY_MS. */
+  record(entry: ActivityInput): void {
+    this.pending.push(entry);
+    if (this.pending.length >= BATCH_SIZE) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), BATCH_DELAY_MS);
+      this.timer.unref();
+    }
   }
 
-  prune(): void {
-    this.sincePrune = 0;
-    this.pruneStmt.run(this.retention.maxEntries);
+  /** Writes what is queued (reads do this first, so they see every answered request). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0 || !this.db.open) return;
+    const batch = this.pending;
+    this.pending = [];
+    const written = this.writeBatch(batch);
+    if (++this.batches % PRUNE_EVERY_BATCHES === 0) this.prune();
+    this.onRecorded?.(written);
+  }
+
+  /** Applies retention: the newest maxEntries, none older than maxAgeDays. */
+  prune(now: Date = new Date()): void {
+    this.pruneCountStmt.run(this.retention.maxEntries);
+    if (this.retention.maxAgeDays > 0) this.pruneAgeStmt.run(new Date(now.getTime() - this.retention.maxAgeDays * 86_400_000).toISOString());
   }
 
   list(query: ActivityQuery): ActivityEntry[] {
+    this.flush();
     return this.listStmt
       .all({
         connection: query.connection === null ? '' : (query.connection ?? null),
@@ -103,12 +143,14 @@ export class ActivityLog {
   }
 
   get(seq: number): ActivityEntry | undefined {
+    this.flush();
     const row = this.oneStmt.get(seq);
     return row && toEntry(row);
   }
 
   /** The IdP actions recorded so far, for the panel's filter. */
   actions(): string[] {
+    this.flush();
     return this.actionsStmt.all();
   }
 }

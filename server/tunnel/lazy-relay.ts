@@ -30,6 +30,8 @@ function badGateway(): string {
 export class LazyRelay {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Local ports of the relay's connections to the SCIM server (their peer port there). */
+  private readonly peerPorts = new Set<number>();
   private port = 0;
 
   constructor(private readonly target: { readonly host: string; readonly port: number }) {}
@@ -62,6 +64,11 @@ export class LazyRelay {
       let connected = false;
       app.once('connect', () => {
         connected = true;
+        const local = app.localPort;
+        if (local !== undefined) {
+          this.peerPorts.add(local);
+          app.once('close', () => this.peerPorts.delete(local));
+        }
         app.write(first);
         tunnel.pipe(app);
         app.pipe(tunnel);
@@ -73,6 +80,10 @@ export class LazyRelay {
       });
       tunnel.once('close', () => app.destroy());
     });
+  }
+
+  isPeer(port: number | undefined): boolean {
+    return port !== undefined && this.peerPorts.has(port);
   }
 
   async close(): Promise<void> {

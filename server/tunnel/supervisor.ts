@@ -94,6 +94,11 @@ export class TunnelSupervisor {
     return this.state;
   }
 
+  /** Whether a connection to the SCIM server (by its peer port) came through this tunnel. */
+  isRelayPeer(port: number | undefined): boolean {
+    return this.relay.isPeer(port);
+  }
+
   /** Subscribe to status changes; returns the unsubscribe function. */
   onStatus(listener: Listener): () => void {
     this.listeners.add(listener);

@@ -404,7 +404,12 @@ export class TestTunnelServer {
 
   /** Writes the request into one of the client's tunnel sockets and pipes the answer back. */
   private forward(session: TunnelSession, path: string, req: IncomingMessage, res: ServerResponse): void {
-    const upstream = httpRequest({ agent: session.agent, method: req.method, path, headers: req.headers });
+    // Like the public service's front proxy, say who the caller is (a test may pose as another
+    // client by sending its own X-Forwarded-For: the proxy appends to it, as proxies do).
+    const caller = req.socket.remoteAddress ?? 'unknown';
+    const prior = req.headers['x-forwarded-for'];
+    const headers = { ...req.headers, 'x-forwarded-for': prior ? `${String(prior)}, ${caller}` : caller };
+    const upstream = httpRequest({ agent: session.agent, method: req.method, path, headers });
     // Bounded wait for an answer: a client whose local app is down would otherwise hang the caller.
     const timer = setTimeout(() => {
       upstream.destroy(new GatewayTimeoutError(`no response within ${this.settings.responseTimeoutMs} ms`));

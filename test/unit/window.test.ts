@@ -47,7 +47,7 @@ vi.mock('electron', () => {
   return { BrowserWindow };
 });
 
-const { CONTENT_SECURITY_POLICY, createMainWindow, windowOptions } = await import('../../electron/window');
+const { CONTENT_SECURITY_POLICY, createMainWindow } = await import('../../electron/window');
 
 const PAGE = { file: '/app/out/renderer/index.html' };
 const FILE_URL = 'file:///app/out/renderer/index.html';
@@ -60,7 +60,7 @@ function navigate(win: any, event: string, url: string): boolean {
 
 describe('the main window', () => {
   it('is sandboxed and isolated, with no Node integration and no webviews', () => {
-    const prefs = windowOptions('/app/out/preload/preload.cjs').webPreferences!;
+    const prefs = (createMainWindow('/app/out/preload/preload.cjs', PAGE, FILE_URL) as any).options.webPreferences;
     expect(prefs).toMatchObject({
       sandbox: true,
       contextIsolation: true,
@@ -71,6 +71,7 @@ describe('the main window', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       preload: '/app/out/preload/preload.cjs',
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 

@@ -1,6 +1,7 @@
 /** App Integrations › SCIM: one tile per identity provider. */
 import type { AppStatus, ConnectionStatus } from '../../../electron/contract';
 import { useLoadedStatus } from '../api/useStatus';
+import { DataCard } from '../components/DataCard';
 import { Badge, EnabledBadge } from '../components/Badge';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { CopyButton } from '../components/CopyButton';
@@ -113,6 +114,8 @@ export function ScimScreen() {
           ScimDesk implements the SCIM 2.0 protocol: <HelpLink link="rfc7644">RFC 7644</HelpLink>
         </div>
       </section>
+
+      <DataCard dataDir={status.dataDir} />
     </div>
   );
 }
