@@ -92,7 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: true,
     // Slow clients: the headers within 20 s, the whole request within 30 s (Okta gives up
     // after 60 s anyway), checked every second; then a SCIM 408 (clientErrorHandler).
-    requestTimeout: 30_000,
+    requestTimeout: options.http?.requestTimeout ?? 30_000,
     http: { headersTimeout: 20_000, connectionsCheckingInterval: 1_000, ...options.http },
     clientErrorHandler: clientError,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
