@@ -1,33 +1,39 @@
 /**
- * `npm run bench`: SCIM workloads against a real listening ScimDesk server (the headless CLI's
- * `serve`, in its own process) over loopback, driven by autocannon. Prints req/s and latency
- * percentiles per workload. A benchmark, not a test: it asserts nothing.
+ * `npm run bench`: SCIM workloads against real listening servers over loopback, driven by
+ * autocannon (16 connections), each server in its own process:
  *
- * Environment: BENCH_USERS (default 10000), BENCH_DURATION seconds per workload (default 5),
- * BENCH_CONNECTIONS (default 16).
+ *  1. side by side: ScimDesk (the headless CLI's `serve`, activity log on) and the reference
+ *     server in bench/reference-server.ts (the least work any SCIM server must do) — req/s,
+ *     p50/p99 and the ratio;
+ *  2. flatness: userName lookup and get-by-id at 1 000, 100 000 and 1 000 000 users; group
+ *     member add/remove on groups of 100, 10 000 and 100 000 members;
+ *  3. seeding 100 000 users through POST /Users; idle RSS with 100 000 users; cold start
+ *     (process start → SCIM answering).
+ *
+ * A benchmark, not a test: it prints numbers and asserts nothing. Environment:
+ * BENCH_DURATION (s per run, default 5), BENCH_CONNECTIONS (16), BENCH_USERS (10 000),
+ * BENCH_PARTS (comma list of: compare, scale, seed, start; default all).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import { Core } from '../server/runtime';
 import { FileSecretStore } from '../server/secrets/file-store';
 
-const USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 5);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'compare,scale,seed,start').split(','));
 const ROOT = join(import.meta.dirname, '..');
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const children = new Set<ChildProcess>();
 
-/** Users outside the group, which the member-add workload adds (and member-remove takes out again). */
-const POOL = Math.ceil(USERS / 2);
-
-interface Seeded {
-  readonly token: string;
-  readonly userIds: string[];
-  readonly poolIds: string[];
-  readonly groupId: string;
-}
+// ---------------------------------------------------------------------------------------------
+// Data
 
 function userBody(i: number | string): Record<string, unknown> {
   return {
@@ -41,127 +47,277 @@ function userBody(i: number | string): Record<string, unknown> {
   };
 }
 
-/** Seeds users and one group holding all of them, directly through the core (not timed). */
-async function seed(dataDir: string): Promise<Seeded> {
+interface Seeded {
+  readonly dataDir: string;
+  readonly token: string;
+  readonly userIds: string[];
+  readonly poolIds: string[];
+  readonly groupId: string;
+}
+
+/**
+ * A ScimDesk store with `users` users, a group holding the first `members` of them, and a pool
+ * of `pool` more users outside the group (the add workload adds them, the remove one takes
+ * them out again). Rows go in through the store's own insert (the same derived columns and
+ * indexes as SCIM writes), skipping request parsing so a million users take seconds.
+ */
+async function seedScimDesk(users: number, members: number, pool: number): Promise<Seeded> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-bench-'));
   const core = new Core({ dataDir, secretStore: new FileSecretStore(dataDir) });
   try {
     const { token } = await core.connections.setEnabled('okta', true);
+    const now = new Date().toISOString();
     const userIds: string[] = [];
     const poolIds: string[] = [];
-    const insertAll = core.db.transaction(() => {
-      for (let i = 0; i < USERS; i++) userIds.push(core.directory.create('User', userBody(i), 'okta').id);
-      for (let i = 0; i < POOL; i++) poolIds.push(core.directory.create('User', userBody(`pool${i}`), 'okta').id);
-    });
-    insertAll();
-    const group = core.directory.create(
-      'Group',
-      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Everyone', members: userIds.map((value) => ({ value })) },
-      'okta',
-    );
-    return { token: token!, userIds, poolIds, groupId: group.id };
+    let groupId = '';
+    core.db.transaction(() => {
+      const insert = (i: number | string): string => core.directory.users.insert(randomUUID(), userBody(i) as never, 'okta', now).id;
+      for (let i = 0; i < users; i++) userIds.push(insert(i));
+      for (let i = 0; i < pool; i++) poolIds.push(insert(`pool${i}`));
+      const group = core.directory.groups.insert(randomUUID(), { displayName: 'Everyone' }, 'okta', now);
+      groupId = group.id;
+      core.directory.memberships.addMany(group.seq, core.directory.memberships.resolveUsers(userIds.slice(0, members)));
+    })();
+    core.db.pragma('wal_checkpoint(TRUNCATE)');
+    return { dataDir, token: token!, userIds, poolIds, groupId };
   } finally {
     core.close();
   }
 }
 
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'serve', '--data-dir', dataDir, '--secret-store', 'file', '--port', '0', '--log-level', 'warn'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** The same users and membership for the reference server (its own minimal schema). */
+function seedReference(s: Seeded, users: number, members: number): string {
+  const dataDir = mkdtempSync(join(tmpdir(), 'reference-bench-'));
+  const db = new Database(join(dataDir, 'reference.db'));
+  db.pragma('journal_mode = WAL');
+  db.exec(`CREATE TABLE users (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_name TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+           CREATE TABLE members (group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id)) WITHOUT ROWID;`);
+  const insert = db.prepare('INSERT INTO users (id, user_name, data) VALUES (?, ?, ?)');
+  const member = db.prepare('INSERT INTO members (group_id, user_id) VALUES (?, ?)');
+  db.transaction(() => {
+    for (let i = 0; i < users; i++) insert.run(s.userIds[i], `user${i}@bench.example`, JSON.stringify(userBody(i)));
+    s.poolIds.forEach((id, i) => insert.run(id, `userpool${i}@bench.example`, JSON.stringify(userBody(`pool${i}`))));
+    for (let i = 0; i < members; i++) member.run(s.groupId, s.userIds[i]);
+  })();
+  db.close();
+  return dataDir;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+async function startProcess(args: string[]): Promise<{ child: ChildProcess; base: string; startedMs: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve(`${m[1]}/scim/v2`);
+      if (m) resolve(m[1]!);
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
-  return { child, base };
+  return { child, base, startedMs: performance.now() - t0 };
 }
 
+function startScimDesk(dataDir: string): ReturnType<typeof startProcess> {
+  return startProcess([join(ROOT, 'scripts', 'scimdesk.mjs'), 'serve', '--data-dir', dataDir, '--secret-store', 'file', '--port', '0', '--log-level', 'warn']);
+}
+
+function startReference(dataDir: string, token: string): ReturnType<typeof startProcess> {
+  return startProcess(['--import', 'tsx', join(ROOT, 'bench', 'reference-server.ts'), dataDir, token]);
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+  children.delete(child);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
 interface Row {
-  readonly workload: string;
   readonly rps: number;
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
 }
 
-type Setup = (req: { method?: string; path?: string; body?: string }) => { method: string; path: string; body?: string };
+type Setup = () => { method: string; path: string; body?: string };
 
-async function run(name: string, base: string, token: string, setup: Setup): Promise<Row> {
-  const url = new URL(base);
+async function load(base: string, token: string, setup: Setup, duration = DURATION): Promise<Row> {
   const result = await autocannon({
-    url: `${url.protocol}//${url.host}`,
+    url: base,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json; charset=utf-8', accept: 'application/scim+json' },
-    requests: [{ setupRequest: (req: any) => ({ ...req, ...setup(req) }) }],
+    requests: [{ setupRequest: (req: any) => ({ ...req, ...setup() }) }],
   });
-  return {
-    workload: name,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
 }
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+const pad = (s: string | number, n: number): string => String(s).padStart(n);
 
-async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-bench-'));
-  let child: ChildProcess | undefined;
+/** The workloads, each a request generator over one seeded data set. */
+function workloads(s: Seeded, users: number): [string, () => Setup][] {
+  const patch = (ops: unknown[]): string => JSON.stringify({ schemas: [PATCH], Operations: ops });
+  return [
+    ['userName lookup (filter eq)', () => () => ({ method: 'GET', path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "user${Math.floor(Math.random() * users)}@bench.example"`)}` })],
+    ['get user by id', () => () => ({ method: 'GET', path: `/scim/v2/Users/${pick(s.userIds)}` })],
+    ['page of 100 users', () => () => ({ method: 'GET', path: `/scim/v2/Users?startIndex=${1 + Math.floor(Math.random() * Math.max(1, users - 100))}&count=100` })],
+    [
+      'create user (POST)',
+      () => {
+        const run = randomUUID().slice(0, 8);
+        let n = 0;
+        return () => ({ method: 'POST', path: '/scim/v2/Users', body: JSON.stringify(userBody(`new-${run}-${n++}`)) });
+      },
+    ],
+    [
+      'replace user (PUT)',
+      () => () => {
+        const i = Math.floor(Math.random() * users);
+        return { method: 'PUT', path: `/scim/v2/Users/${s.userIds[i]}`, body: JSON.stringify({ ...userBody(i), title: `Title ${Math.random()}` }) };
+      },
+    ],
+    [
+      'deactivate user (PATCH)',
+      () => {
+        let flip = false;
+        return () => ({ method: 'PATCH', path: `/scim/v2/Users/${pick(s.userIds)}`, body: patch([{ op: 'replace', value: { active: (flip = !flip) } }]) });
+      },
+    ],
+    [
+      'group member add',
+      () => {
+        let n = 0;
+        return () => ({ method: 'PATCH', path: `/scim/v2/Groups/${s.groupId}`, body: patch([{ op: 'add', path: 'members', value: [{ value: s.poolIds[n++ % s.poolIds.length], display: 'x' }] }]) });
+      },
+    ],
+    [
+      'group member remove',
+      () => {
+        let n = 0;
+        return () => ({ method: 'PATCH', path: `/scim/v2/Groups/${s.groupId}`, body: patch([{ op: 'remove', path: `members[value eq "${s.poolIds[n++ % s.poolIds.length]}"]` }]) });
+      },
+    ],
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parts
+
+async function compare(): Promise<void> {
+  const pool = Math.ceil(USERS / 2);
+  const seeded = await seedScimDesk(USERS, USERS, pool);
+  const refDir = seedReference(seeded, USERS, USERS);
+  console.log(`\n1. Side by side: ${USERS} users, a group of ${USERS} (+ a pool of ${pool} the member workloads add and remove), ${CONNECTIONS} connections, ${DURATION} s each`);
+  console.log(`${'workload'.padEnd(30)} ${pad('ScimDesk', 9)} ${pad('p50', 5)} ${pad('p99', 5)}   ${pad('reference', 9)} ${pad('p50', 5)} ${pad('p99', 5)}   ratio`);
+  const scim = await startScimDesk(seeded.dataDir);
+  const ref = await startReference(refDir, seeded.token);
   try {
-    process.stdout.write(`Seeding ${USERS + POOL} users and a group of ${USERS} of them… `);
-    const t0 = performance.now();
-    const { token, userIds, poolIds, groupId } = await seed(dataDir);
-    process.stdout.write(`${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    const server = await startServer(dataDir);
-    child = server.child;
-    const base = server.base;
-    const prefix = new URL(base).pathname;
-    console.log(`Server ${base}; ${CONNECTIONS} connections, ${DURATION} s per workload; node ${process.version}, ${cpus().length} cores\n`);
-
-    let created = 0;
-    let added = 0;
-    let removed = 0;
-    let flip = false;
-    const rows: Row[] = [];
-    const workloads: [string, Setup][] = [
-      ['userName lookup (filter eq)', () => ({ method: 'GET', path: `${prefix}/Users?filter=${encodeURIComponent(`userName eq "USER${Math.floor(Math.random() * USERS)}@bench.example"`)}` })],
-      ['get user by id', () => ({ method: 'GET', path: `${prefix}/Users/${pick(userIds)}` })],
-      ['page of 100 users', () => ({ method: 'GET', path: `${prefix}/Users?startIndex=${1 + Math.floor(Math.random() * (USERS - 100))}&count=100` })],
-      ['create user (POST)', () => ({ method: 'POST', path: `${prefix}/Users`, body: JSON.stringify(userBody(`new${created++}`)) })],
-      ['replace user (PUT)', () => {
-        const i = Math.floor(Math.random() * USERS);
-        return { method: 'PUT', path: `${prefix}/Users/${userIds[i]}`, body: JSON.stringify({ ...userBody(i), title: `Title ${Math.random()}` }) };
-      }],
-      ['deactivate user (PATCH)', () => {
-        flip = !flip;
-        return { method: 'PATCH', path: `${prefix}/Users/${pick(userIds)}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: flip } }] }) };
-      }],
-      // The group holds USERS members; adds bring in pool users (up to USERS + POOL), removes take them out again.
-      [`group member add (group of ${USERS}+)`, () => {
-        const id = poolIds[added++ % POOL]!;
-        return { method: 'PATCH', path: `${prefix}/Groups/${groupId}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: id, display: 'x' }] }] }) };
-      }],
-      [`group member remove (group of ${USERS}+)`, () => {
-        const id = poolIds[removed++ % POOL]!;
-        return { method: 'PATCH', path: `${prefix}/Groups/${groupId}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${id}"]` }] }) };
-      }],
-    ];
-    for (const [name, setup] of workloads) {
-      const row = await run(name, base, token, setup);
-      rows.push(row);
-      console.log(`${name.padEnd(38)} ${String(row.rps).padStart(7)} req/s   p50 ${String(row.p50).padStart(4)} ms   p99 ${String(row.p99).padStart(4)} ms${row.errors ? `   ${row.errors} errors/non-2xx` : ''}`);
+    for (const [name, make] of workloads(seeded, USERS)) {
+      const a = await load(scim.base, seeded.token, make());
+      const b = await load(ref.base, seeded.token, make());
+      const flag = a.errors || b.errors ? `   (${a.errors}/${b.errors} errors)` : '';
+      console.log(`${name.padEnd(30)} ${pad(a.rps, 9)} ${pad(a.p50, 5)} ${pad(a.p99, 5)}   ${pad(b.rps, 9)} ${pad(b.p50, 5)} ${pad(b.p99, 5)}   ${(a.rps / b.rps).toFixed(2)}${flag}`);
     }
   } finally {
-    child?.kill('SIGTERM');
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop(scim.child);
+    await stop(ref.child);
+    rmSync(seeded.dataDir, { recursive: true, force: true });
+    rmSync(refDir, { recursive: true, force: true });
   }
 }
 
-await main();
+async function scale(): Promise<void> {
+  const seconds = Math.max(2, Math.round(DURATION / 2));
+  console.log(`\n2. Flatness (${CONNECTIONS} connections, ${seconds} s each; req/s and p99 ms)`);
+  for (const users of [1_000, 100_000, 1_000_000]) {
+    const t0 = performance.now();
+    const s = await seedScimDesk(users, 0, 0);
+    const seededIn = ((performance.now() - t0) / 1000).toFixed(1);
+    const server = await startScimDesk(s.dataDir);
+    const [lookup, get] = workloads(s, users);
+    const a = await load(server.base, s.token, lookup![1](), seconds);
+    const b = await load(server.base, s.token, get![1](), seconds);
+    console.log(`  ${pad(users.toLocaleString('en'), 9)} users (seeded in ${seededIn} s): userName lookup ${pad(a.rps, 5)} req/s p99 ${pad(a.p99, 3)} | get by id ${pad(b.rps, 5)} req/s p99 ${pad(b.p99, 3)}`);
+    await stop(server.child);
+    rmSync(s.dataDir, { recursive: true, force: true });
+  }
+  for (const members of [100, 10_000, 100_000]) {
+    const s = await seedScimDesk(members, members, 5_000);
+    const server = await startScimDesk(s.dataDir);
+    const w = workloads(s, members);
+    const add = await load(server.base, s.token, w[6]![1](), seconds);
+    const remove = await load(server.base, s.token, w[7]![1](), seconds);
+    console.log(`  group of ${pad(members.toLocaleString('en'), 7)}: member add ${pad(add.rps, 5)} req/s p99 ${pad(add.p99, 3)} | member remove ${pad(remove.rps, 5)} req/s p99 ${pad(remove.p99, 3)}`);
+    await stop(server.child);
+    rmSync(s.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function seed(): Promise<void> {
+  const total = 100_000;
+  const s = await seedScimDesk(0, 0, 0);
+  const server = await startScimDesk(s.dataDir);
+  try {
+    console.log(`\n3. Seeding ${total.toLocaleString('en')} users through POST /Users (${CONNECTIONS} connections)…`);
+    const t0 = performance.now();
+    let n = 0;
+    const result = await autocannon({
+      url: server.base,
+      connections: CONNECTIONS,
+      amount: total,
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/scim+json; charset=utf-8' },
+      requests: [{ setupRequest: (req: any) => ({ ...req, method: 'POST', path: '/scim/v2/Users', body: JSON.stringify(userBody(n++)) }) }],
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`  ${result.requests.total} creates in ${seconds.toFixed(1)} s (${Math.round(result.requests.total / seconds)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} non-2xx/errors)`);
+    await new Promise((r) => setTimeout(r, 3000));
+    const rss = readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)?.[1];
+    console.log(`  idle RSS of the server with ${total.toLocaleString('en')} users: ${rss ? (Number(rss) / 1024).toFixed(0) : '?'} MB`);
+  } finally {
+    await stop(server.child);
+    rmSync(s.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function start(): Promise<void> {
+  const s = await seedScimDesk(100_000, 0, 0);
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const server = await startScimDesk(s.dataDir);
+      const res = await fetch(`${server.base}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${s.token}` } });
+      await res.arrayBuffer();
+      times.push(performance.now() - t0);
+      await stop(server.child);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`\n4. Cold start with 100,000 users (process start → first SCIM answer): median ${times[2]!.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
+  } finally {
+    rmSync(s.dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, ${cpus().length} cores; servers run as separate processes, autocannon in this one`);
+  if (PARTS.has('compare')) await compare();
+  if (PARTS.has('scale')) await scale();
+  if (PARTS.has('seed')) await seed();
+  if (PARTS.has('start')) await start();
+}
+
+try {
+  await main();
+} finally {
+  for (const child of children) child.kill('SIGKILL');
+}

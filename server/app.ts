@@ -13,6 +13,7 @@ import { type AuthLimits, AuthLimiter, DEFAULT_AUTH_LIMITS } from './http/auth-l
 import type { TunnelPeer } from './http/client-address';
 import { registerJsonParsers } from './http/body-parser';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { sendScim } from './http/scim-reply';
 import { registerRequestContext } from './http/request-context';
 import { discoveryRoutes } from './http/routes/discovery';
 import { resourceRoutes } from './http/routes/resources';
@@ -67,8 +68,11 @@ function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
         : [400, 'The request is not valid HTTP'];
   const body = JSON.stringify(new ScimError(status, status === 400 ? 'invalidSyntax' : undefined, detail).toBody());
   if (socket.writable) {
+    const headers = Object.entries(SECURITY_HEADERS)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/scim+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/scim+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${headers}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy();
@@ -93,9 +97,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Slow clients: the headers within 20 s, the whole request within 30 s (Okta gives up
     // after 60 s anyway), checked every second; then a SCIM 408 (clientErrorHandler).
     requestTimeout: options.http?.requestTimeout ?? 30_000,
-    http: { headersTimeout: 20_000, connectionsCheckingInterval: 1_000, ...options.http },
+    // A request without Host (HTTP/1.0 style) reaches the app, which answers it as SCIM.
+    http: { headersTimeout: 20_000, connectionsCheckingInterval: 1_000, requireHostHeader: false, ...options.http },
     clientErrorHandler: clientError,
-    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    // Errors the router meets before any route (bad percent-encoding…) are SCIM errors too.
+    frameworkErrors: (err, _request, reply) => sendScim(reply, 400, ScimError.invalidSyntax(err.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid (bad percent-encoding)' : 'The request cannot be routed').toBody(), SECURITY_HEADERS),
+    // Ids longer than the route schema allows get its 400, not the router's 414.
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
   });
 
   app.addHook('onSend', async (_request, reply, payload) => {

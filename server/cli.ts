@@ -24,6 +24,7 @@ import type { AppStatus, TunnelMode, TunnelSettings } from './api-types';
 import { Controller, ControllerError } from './controller';
 import { backupDatabase, defaultBackupFile, defaultExportPath, exportDirectory } from './export';
 import { Core, DEFAULT_HOST, DEFAULT_PORT } from './runtime';
+import { redactUrl } from './scim/redact';
 import { InvalidSettingsError, normalizeTunnelSettings } from './tunnel/settings';
 import { FileSecretStore } from './secrets/file-store';
 import { KeytarSecretStore } from './secrets/keytar-store';
@@ -203,7 +204,17 @@ async function serve(values: Values, io: Io): Promise<number> {
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new UsageError('--body-limit must be a number of bytes, at least 1024');
   if (isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host must be an IP address, not "${host}"`);
   const dataDir = values['data-dir'] ?? defaultDataDir();
-  const logger = pino({ level: values['log-level'] ?? 'info', redact: ['req.headers.authorization'] }, pino.destination(2));
+  // Request lines only: method, URL (secret-looking query values masked), peer; never headers or bodies.
+  const logger = pino(
+    {
+      level: values['log-level'] ?? 'info',
+      serializers: {
+        req: (req: { method?: string; url?: string; socket?: { remoteAddress?: string } }) => ({ method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.socket?.remoteAddress }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+    pino.destination(2),
+  );
   const secretStore = secretStoreOf(values, dataDir);
   // Fail now, with the one clear sentence, rather than answer every request with 503.
   await checkSecretStore(secretStore);

@@ -245,7 +245,9 @@ export class Directory {
         const touched = this.runMemberChanges(current.seq, memberChanges);
         if (attributeOps.length) {
           const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
-          return this.table(type).update(current.seq, attributes, actor, now);
+          // Okta re-sends the group's name with every membership update, and retries: a PATCH
+          // that changes nothing keeps the version (and ETag) and lastModified as they were.
+          if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) return this.table(type).update(current.seq, attributes, actor, now);
         }
         return touched > 0 ? this.table(type).touch(current.seq, actor, now) : current;
       })

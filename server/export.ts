@@ -5,7 +5,7 @@
  * memberships), page by page, so 100 000 users never sit in memory at once.
  */
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Core } from './runtime';
 import { parseListParams } from './scim/list';
@@ -40,6 +40,7 @@ export async function backupDatabase(core: Core, file: string): Promise<string> 
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   core.activity.flush();
   await core.db.backup(file);
+  chmodSync(file, 0o600); // a copy of the directory is as private as the directory
   return file;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { describeRequest } from '../scim/actions';
-import { redactedText } from '../scim/redact';
+import { redactUrl, redactedText } from '../scim/redact';
 import type { ActivityInput, ActivityLog } from '../store/activity-log';
 
 export interface ActivityOptions {
@@ -31,7 +31,7 @@ export function registerActivity(app: FastifyInstance, log: ActivityLog, options
         at: new Date().toISOString(),
         connection: request.scim.connection,
         method: request.method,
-        path: search ? `${rawPath}?${search}` : rawPath,
+        path: redactUrl(search ? `${rawPath}?${search}` : rawPath),
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         action: info.action,

@@ -1,6 +1,6 @@
 /**
  * Throttles clients that keep presenting wrong SCIM tokens: after `maxFailures` failures
- * within `windowMs`, a client's next wrong attempts get 429 with Retry-After until the window
+ * (answered 401) within `windowMs`, a client's next wrong attempts get 429 with Retry-After until the window
  * has passed. A valid token is never throttled, so a real IdP sharing an address with an
  * attacker (or behind the same tunnel) keeps working. Memory is bounded (oldest clients go).
  */
@@ -41,7 +41,7 @@ export class AuthLimiter {
   /** Seconds until this client may try again, or 0 when it is not throttled. */
   retryAfter(client: string): number {
     const w = this.clients.get(client);
-    if (!w || w.failures < this.limits.maxFailures) return 0;
+    if (!w || w.failures <= this.limits.maxFailures) return 0;
     const left = this.limits.windowMs - (this.now() - w.start);
     return left > 0 ? Math.ceil(left / 1000) : 0;
   }

@@ -1,5 +1,6 @@
 /** Per-request SCIM context, filled by the hooks and routes and read by the activity recorder. */
 import type { FastifyInstance } from 'fastify';
+import { ScimError } from '../scim/errors';
 import { type TunnelPeer, clientAddress } from './client-address';
 
 export interface ScimRequestContext {
@@ -25,5 +26,6 @@ export function registerRequestContext(app: FastifyInstance, viaTunnel: TunnelPe
   app.decorateRequest('scim', null as unknown as ScimRequestContext);
   app.addHook('onRequest', async (request) => {
     request.scim = { client: clientAddress(request, viaTunnel), connection: null, notes: [] };
+    if (!request.headers.host) throw ScimError.invalidSyntax('The request has no Host header (HTTP/1.1 requires one)');
   });
 }

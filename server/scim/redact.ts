@@ -6,7 +6,8 @@
 import { type Json, isObject } from './resource';
 
 export const REDACTED = '[redacted]';
-const SECRET_KEY = /^(password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|authorization|api_?key)$/i;
+/** A secret-named key, also URN-qualified ("urn:…:User:password"). */
+const SECRET_KEY = /(^|:)(password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|authorization|api_?key)$/i;
 
 function isSecretPath(path: unknown): boolean {
   return typeof path === 'string' && /(^|[.:\s[])(password|secret|token)\b/i.test(path);
@@ -26,7 +27,16 @@ export function redact(value: unknown): unknown {
 }
 
 /** A secret-named string member in JSON text; the string may be cut off at the end of the text. */
-const SECRET_MEMBER = /("(?:password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|authorization|api_?key)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)/gi;
+const SECRET_MEMBER = /("(?:[^"\\]*:)?(?:password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|authorization|api_?key)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|$)/gi;
+
+/** Query parameters that carry secrets, and anything shaped like a ScimDesk token. */
+const SECRET_PARAM = /([?&](?:password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|api_?key)=)[^&#]*/gi;
+const TOKEN_SHAPE = /scimdesk_[A-Za-z0-9_-]{20,}/g;
+
+/** A URL (path and query) with secret-named parameters and token-shaped text masked. */
+export function redactUrl(url: string): string {
+  return url.replace(SECRET_PARAM, `$1${REDACTED}`).replace(TOKEN_SHAPE, REDACTED);
+}
 
 function cut(text: string, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars)}… [${text.length - maxChars} more characters not kept]` : text;

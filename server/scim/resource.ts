@@ -145,10 +145,13 @@ export function parseResourceInput(type: ResourceTypeName, body: unknown, notes:
 
   const coreDefs = coreAttributesOf(type);
   const flat: JsonObject = {};
+  const corePrefix = `${rt.schema.toLowerCase()}:`;
   for (const [key, value] of Object.entries(body)) {
     if (key.toLowerCase() === 'schemas') continue;
     if (key.toLowerCase() === rt.schema.toLowerCase() && isObject(value)) {
       Object.assign(flat, value); // core attributes written under their URN
+    } else if (key.toLowerCase().startsWith(corePrefix)) {
+      flat[key.slice(corePrefix.length)] = value; // "urn:…:core:2.0:User:password" is password (RFC 7644 §3.10)
     } else {
       flat[key] = value;
     }

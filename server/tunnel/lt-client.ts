@@ -37,7 +37,8 @@ export interface TunnelClient extends EventEmitter {
 }
 
 const require = createRequire(import.meta.url);
-const Tunnel = require('localtunnel/lib/Tunnel') as TunnelClass;
+/** Loaded on first use: only a run with a tunnel pays for localtunnel and its HTTP client. */
+let Tunnel: TunnelClass | undefined;
 
 export class TunnelRequestError extends Error {
   constructor(
@@ -58,6 +59,7 @@ function describeFetchError(err: unknown, host: string): string {
 
 /** Opens a tunnel to `port` through `host`; rejects (never hangs) when the server does not grant one. */
 export function openTunnel(options: { host: string; port: number; subdomain?: string; timeoutMs: number }): Promise<TunnelClient> {
+  Tunnel ??= require('localtunnel/lib/Tunnel') as TunnelClass;
   class BoundedTunnel extends Tunnel {
     _init(cb: (err: Error | null, info?: TunnelInfo) => void): void {
       const uri = `${options.host}/${options.subdomain ?? '?new'}`;

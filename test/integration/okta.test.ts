@@ -174,6 +174,13 @@ describe('Okta group push', () => {
     expect(group.members[0]).toMatchObject({ display: 'Push 0', type: 'User', $ref: `${t.base}/Users/${members[0]!.value}` });
   });
 
+  it('a retried push that changes nothing keeps the version (ETag) and lastModified', async () => {
+    const before = (await okta.get(`/Groups/${groupId}`)).body.meta;
+    const res = await okta.patch(`/Groups/${groupId}`, patchOp(oktaRename(groupId, 'Sales EMEA'), oktaAddMembers(members.slice(0, 2))));
+    expect(res.headers.get('etag')).toBe(before.version);
+    expect((await okta.get(`/Groups/${groupId}`)).body.meta).toEqual(before);
+  });
+
   it('add adds (never replaces) and is idempotent', async () => {
     await okta.patch(`/Groups/${groupId}`, patchOp(oktaRename(groupId, 'Sales EMEA'), oktaAddMembers([members[2]!, members[0]!])));
     const group = (await okta.get(`/Groups/${groupId}`)).body;

@@ -1,0 +1,268 @@
+/**
+ * Wrong-token throttling over real HTTP, with a short window (5 failures per 2 s):
+ * a client guessing tokens gets 401 until it has used up its failures, then 429 with
+ * Retry-After and a SCIM body; its valid token is never throttled; after the window it is
+ * let back in. The client is the socket peer, so a forged X-Forwarded-For on a direct
+ * connection changes nothing. Through the tunnel the client is the address the tunnel server
+ * appended (the LAST X-Forwarded-For entry): two public callers are told apart, neither can
+ * pose as the other, and the activity log records that address.
+ *
+ * Distinct callers are distinct loopback source addresses (127.0.0.2, 127.0.0.3, … bound with
+ * `localAddress`): the tunnel server then appends a different address for each, as the public
+ * front proxy of a real tunnel service would.
+ */
+import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ActivityEntry, ActivityLog } from '../../server/store/activity-log';
+import { oktaUser } from '../fixtures/okta';
+import { FAST_TUNNEL, type TestController, online, startController, waitForStatus } from '../support/controller';
+import { ERROR_SCHEMA, OKTA_HEADERS } from '../support/scim-client';
+import { type TestServer, startTestServer } from '../support/scim-server';
+import { TestTunnelServer } from '../support/tunnel-server';
+
+const LIMITS = { maxFailures: 5, windowMs: 2000, maxClients: 100 } as const;
+const WRONG = 'Bearer scimdesk_wrongwrongwrongwrongwrongwrongwrongwrongwr';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Reply {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+  readonly body: any;
+}
+
+interface SendOptions {
+  /** The loopback source address to connect from (default: the system's choice, 127.0.0.1). */
+  readonly from?: string;
+  readonly method?: string;
+  readonly authorization?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: unknown;
+}
+
+/** One request on a fresh connection (no keep-alive), optionally from a given source address. */
+function send(url: string, options: SendOptions = {}): Promise<Reply> {
+  const target = new URL(url);
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers: Record<string, string | number> = { ...OKTA_HEADERS, ...options.headers };
+  if (options.authorization !== undefined) headers['authorization'] = options.authorization;
+  if (payload !== undefined) headers['content-length'] = Buffer.byteLength(payload);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method: options.method ?? 'GET',
+        agent: false,
+        headers,
+        ...(options.from ? { localAddress: options.from } : {}),
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(15_000, () => req.destroy(new Error(`no answer from ${url} within 15 s`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+function expectScimError(res: Reply, status: number): void {
+  expect(res.status, res.text).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
+  expect(res.body, res.text).toMatchObject({ schemas: [ERROR_SCHEMA], status: String(status) });
+  expect(typeof res.body.detail).toBe('string');
+  expect(res.body.scimType).toBeUndefined();
+}
+
+/** A 429 as the limiter answers it: SCIM body and Retry-After in whole seconds, at least 1. */
+function expectThrottled(res: Reply): number {
+  expectScimError(res, 429);
+  const retryAfter = res.headers['retry-after'];
+  expect(retryAfter, 'Retry-After header').toMatch(/^\d+$/);
+  const seconds = Number(retryAfter);
+  expect(seconds).toBeGreaterThanOrEqual(1);
+  expect(seconds).toBeLessThanOrEqual(Math.ceil(LIMITS.windowMs / 1000));
+  return seconds;
+}
+
+/**
+ * Sends wrong tokens until a 429 (at most maxFailures + 1 attempts, which must be enough) and
+ * returns every answer. `vary(i)` may add headers per attempt.
+ */
+async function failUntilThrottled(url: string, from: string | undefined, vary: (i: number) => Record<string, string> = () => ({})): Promise<Reply[]> {
+  const answers: Reply[] = [];
+  for (let i = 0; i <= LIMITS.maxFailures; i++) {
+    const res = await send(url, { ...(from ? { from } : {}), authorization: WRONG, headers: { 'user-agent': `guesser ${from ?? 'default'} #${i}`, ...vary(i) } });
+    answers.push(res);
+    if (res.status === 429) break;
+    expectScimError(res, 401);
+  }
+  expect(answers.map((a) => a.status).at(-1), `statuses: ${answers.map((a) => a.status).join(', ')}`).toBe(429);
+  // Never before the client had some 401s: a client is not throttled on its first mistakes.
+  expect(answers.slice(0, LIMITS.maxFailures - 1).every((a) => a.status === 401)).toBe(true);
+  expectThrottled(answers.at(-1)!);
+  return answers;
+}
+
+/** Activity entries matching `predicate`, once at least `n` are recorded (recording follows the response). */
+async function recorded(log: ActivityLog, predicate: (e: ActivityEntry) => boolean, n: number): Promise<ActivityEntry[]> {
+  let found: ActivityEntry[] = [];
+  for (let i = 0; i < 300 && found.length < n; i++) {
+    found = log.list({ limit: 500 }).filter(predicate);
+    if (found.length < n) await sleep(10);
+  }
+  return found;
+}
+
+describe('wrong-token throttling on direct connections', () => {
+  let t: TestServer;
+  let users: string;
+
+  beforeEach(async () => {
+    t = await startTestServer({ authLimits: LIMITS });
+    users = `${t.base}/Users`;
+  });
+  afterEach(async () => t?.stop());
+
+  it(`the first ${LIMITS.maxFailures} wrong tokens are 401, then 429 with Retry-After and a SCIM body`, async () => {
+    const answers: Reply[] = [];
+    for (let i = 0; i < LIMITS.maxFailures + 2; i++) answers.push(await send(users, { authorization: WRONG }));
+    // The whole sequence first, so a failure shows where throttling began.
+    expect(answers.map((a) => a.status)).toEqual([...Array<number>(LIMITS.maxFailures).fill(401), 429, 429]);
+    for (const res of answers.slice(0, LIMITS.maxFailures)) {
+      expectScimError(res, 401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
+    for (const res of answers.slice(LIMITS.maxFailures)) {
+      expectThrottled(res);
+      expect(res.body.detail).toMatch(/try again/i);
+    }
+  });
+
+  it('while throttled, the valid token from the same client still gets 200 (and can write)', async () => {
+    await failUntilThrottled(users, undefined);
+    const ok = await send(users, { authorization: `Bearer ${t.tokens.okta}` });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
+    const created = await send(users, { method: 'POST', authorization: `Bearer ${t.tokens.okta}`, body: oktaUser('throttled.but.valid@x.com') });
+    expect(created.status, created.text).toBe(201);
+    // The other connection's valid token too.
+    expect((await send(users, { authorization: `Bearer ${t.tokens.entra}` })).status).toBe(200);
+    // And the guessing client is still throttled.
+    expectThrottled(await send(users, { authorization: WRONG }));
+  });
+
+  it('after the window has passed (Retry-After), a wrong token is 401 again', async () => {
+    const answers = await failUntilThrottled(users, undefined);
+    const wait = expectThrottled(answers.at(-1)!);
+    await sleep(wait * 1000 + 250);
+    const again = await send(users, { authorization: WRONG });
+    expectScimError(again, 401);
+    // A fresh window: the client is counted from zero.
+    expect((await send(users, { authorization: WRONG })).status).toBe(401);
+  });
+
+  it('a forged X-Forwarded-For on a direct connection is not trusted: every attempt counts against the loopback peer', async () => {
+    const forged = (i: number) => ({ 'x-forwarded-for': i % 2 ? `203.0.113.${i + 1}` : `198.51.100.${i + 1}, 192.0.2.${i + 1}` });
+    const answers = await failUntilThrottled(users, '127.0.0.1', forged);
+    expect(answers.length).toBeLessThanOrEqual(LIMITS.maxFailures + 1);
+    // Even a forged header naming a fresh address is still the same (throttled) client.
+    expectThrottled(await send(users, { from: '127.0.0.1', authorization: WRONG, headers: { 'x-forwarded-for': '192.0.2.200' } }));
+
+    // The activity log names the socket peer, never a forged address.
+    const entries = await recorded(t.core.activity, (e) => e.userAgent?.startsWith('guesser 127.0.0.1') ?? false, answers.length);
+    expect(entries).toHaveLength(answers.length);
+    for (const e of entries) expect(e.clientIp).toBe('127.0.0.1');
+
+    // Another peer address is another client: not throttled.
+    const other = await send(users, { from: '127.0.0.2', authorization: WRONG });
+    expectScimError(other, 401);
+  });
+});
+
+describe('wrong-token throttling through the tunnel', () => {
+  let tunnel: TestTunnelServer;
+  let t: TestController;
+  let scimUrl: string;
+  let token: string;
+
+  beforeAll(async () => {
+    tunnel = await TestTunnelServer.start();
+    t = await startController({ tunnel: { mode: 'localtunnel', host: tunnel.url, subdomain: 'auth-abuse' }, tunnelTiming: FAST_TUNNEL, authLimits: LIMITS });
+    const status = await waitForStatus(t.controller, online, 15_000, 'tunnel online');
+    scimUrl = status.scimUrl!;
+    expect(scimUrl).toBe(`${tunnel.url}/t/auth-abuse/scim/v2`);
+    token = (await t.controller.setEnabled('okta', true)).token!;
+    expect(token).toBeTruthy();
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await tunnel?.close();
+  });
+
+  it('client A is throttled while client B (another forwarded address) still gets 401; forging B\'s address does not help A', async () => {
+    const A = '127.0.0.3';
+    const B = '127.0.0.2';
+    // A pretends to be B (and others): the tunnel server appends A's real address, the last entry wins.
+    const answers = await failUntilThrottled(`${scimUrl}/Users`, A, (i) => ({ 'x-forwarded-for': i % 2 ? B : `${B}, 198.51.100.7` }));
+    expect(tunnel.requestsProxied).toBeGreaterThanOrEqual(answers.length);
+
+    const b = await send(`${scimUrl}/Users`, { from: B, authorization: WRONG, headers: { 'user-agent': 'client B' } });
+    expectScimError(b, 401);
+    // Both valid tokens pass, A's included.
+    expect((await send(`${scimUrl}/Users`, { from: B, authorization: `Bearer ${token}`, headers: { 'user-agent': 'client B' } })).status).toBe(200);
+    const aValid = await send(`${scimUrl}/Users`, { from: A, authorization: `Bearer ${token}`, headers: { 'user-agent': `guesser ${A} valid` } });
+    expect(aValid.status, aValid.text).toBe(200);
+    // A is still throttled, even posing as B.
+    expectThrottled(await send(`${scimUrl}/Users`, { from: A, authorization: WRONG, headers: { 'x-forwarded-for': B } }));
+  });
+
+  it('the activity log records the forwarded client address as clientIp for tunnel requests', async () => {
+    const C = '127.0.0.4';
+    const created = await send(`${scimUrl}/Users`, { from: C, method: 'POST', authorization: `Bearer ${token}`, headers: { 'user-agent': 'client C', 'x-forwarded-for': '203.0.113.50' }, body: oktaUser('via.tunnel@x.com') });
+    expect(created.status, created.text).toBe(201);
+    const refused = await send(`${scimUrl}/Users`, { from: C, authorization: WRONG, headers: { 'user-agent': 'client C' } });
+    expectScimError(refused, 401);
+
+    const entries = await recorded(t.controller.core.activity, (e) => e.userAgent === 'client C', 2);
+    expect(entries.map((e) => [e.status, e.clientIp])).toEqual(
+      expect.arrayContaining([
+        [201, C],
+        [401, C],
+      ]),
+    );
+    // The panel's detail view shows the same address.
+    const detail = t.controller.getActivity(entries.find((e) => e.status === 201)!.seq);
+    expect(detail.clientIp).toBe(C);
+    // Earlier requests: A's and B's were told apart the same way.
+    const fromA = await recorded(t.controller.core.activity, (e) => e.userAgent?.startsWith('guesser 127.0.0.3') ?? false, 1);
+    expect(fromA.length).toBeGreaterThan(0);
+    for (const e of fromA) expect(e.clientIp).toBe('127.0.0.3');
+    const fromB = await recorded(t.controller.core.activity, (e) => e.userAgent === 'client B', 2);
+    for (const e of fromB) expect(e.clientIp).toBe('127.0.0.2');
+  });
+
+  it('a direct request to the local port of a tunnelled server does not trust X-Forwarded-For', async () => {
+    const local = `${t.controller.status().server.localUrl}/scim/v2/Users`;
+    const D = '127.0.0.5';
+    const res = await send(local, { from: D, authorization: `Bearer ${token}`, headers: { 'user-agent': 'client D', 'x-forwarded-for': '127.0.0.2' } });
+    expect(res.status).toBe(200);
+    const [entry] = await recorded(t.controller.core.activity, (e) => e.userAgent === 'client D', 1);
+    expect(entry?.clientIp).toBe(D);
+  });
+});

@@ -1,0 +1,530 @@
+/**
+ * Taking care of the store while it is in use:
+ * - `backup` and `export --format json|csv` run as separate CLI processes while `serve` runs
+ *   and an IdP keeps creating users: the writes keep succeeding, the backup is a sound SQLite
+ *   file holding everything written before it started, the JSON export is SCIM resources
+ *   without passwords, the CSV export is RFC 4180 with spreadsheet formulas defused, and every
+ *   file is readable by its owner only;
+ * - activity retention: the newest maxEntries are kept, entries older than maxAgeDays go;
+ * - the panel's path (Controller.backupNow / exportDirectory) writes into the data folder's
+ *   backups/ and exports/.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ActivityInput, ActivityLog } from '../../server/store/activity-log';
+import { type Db, openStore } from '../../server/store/database';
+import { oktaUser } from '../fixtures/okta';
+import { type TestController, startController } from '../support/controller';
+import { GROUP_SCHEMA, ScimClient, USER_SCHEMA } from '../support/scim-client';
+import { tempDir } from '../support/scim-server';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
+const COMMAND_LIMIT_MS = 60_000;
+const SETUP_MS = 240_000;
+
+const USERS_HEADER = ['id', 'userName', 'name', 'email', 'active', 'externalId', 'source', 'created', 'lastModified'];
+const GROUPS_HEADER = ['id', 'displayName', 'memberCount', 'externalId', 'source', 'created', 'lastModified'];
+const MEMBERSHIPS_HEADER = ['groupId', 'groupName', 'userId', 'userName'];
+
+/** Users whose names a spreadsheet would run, or that need RFC 4180 quoting. */
+const SPECIAL_USERS: readonly { userName: string; displayName: string; csv: string }[] = [
+  { userName: 'formula.hyperlink@example.com', displayName: '=HYPERLINK("http://evil.example/x","Click me")', csv: `'=HYPERLINK("http://evil.example/x","Click me")` },
+  { userName: 'formula.plus@example.com', displayName: "+cmd|' /C calc'!A0", csv: "'+cmd|' /C calc'!A0" },
+  { userName: 'formula.minus@example.com', displayName: '-2+3+cmd|calc', csv: "'-2+3+cmd|calc" },
+  { userName: 'formula.at@example.com', displayName: '@SUM(1+1)*cmd|calc', csv: "'@SUM(1+1)*cmd|calc" },
+  { userName: 'formula.tab@example.com', displayName: '\t=1+2', csv: "'\t=1+2" },
+  { userName: 'comma.quote@example.com', displayName: 'Smith, Jo "JJ"', csv: 'Smith, Jo "JJ"' },
+  { userName: 'newline@example.com', displayName: 'Line one\nLine two', csv: 'Line one\nLine two' },
+];
+const FORMULA_GROUP = { displayName: '=1+1 group', csv: "'=1+1 group" };
+const QUOTED_GROUP = 'Engineering, R&D "core"';
+const PASSWORD = 'StoreCarePw7h8j9k';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const modeOf = (path: string): number => statSync(path).mode & 0o777;
+
+const children = new Map<ChildProcess, Promise<unknown>>();
+const dirs: string[] = [];
+
+afterAll(async () => {
+  for (const child of children.keys()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await Promise.allSettled(children.values());
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function newDir(prefix = 'scimdesk-care-'): string {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  return dir;
+}
+
+interface Exit {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly exited: Promise<Exit>;
+  stdout(): string;
+}
+
+function start(args: readonly string[]): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<Exit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  children.set(child, exited.catch(() => undefined));
+  return { child, exited, stdout: () => stdout };
+}
+
+/** Runs one CLI command to completion (a hang is a failure). */
+async function cli(args: readonly string[]): Promise<Exit> {
+  const run = start(args);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      run.child.kill('SIGKILL');
+      reject(new Error(`scimdesk ${args.join(' ')} did not finish`));
+    }, COMMAND_LIMIT_MS);
+  });
+  try {
+    return await Promise.race([run.exited, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A strict RFC 4180 reader: CRLF record ends, quoted fields with "" escapes, no quote or bare
+ * line break outside a quoted field (so wrong quoting by the writer fails here).
+ */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let wasQuoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
+      continue;
+    }
+    if (c === '"') {
+      if (cell !== '' || wasQuoted) throw new Error(`quote inside an unquoted field at offset ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 40), i + 40))}`);
+      quoted = wasQuoted = true;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+      wasQuoted = false;
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      wasQuoted = false;
+      i++;
+    } else if (c === '\r' || c === '\n') {
+      throw new Error(`line break outside a quoted field at offset ${i}`);
+    } else {
+      if (wasQuoted) throw new Error(`text after a closing quote at offset ${i}`);
+      cell += c;
+    }
+  }
+  if (quoted || cell !== '' || row.length) throw new Error('the last record is not terminated by CRLF');
+  return rows;
+}
+
+/** Reads a CSV file: its header and its records as objects. */
+function readCsv(file: string): { header: string[]; records: Record<string, string>[]; text: string } {
+  const text = readFileSync(file, 'utf8');
+  const [header = [], ...rows] = parseCsv(text);
+  for (const [i, row] of rows.entries()) expect(row.length, `${file} record ${i + 1}`).toBe(header.length);
+  return { header, records: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]!]))), text };
+}
+
+/** Every key anywhere in a JSON value. */
+function keysOf(value: unknown, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) keysOf(v, into);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      into.add(k.toLowerCase());
+      keysOf(v, into);
+    }
+  }
+  return into;
+}
+
+function expectScimUser(u: any): void {
+  expect(u.schemas).toContain(USER_SCHEMA);
+  expect(typeof u.id).toBe('string');
+  expect(typeof u.userName).toBe('string');
+  expect(u.meta).toMatchObject({ resourceType: 'User', created: expect.any(String), lastModified: expect.any(String), location: expect.stringContaining(`/Users/${u.id}`), version: expect.stringMatching(/^W\/"/) });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('backup and export while serve runs and users keep arriving', () => {
+  let dataDir: string;
+  let usersBefore: string[];
+  let writes: number[];
+  let writesDuring = 0;
+  let backup: Exit;
+  let json: Exit;
+  let csv: Exit;
+
+  beforeAll(async () => {
+    dataDir = newDir();
+    const enabled = await cli(['enable', '--connection', 'okta', '--data-dir', dataDir, '--secret-store', 'file']);
+    expect(enabled.code, enabled.stderr).toBe(0);
+    const token = enabled.stdout.trim().split('\n').at(-1)!;
+    expect(token).toMatch(TOKEN);
+
+    const served = start(['serve', '--port', '0', '--data-dir', dataDir, '--secret-store', 'file', '--log-level', 'warn']);
+    const deadline = Date.now() + COMMAND_LIMIT_MS;
+    while (!/^SCIM base URL: /m.test(served.stdout())) {
+      if (served.child.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${served.stdout()}`);
+      await sleep(25);
+    }
+    const base = /^SCIM base URL: (\S+)$/m.exec(served.stdout())![1]!;
+    const okta = new ScimClient(base, `Bearer ${token}`);
+
+    // The directory before: ordinary users (with passwords, as Okta sends them), the special
+    // ones, and groups whose names need care too.
+    const created: { id: string; userName: string }[] = [];
+    const createUser = async (userName: string, extra: Record<string, unknown> = {}) => {
+      const res = await okta.post('/Users', oktaUser(userName, { externalId: `ext-${userName}`, password: PASSWORD, ...extra }));
+      expect(res.status, res.text).toBe(201);
+      created.push({ id: res.body.id, userName });
+      return res.body.id as string;
+    };
+    for (let i = 0; i < 20; i++) await createUser(`seed.${i}@example.com`);
+    for (const u of SPECIAL_USERS) await createUser(u.userName, { displayName: u.displayName });
+    const group = async (displayName: string, members: string[]) => {
+      const res = await okta.post('/Groups', { schemas: [GROUP_SCHEMA], displayName, members: members.map((value) => ({ value })) });
+      expect(res.status, res.text).toBe(201);
+    };
+    await group(QUOTED_GROUP, [...created.slice(0, 5).map((u) => u.id), created.find((u) => u.userName === SPECIAL_USERS[0]!.userName)!.id]);
+    await group(FORMULA_GROUP.displayName, created.slice(5, 7).map((u) => u.id));
+    await group('Empty', []);
+
+    // The IdP keeps writing in the background.
+    writes = [];
+    let stopWriting = false;
+    let running = false;
+    const writer = (async () => {
+      for (let i = 0; !stopWriting; i++) {
+        const res = await okta.post('/Users', oktaUser(`bg.${i}@example.com`, { externalId: `bg-${i}`, password: PASSWORD }));
+        writes.push(res.status);
+        if (res.status === 201) created.push({ id: res.body.id, userName: `bg.${i}@example.com` });
+        if (running) writesDuring++;
+      }
+    })();
+    while (writes.length < 10) await sleep(5);
+
+    // Everything answered so far must be in the backup.
+    usersBefore = created.map((u) => u.userName);
+    running = true;
+    const common = ['--data-dir', dataDir, '--secret-store', 'file'];
+    [backup, json, csv] = await Promise.all([cli(['backup', ...common]), cli(['export', '--format', 'json', ...common]), cli(['export', '--format', 'csv', ...common])]);
+    running = false;
+    const after = writes.length;
+    while (writes.length < after + 5) await sleep(5);
+    stopWriting = true;
+    await writer;
+
+    served.child.kill('SIGTERM');
+    expect((await served.exited).code).toBe(0);
+  }, SETUP_MS);
+
+  it('the IdP\'s writes kept succeeding while backup and export ran', () => {
+    expect(writesDuring, 'writes completed while the CLI commands ran').toBeGreaterThan(0);
+    const failed = writes.filter((s) => s !== 201);
+    expect(failed, `statuses other than 201 among ${writes.length} creates`).toEqual([]);
+  });
+
+  it('the backup opens with better-sqlite3, passes integrity_check and holds every user created before it started', () => {
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stderr).toBe('');
+    const file = /^Backup written: (.+)$/m.exec(backup.stdout)?.[1];
+    expect(file, backup.stdout).toBeDefined();
+    expect(dirname(file!)).toBe(join(dataDir, 'backups'));
+    // A self-contained file: nothing beside it (looked at before opening it, which adds a WAL).
+    expect(readdirSync(dirname(file!))).toEqual([file!.split('/').at(-1)]);
+    const db = new Database(file!, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const names = new Set(db.prepare('SELECT user_name FROM users').pluck().all() as string[]);
+      expect(names.size).toBeGreaterThanOrEqual(usersBefore.length);
+      expect(usersBefore.filter((n) => !names.has(n)), 'users answered 201 before the backup started but missing from it').toEqual([]);
+      expect(db.prepare('SELECT count(*) FROM groups').pluck().get()).toBe(3);
+    } finally {
+      db.close();
+    }
+    // No password in it.
+    expect(readFileSync(file!).includes(Buffer.from(PASSWORD))).toBe(false);
+  });
+
+  it('the backup file is readable by its owner only (0600), like the database it copies', () => {
+    const file = /^Backup written: (.+)$/m.exec(backup.stdout)![1]!;
+    expect(modeOf(join(dataDir, 'scimdesk.db'))).toBe(0o600);
+    expect(modeOf(dirname(file))).toBe(0o700);
+    expect(modeOf(file).toString(8)).toBe((0o600).toString(8));
+  });
+
+  it('the JSON export parses; its users are SCIM resources without passwords; the counts are what it printed; 0600', () => {
+    expect(json.code, json.stderr).toBe(0);
+    const printed = /^Exported (\d+) users and (\d+) groups:$/m.exec(json.stdout);
+    expect(printed, json.stdout).not.toBeNull();
+    const file = /^ {2}(\S+\.json)$/m.exec(json.stdout)?.[1];
+    expect(file, json.stdout).toBeDefined();
+    expect(dirname(file!)).toBe(join(dataDir, 'exports'));
+    const text = readFileSync(file!, 'utf8');
+    const data = JSON.parse(text) as { exportedAt: string; users: any[]; groups: any[] };
+    expect(Number.isNaN(Date.parse(data.exportedAt))).toBe(false);
+    expect(data.users).toHaveLength(Number(printed![1]));
+    expect(data.groups).toHaveLength(Number(printed![2]));
+    expect(data.groups).toHaveLength(3);
+    expect(data.users.length).toBeGreaterThanOrEqual(usersBefore.length);
+
+    for (const u of data.users) expectScimUser(u);
+    expect(new Set(data.users.map((u) => u.id)).size, 'no user twice').toBe(data.users.length);
+    const names = new Set(data.users.map((u) => u.userName));
+    expect(usersBefore.filter((n) => !names.has(n))).toEqual([]);
+    for (const s of SPECIAL_USERS) expect(data.users.find((u) => u.userName === s.userName)?.displayName).toBe(s.displayName);
+    expect(keysOf(data).has('password')).toBe(false);
+    expect(text).not.toContain(PASSWORD);
+
+    for (const g of data.groups) {
+      expect(g.schemas).toContain(GROUP_SCHEMA);
+      expect(g.meta).toMatchObject({ resourceType: 'Group' });
+    }
+    expect(data.groups.find((g) => g.displayName === QUOTED_GROUP)?.members).toHaveLength(6);
+
+    expect(modeOf(file!)).toBe(0o600);
+    expect(modeOf(dirname(file!))).toBe(0o700);
+  });
+
+  it('the CSV export: three files with their header rows, one record per user, group and membership as printed, RFC 4180 quoting, formulas defused, 0600', () => {
+    expect(csv.code, csv.stderr).toBe(0);
+    const printed = /^Exported (\d+) users and (\d+) groups:$/m.exec(csv.stdout);
+    expect(printed, csv.stdout).not.toBeNull();
+    const files = [...csv.stdout.matchAll(/^ {2}(\S+)$/gm)].map((m) => m[1]!);
+    expect(files.map((f) => f.split('/').at(-1))).toEqual(['users.csv', 'groups.csv', 'memberships.csv']);
+    const dir = dirname(files[0]!);
+    expect(dirname(dir)).toBe(join(dataDir, 'exports'));
+
+    const users = readCsv(join(dir, 'users.csv'));
+    const groups = readCsv(join(dir, 'groups.csv'));
+    const memberships = readCsv(join(dir, 'memberships.csv'));
+    expect(users.header).toEqual(USERS_HEADER);
+    expect(groups.header).toEqual(GROUPS_HEADER);
+    expect(memberships.header).toEqual(MEMBERSHIPS_HEADER);
+    expect(users.records).toHaveLength(Number(printed![1]));
+    expect(groups.records).toHaveLength(Number(printed![2]));
+    expect(groups.records).toHaveLength(3);
+    expect(memberships.records).toHaveLength(8);
+    const names = new Set(users.records.map((u) => u.userName));
+    expect(usersBefore.filter((n) => !names.has(n))).toEqual([]);
+    expect(new Set(users.records.map((u) => u.id)).size).toBe(users.records.length);
+
+    // Quoting round-trips and formulas carry a leading apostrophe.
+    for (const s of SPECIAL_USERS) expect(users.records.find((u) => u.userName === s.userName)?.name, s.userName).toBe(s.csv);
+    expect(users.text).toContain(`"'=HYPERLINK(""http://evil.example/x"",""Click me"")"`);
+    expect(groups.records.map((g) => g.displayName).sort()).toEqual([FORMULA_GROUP.csv, QUOTED_GROUP, 'Empty'].sort());
+    expect(groups.records.find((g) => g.displayName === QUOTED_GROUP)?.memberCount).toBe('6');
+    expect(new Set(memberships.records.map((m) => m.groupName))).toEqual(new Set([QUOTED_GROUP, FORMULA_GROUP.csv]));
+    expect(memberships.records.some((m) => m.userName === SPECIAL_USERS[0]!.userName && m.groupName === QUOTED_GROUP)).toBe(true);
+    // No cell a spreadsheet would evaluate.
+    for (const [name, file] of [['users', users], ['groups', groups], ['memberships', memberships]] as const) {
+      for (const record of file.records) for (const [column, value] of Object.entries(record)) expect(value, `${name}.csv ${column}`).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    expect(users.text).not.toContain(PASSWORD);
+
+    for (const f of files) expect(modeOf(f), f).toBe(0o600);
+    expect(modeOf(dir)).toBe(0o700);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('activity retention', () => {
+  let db: Db | undefined;
+
+  afterEach(() => {
+    if (db?.open) db.close();
+    db = undefined;
+  });
+
+  function entry(i: number, at: string): ActivityInput {
+    return {
+      at,
+      connection: 'okta',
+      method: 'GET',
+      path: `/scim/v2/Users/${i}`,
+      status: 200,
+      durationMs: 1,
+      action: 'Read user',
+      resourceType: 'User',
+      resourceId: String(i),
+      clientIp: '127.0.0.1',
+      userAgent: 'retention test',
+      requestBody: null,
+      responseBody: null,
+      notes: [],
+    };
+  }
+
+  const paths = (log: ActivityLog): string[] => log.list({ limit: 1000 }).map((e) => e.path);
+
+  it('prune() keeps only the newest maxEntries', () => {
+    db = openStore({ dataDir: newDir('scimdesk-retention-') });
+    const log = new ActivityLog(db, { maxEntries: 5, maxAgeDays: 0 });
+    const now = new Date().toISOString();
+    for (let i = 0; i < 12; i++) log.record(entry(i, now));
+    log.flush();
+    expect(paths(log)).toHaveLength(12);
+    log.prune();
+    expect(paths(log)).toEqual([11, 10, 9, 8, 7].map((i) => `/scim/v2/Users/${i}`));
+    // And again after more arrive.
+    for (let i = 12; i < 15; i++) log.record(entry(i, now));
+    log.flush();
+    log.prune();
+    expect(paths(log)).toEqual([14, 13, 12, 11, 10].map((i) => `/scim/v2/Users/${i}`));
+  });
+
+  it('prune(now) drops entries older than maxAgeDays and keeps the rest', () => {
+    db = openStore({ dataDir: newDir('scimdesk-retention-') });
+    const log = new ActivityLog(db, { maxEntries: 1000, maxAgeDays: 7 });
+    const now = new Date('2026-06-15T12:00:00.000Z');
+    const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    const DAY = 86_400_000;
+    const ages: [number, number][] = [
+      [0, 400 * DAY],
+      [1, 30 * DAY],
+      [2, 8 * DAY],
+      [3, 7 * DAY + 1],
+      [4, 7 * DAY - 1000],
+      [5, DAY],
+      [6, 0],
+    ];
+    for (const [i, age] of ages) log.record(entry(i, ago(age)));
+    log.flush();
+    expect(paths(log)).toHaveLength(ages.length);
+    log.prune(now);
+    expect(paths(log).sort()).toEqual([4, 5, 6].map((i) => `/scim/v2/Users/${i}`));
+  });
+
+  it('maxAgeDays 0 keeps old entries (count retention only); both limits apply together', () => {
+    db = openStore({ dataDir: newDir('scimdesk-retention-') });
+    const now = new Date('2026-06-15T12:00:00.000Z');
+    const old = new Date(now.getTime() - 3650 * 86_400_000).toISOString();
+    const ageless = new ActivityLog(db, { maxEntries: 3, maxAgeDays: 0 });
+    ageless.record(entry(0, old));
+    ageless.record(entry(1, old));
+    ageless.flush();
+    ageless.prune(now);
+    expect(paths(ageless)).toHaveLength(2);
+
+    const both = new ActivityLog(db, { maxEntries: 3, maxAgeDays: 30 });
+    for (let i = 2; i < 6; i++) both.record(entry(i, now.toISOString()));
+    both.record(entry(6, old));
+    both.flush();
+    both.prune(now);
+    // The newest three by arrival, minus the one that is too old.
+    expect(paths(both).sort()).toEqual([4, 5].map((i) => `/scim/v2/Users/${i}`));
+  });
+
+  it('retention applies by itself as batches are written: the table stays bounded without an explicit prune', () => {
+    db = openStore({ dataDir: newDir('scimdesk-retention-') });
+    const log = new ActivityLog(db, { maxEntries: 3, maxAgeDays: 0 });
+    const now = new Date().toISOString();
+    for (let i = 0; i < 40; i++) {
+      log.record(entry(i, now));
+      log.flush();
+    }
+    const kept = paths(log);
+    expect(kept.length).toBeLessThan(40);
+    expect(kept[0]).toBe('/scim/v2/Users/39');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('backup and export from the panel (Controller, the IPC path)', () => {
+  let t: TestController;
+  let userNames: string[];
+
+  beforeAll(async () => {
+    t = await startController();
+    const { token } = await t.controller.setEnabled('okta', true);
+    const okta = new ScimClient(t.controller.status().scimUrl!, `Bearer ${token}`);
+    userNames = [];
+    for (let i = 0; i < 5; i++) {
+      const userName = `panel.${i}@example.com`;
+      const res = await okta.post('/Users', oktaUser(userName, { externalId: `panel-${i}`, password: PASSWORD, ...(i === 0 ? { displayName: '=HYPERLINK("http://evil.example","x")' } : {}) }));
+      expect(res.status, res.text).toBe(201);
+      userNames.push(userName);
+    }
+  });
+  afterAll(async () => t?.stop());
+
+  it('backupNow() writes a consistent copy into <data>/backups/', async () => {
+    const { file } = await t.controller.backupNow();
+    expect(dirname(file)).toBe(join(t.dataDir, 'backups'));
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect((db.prepare('SELECT user_name FROM users ORDER BY user_name').pluck().all() as string[]).sort()).toEqual([...userNames].sort());
+      // The activity recorded so far is in it too (the log is flushed first).
+      expect(db.prepare('SELECT count(*) FROM activity').pluck().get()).toBeGreaterThanOrEqual(userNames.length);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('backupNow()\'s file is readable by its owner only (0600)', async () => {
+    const { file } = await t.controller.backupNow();
+    expect(modeOf(dirname(file))).toBe(0o700);
+    expect(modeOf(file).toString(8)).toBe((0o600).toString(8));
+  });
+
+  it('exportDirectory("csv") and ("json") write owner-only files into <data>/exports/', async () => {
+    const csv = await t.controller.exportDirectory('csv');
+    expect(csv).toMatchObject({ users: userNames.length, groups: 0 });
+    expect(csv.files.map((f) => f.split('/').at(-1))).toEqual(['users.csv', 'groups.csv', 'memberships.csv']);
+    const dir = dirname(csv.files[0]!);
+    expect(dirname(dir)).toBe(join(t.dataDir, 'exports'));
+    const users = readCsv(csv.files[0]!);
+    expect(users.header).toEqual(USERS_HEADER);
+    expect(users.records.map((u) => u.userName).sort()).toEqual([...userNames].sort());
+    expect(users.records.find((u) => u.userName === userNames[0])?.name).toBe(`'=HYPERLINK("http://evil.example","x")`);
+    for (const f of csv.files) expect(modeOf(f), f).toBe(0o600);
+
+    const json = await t.controller.exportDirectory('json');
+    expect(json).toMatchObject({ users: userNames.length, groups: 0 });
+    const [file] = json.files;
+    expect(dirname(file!)).toBe(join(t.dataDir, 'exports'));
+    const data = JSON.parse(readFileSync(file!, 'utf8')) as { users: any[] };
+    expect(data.users).toHaveLength(userNames.length);
+    for (const u of data.users) expectScimUser(u);
+    expect(keysOf(data).has('password')).toBe(false);
+    expect(modeOf(file!)).toBe(0o600);
+  });
+});
