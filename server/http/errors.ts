@@ -25,6 +25,8 @@ export function toScimError(err: FastifyError | Error, bodyLimit: number): ScimE
       return ScimError.invalidSyntax('The Content-Length header does not match the body');
     case 'FST_ERR_VALIDATION':
       return ScimError.invalidValue(e.message);
+    case 'SQLITE_CONSTRAINT_CHECK':
+      return ScimError.invalidValue('The value cannot be stored (it is not valid JSON data)');
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return new ScimError(503, undefined, 'The directory is busy; retry in a moment', { 'retry-after': '1' });

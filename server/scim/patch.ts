@@ -13,7 +13,7 @@ import { type ResolvedAttr, describePath, leafDef, resolvePath, unknownKeyPath }
 import { ScimError } from './errors';
 import { type ResolvedFilter, evaluate, foldCase, resolveRelative } from './filter';
 import { type Filter, type PatchPath, parsePatchPath } from './filter-parser';
-import { type Attributes, type Json, type JsonObject, type Notes, checkRequired, coerceValue, isObject, memberIds } from './resource';
+import { type Attributes, type Json, type JsonObject, type Notes, checkJsonShape, checkRequired, coerceValue, isObject, memberIds } from './resource';
 import { type AttributeDef, PATCH_OP_URN, type ResourceTypeName } from './schema';
 
 export type PatchOpName = 'add' | 'remove' | 'replace';
@@ -46,6 +46,7 @@ function findKeyCi(obj: JsonObject, name: string): string | undefined {
 /** Validates a PatchOp body and normalises each operation. */
 export function parsePatchRequest(body: unknown, notes: Notes, limits: PatchLimits = DEFAULT_PATCH_LIMITS): PatchOperation[] {
   if (!isObject(body)) throw ScimError.invalidSyntax('The request body must be a JSON object (a SCIM PatchOp)');
+  checkJsonShape(body, 'The request body');
   const schemas = body[findKeyCi(body, 'schemas') ?? 'schemas'];
   if (schemas !== undefined && !(Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_URN.toLowerCase()))) {
     throw ScimError.invalidSyntax(`"schemas" must be ["${PATCH_OP_URN}"]`);
@@ -300,6 +301,13 @@ function applyFiltered(ctx: Context, attrs: JsonObject, op: PatchOperation, attr
     setAt(attrs, attr.keys, appendValues(def, list, [created]));
     return;
   }
+  if (!subDef && newValue === undefined) {
+    // An empty value ({} or null) for whole entries: those entries go, as with remove.
+    ctx.notes.push(`${ctx.where}: empty value → the matching ${def.name} entries were removed`);
+    const kept = list.filter((_el, i) => !idx.includes(i));
+    setAt(attrs, attr.keys, kept.length ? kept : undefined);
+    return;
+  }
   for (const i of idx) {
     const el = cloneObj(list[i]);
     if (subDef) {
@@ -411,6 +419,10 @@ function applyUnknown(ctx: Context, attrs: JsonObject, op: PatchOperation, path:
 function applyWithPath(ctx: Context, attrs: JsonObject, op: PatchOperation, path: PatchPath): void {
   const target = resolvePath(ctx.type, path.path);
   if (!target) {
+    // A known attribute with an unknown sub-attribute (emails.nosuch) is a client error; only
+    // attributes no schema defines are kept as sent.
+    if (path.path.sub !== undefined && resolvePath(ctx.type, { ...path.path, sub: undefined }))
+      throw ScimError.invalidPath(`${ctx.where}: "${describePath(path.path)}" names no sub-attribute of ${path.path.attr}`);
     applyUnknown(ctx, attrs, op, path);
     return;
   }

@@ -109,13 +109,33 @@ export function coerceValue(def: AttributeDef, value: Json | undefined, where: s
   return list.length ? list : undefined;
 }
 
+/** How deep client JSON may nest (SQLite's JSON functions stop at 1 000; real IdP data stays under 5). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Refuses values nested deeper than MAX_JSON_DEPTH and "__proto__" keys: kept-as-sent data
+ * must stay storable, queryable and harmless to plain objects.
+ */
+export function checkJsonShape(value: unknown, where: string, depth = 0): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth >= MAX_JSON_DEPTH) throw ScimError.invalidValue(`${where} is nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (Array.isArray(value)) {
+    for (const item of value) checkJsonShape(item, where, depth + 1);
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key === '__proto__') throw ScimError.invalidValue(`${where} has a "__proto__" key, which is not an attribute name`);
+    checkJsonShape(item, where, depth + 1);
+  }
+}
+
 /** Rename keys to their schema case and coerce known ones; unknown keys are kept as sent. */
 function canonicalizeObject(obj: JsonObject, defs: readonly AttributeDef[], where: string, notes: Notes, what: string): JsonObject {
   const out: JsonObject = {};
   for (const [key, raw] of Object.entries(obj)) {
     const def = findAttribute(defs, key);
     const name = def?.name ?? key;
-    if (name in out) throw ScimError.invalidSyntax(`${where ? `${where}.` : ''}${name} is given twice (attribute names are case-insensitive)`);
+    if (Object.hasOwn(out, name)) throw ScimError.invalidSyntax(`${where ? `${where}.` : ''}${name} is given twice (attribute names are case-insensitive)`);
     if (!def) {
       if (raw !== null && raw !== undefined) out[name] = raw;
       continue;
@@ -134,6 +154,7 @@ function canonicalizeObject(obj: JsonObject, defs: readonly AttributeDef[], wher
  */
 export function parseResourceInput(type: ResourceTypeName, body: unknown, notes: Notes): ParsedInput {
   if (!isObject(body)) throw ScimError.invalidSyntax(`The request body must be a JSON object (a SCIM ${type})`);
+  checkJsonShape(body, 'The request body');
   const rt = RESOURCE_TYPES[type];
   const schemas = body['schemas'];
   if (schemas !== undefined) {

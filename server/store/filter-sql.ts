@@ -86,7 +86,11 @@ function resourceColumn(scope: Scope, attr: ResolvedAttr): Column {
 function elementColumn(scope: Scope, attr: ResolvedAttr): Column {
   const el = scope.element!;
   const name = attr.def.name;
-  if (el.relation === 'json') return { raw: `json_extract(${el.alias}.value, ${sqlString(jsonPath(attr.keys))})`, shape: attr.def.type === 'complex' ? 'object' : 'scalar' };
+  if (el.relation === 'json') {
+    // Only object entries have sub-attributes (json_extract of a plain string would fail).
+    const raw = `(CASE WHEN ${el.alias}.type = 'object' THEN json_extract(${el.alias}.value, ${sqlString(jsonPath(attr.keys))}) END)`;
+    return { raw, shape: attr.def.type === 'complex' ? 'object' : 'scalar' };
+  }
   if (el.relation === 'groups') {
     // A user's groups: g is the group row.
     switch (name) {
@@ -225,6 +229,8 @@ export function sortExpression(type: ResourceTypeName, alias: string, attr: Reso
     return subDef && !subDef.caseExact && subDef.type === 'string' ? `scim_fold(${expr})` : expr;
   }
   const col = resourceColumn(scope, attr);
+  // A constant (meta.resourceType) orders nothing; SQLite would read it as a column number.
+  if (col.raw.startsWith("'")) return `${alias}.seq`;
   const leaf = attr.sub ?? attr.def;
   if (!leaf.caseExact && (leaf.type === 'string' || leaf.type === 'reference')) return col.folded ?? `scim_fold(${col.raw})`;
   return col.raw;
