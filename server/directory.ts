@@ -125,9 +125,12 @@ export class Directory {
     return type === 'User' ? this.memberships.groupsOf(seq) : this.memberships.members(seq);
   }
 
+  private wantsRelations(type: ResourceTypeName, projection: Projection): boolean {
+    return includesAttribute(type, projection, type === 'User' ? 'groups' : 'members');
+  }
+
   private full(type: ResourceTypeName, record: ResourceRecord, projection: Projection = {}): JsonObject {
-    const relationKey = type === 'User' ? 'groups' : 'members';
-    const relations = includesAttribute(type, projection, relationKey) ? this.relationsOf(type, record.seq) : undefined;
+    const relations = this.wantsRelations(type, projection) ? (record.relations ?? this.relationsOf(type, record.seq)) : undefined;
     return project(type, this.render(type, record, relations), projection);
   }
 
@@ -142,12 +145,14 @@ export class Directory {
   }
 
   get(type: ResourceTypeName, id: string, projection: Projection = {}): ReadResult {
-    const record = this.find(type, id);
+    const record = this.table(type).get(id, this.wantsRelations(type, projection));
+    if (!record) throw ScimError.notFound(`${type} ${id} not found`);
     return { resource: this.full(type, record, projection), version: record.version };
   }
 
   list(type: ResourceTypeName, params: ListParams): JsonObject {
     const table = this.table(type);
+    const wanted = this.wantsRelations(type, params.projection);
     const { total, records } = table.list({
       ...(params.filter ? { filter: params.filter } : {}),
       ...(params.sortBy ? { sortBy: params.sortBy } : {}),
@@ -155,15 +160,11 @@ export class Directory {
       offset: params.startIndex - 1,
       limit: params.count,
       baseUrl: this.baseUrl(),
+      withRelations: wanted,
     });
-    const relationKey = type === 'User' ? 'groups' : 'members';
-    const seqs = records.map((r) => r.seq);
-    const relations = includesAttribute(type, params.projection, relationKey) && seqs.length
-      ? type === 'User'
-        ? this.memberships.groupsOfMany(seqs)
-        : this.memberships.membersOfMany(seqs)
-      : undefined;
-    const resources = records.map((r) => project(type, this.render(type, r, relations?.get(r.seq)), params.projection));
+    // Users bring their groups in the page query; groups' members come in one more query.
+    const members = wanted && type === 'Group' && records.length ? this.memberships.membersOfMany(records.map((r) => r.seq)) : undefined;
+    const resources = records.map((r) => project(type, this.render(type, r, wanted ? (r.relations ?? members?.get(r.seq)) : undefined), params.projection));
     return listResponse(total, params.startIndex, resources);
   }
 

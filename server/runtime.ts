@@ -2,6 +2,7 @@
  * Composition of the core — store, directory, connections, activity log — and the listening
  * SCIM server. The headless CLI and Electron's main process both start ScimDesk through here.
  */
+import { type FSWatcher, watch } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { type AppOptions, buildApp, scimBaseUrl } from './app';
 import { Connections } from './connections';
@@ -9,7 +10,7 @@ import { Directory } from './directory';
 import type { SecretStore } from './secrets/secret-store';
 import { ActivityLog, DEFAULT_RETENTION, type RetentionOptions } from './store/activity-log';
 import { ConnectionsRepo } from './store/connections-repo';
-import { type Db, openStore } from './store/database';
+import { DB_FILE, type Db, openStore } from './store/database';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
@@ -28,11 +29,23 @@ export class Core {
   readonly activity: ActivityLog;
   private publicUrl: string | undefined;
 
+  private readonly watcher: FSWatcher | undefined;
+
   constructor(readonly options: CoreOptions) {
     this.db = openStore({ dataDir: options.dataDir });
     this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl() });
-    this.connections = new Connections(new ConnectionsRepo(this.db), options.secretStore);
+    const connections = new ConnectionsRepo(this.db);
+    this.connections = new Connections(connections, options.secretStore);
     this.activity = new ActivityLog(this.db, options.retention ?? DEFAULT_RETENTION);
+    // Writes by another process (the CLI) show up as writes to the database files.
+    try {
+      this.watcher = watch(options.dataDir, { persistent: false }, (_event, file) => {
+        if (!file || String(file).startsWith(DB_FILE)) connections.filesChanged();
+      });
+      this.watcher.on('error', () => undefined);
+    } catch {
+      this.watcher = undefined; // no file watching here: the repo still re-checks every second
+    }
   }
 
   /** The public URL clients reach the server at (tunnel, reverse proxy, or the local address). */
@@ -49,6 +62,7 @@ export class Core {
   }
 
   close(): void {
+    this.watcher?.close();
     if (!this.db.open) return;
     this.activity.flush();
     this.db.close();

@@ -16,12 +16,12 @@ export interface ActivityOptions {
 }
 
 export function registerActivity(app: FastifyInstance, log: ActivityLog, options: ActivityOptions): void {
-  app.addHook('onSend', async (request, _reply, payload) => {
+  app.addHook('onSend', (request, _reply, payload, done) => {
     if (typeof payload === 'string') request.scim.responseText = payload;
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     try {
       const [rawPath = '', search = ''] = request.url.split('?');
       const path = rawPath.slice(options.prefix.length) || '/';
@@ -47,5 +47,6 @@ export function registerActivity(app: FastifyInstance, log: ActivityLog, options
     } catch (err) {
       request.log.error({ err }, 'could not record SCIM activity');
     }
+    done();
   });
 }

@@ -24,8 +24,9 @@ declare module 'fastify' {
 
 export function registerRequestContext(app: FastifyInstance, viaTunnel: TunnelPeer): void {
   app.decorateRequest('scim', null as unknown as ScimRequestContext);
-  app.addHook('onRequest', async (request) => {
+  // Callback-style hooks here and in activity.ts: no promise per request for synchronous work.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.scim = { client: clientAddress(request, viaTunnel), connection: null, notes: [] };
-    if (!request.headers.host) throw ScimError.invalidSyntax('The request has no Host header (HTTP/1.1 requires one)');
+    done(request.headers.host ? undefined : ScimError.invalidSyntax('The request has no Host header (HTTP/1.1 requires one)'));
   });
 }

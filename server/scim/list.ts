@@ -17,6 +17,8 @@ export interface PagingLimits {
 
 export const DEFAULT_PAGING: PagingLimits = { defaultCount: 100, maxCount: 1000 };
 
+const MAX_START_INDEX = 2 ** 31;
+
 export interface ListParams {
   readonly filter?: ResolvedFilter;
   readonly sortBy?: ResolvedAttr;
@@ -61,7 +63,8 @@ export function parseListParams(
   }
 
   // RFC 7644 §3.4.2.4: startIndex < 1 means 1; a negative count means 0; the server may cap count.
-  const startIndex = Math.max(1, q['startindex'] !== undefined ? integer('startIndex', q['startindex']) : 1);
+  // Past any possible result set an index only means "an empty page"; keep it an exact integer.
+  const startIndex = Math.min(MAX_START_INDEX, Math.max(1, q['startindex'] !== undefined ? integer('startIndex', q['startindex']) : 1));
   const requested = q['count'] !== undefined ? integer('count', q['count']) : paging.defaultCount;
   const count = Math.min(Math.max(0, requested), paging.maxCount);
 

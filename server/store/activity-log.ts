@@ -15,6 +15,7 @@ export interface ActivityQuery {
   readonly action?: string;
   /** An exact status, or a class: 2 → 2xx, 4 → 4xx, 5 → 5xx. */
   readonly status?: number;
+  /** The changes (non-GET requests) made to one resource, newest first. */
   readonly resourceId?: string;
   /** Entries older than this seq (paging backwards from the newest). */
   readonly beforeSeq?: number;
@@ -51,6 +52,8 @@ export const DEFAULT_RETENTION: RetentionOptions = { maxEntries: 20_000, maxAgeD
 /** Entries are written in batches: after this many, or this long after the first. */
 const BATCH_SIZE = 256;
 const BATCH_DELAY_MS = 50;
+/** Rows per multi-row INSERT. */
+const CHUNK = 16;
 /** Retention is applied every this many batches. */
 const PRUNE_EVERY_BATCHES = 8;
 
@@ -63,10 +66,12 @@ export class ActivityLog {
   /** Called with each batch once written (with seq numbers): the panel's live log. */
   onRecorded: ((entries: readonly ActivityEntry[]) => void) | undefined;
   private readonly insertStmt;
+  private readonly insertChunkStmt;
   private readonly pruneCountStmt;
   private readonly pruneAgeStmt;
   private readonly listStmt;
   private readonly oneStmt;
+  private readonly historyStmt;
   private readonly actionsStmt;
   private readonly writeBatch;
   private pending: ActivityInput[] = [];
@@ -77,10 +82,11 @@ export class ActivityLog {
     private readonly db: Db,
     private readonly retention: RetentionOptions = DEFAULT_RETENTION,
   ) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO activity (at, connection, method, path, status, duration_ms, action, resource_type, resource_id, client_ip, user_agent, request_body, response_body, notes)
-       VALUES (@at, @connection, @method, @path, @status, @durationMs, @action, @resourceType, @resourceId, @clientIp, @userAgent, @requestBody, @responseBody, @notes)`,
-    );
+    const columns = 'at, connection, method, path, status, duration_ms, action, resource_type, resource_id, client_ip, user_agent, request_body, response_body, notes';
+    const row = `(${Array(14).fill('?').join(', ')})`;
+    this.insertStmt = db.prepare<DbValue[]>(`INSERT INTO activity (${columns}) VALUES ${row}`);
+    // Many rows per statement: one call into SQLite per CHUNK rows instead of per row.
+    this.insertChunkStmt = db.prepare<DbValue[]>(`INSERT INTO activity (${columns}) VALUES ${Array(CHUNK).fill(row).join(', ')}`);
     this.pruneCountStmt = db.prepare<[number]>('DELETE FROM activity WHERE seq <= (SELECT max(seq) FROM activity) - ?');
     this.pruneAgeStmt = db.prepare<[string]>('DELETE FROM activity WHERE at < ?');
     // One statement for every combination of filters: a NULL parameter disables its condition.
@@ -89,15 +95,20 @@ export class ActivityLog {
        WHERE (@connection IS NULL OR connection = @connection OR (@connection = '' AND connection IS NULL))
          AND (@action IS NULL OR action = @action)
          AND (@status IS NULL OR status = @status OR status / 100 = @status)
-         AND (@resourceId IS NULL OR resource_id = @resourceId)
          AND (@beforeSeq IS NULL OR seq < @beforeSeq)
        ORDER BY seq DESC LIMIT @limit`,
     );
     this.oneStmt = db.prepare<[number], Row>('SELECT * FROM activity WHERE seq = ?');
+    this.historyStmt = db.prepare<[string, number], Row>(`SELECT * FROM activity WHERE resource_id = ? AND method <> 'GET' ORDER BY seq DESC LIMIT ?`);
     this.actionsStmt = db.prepare<[], string>('SELECT DISTINCT action FROM activity ORDER BY action').pluck();
-    this.writeBatch = db.transaction((batch: readonly ActivityInput[]) =>
-      batch.map((entry) => ({ ...entry, seq: Number(this.insertStmt.run({ ...entry, notes: entry.notes.length ? JSON.stringify(entry.notes) : null }).lastInsertRowid) })),
-    );
+    this.writeBatch = db.transaction((batch: readonly ActivityInput[]): ActivityEntry[] => {
+      let i = 0;
+      let last = 0;
+      for (; i + CHUNK <= batch.length; i += CHUNK) last = Number(this.insertChunkStmt.run(...batch.slice(i, i + CHUNK).flatMap(values)).lastInsertRowid);
+      for (; i < batch.length; i++) last = Number(this.insertStmt.run(...values(batch[i]!)).lastInsertRowid);
+      // Rowids of one transaction's inserts are consecutive: the last one gives them all.
+      return batch.map((entry, k) => ({ ...entry, seq: last - (batch.length - 1 - k) }));
+    });
   }
 
   /** Queues one request's record; it is written within BATCH_DELAY_MS. */
@@ -130,12 +141,12 @@ export class ActivityLog {
 
   list(query: ActivityQuery): ActivityEntry[] {
     this.flush();
+    if (query.resourceId !== undefined) return this.historyStmt.all(query.resourceId, query.limit).map(toEntry);
     return this.listStmt
       .all({
         connection: query.connection === null ? '' : (query.connection ?? null),
         action: query.action ?? null,
         status: query.status ?? null,
-        resourceId: query.resourceId ?? null,
         beforeSeq: query.beforeSeq ?? null,
         limit: query.limit,
       })
@@ -153,6 +164,12 @@ export class ActivityLog {
     this.flush();
     return this.actionsStmt.all();
   }
+}
+
+type DbValue = string | number | null;
+
+function values(e: ActivityInput): DbValue[] {
+  return [e.at, e.connection, e.method, e.path, e.status, e.durationMs, e.action, e.resourceType, e.resourceId, e.clientIp, e.userAgent, e.requestBody, e.responseBody, e.notes.length ? JSON.stringify(e.notes) : null];
 }
 
 function toEntry(r: Row): ActivityEntry {

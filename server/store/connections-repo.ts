@@ -49,11 +49,16 @@ function toRecord(r: Row): ConnectionRecord {
 export class ConnectionsRepo {
   /**
    * Every SCIM request reads the connections, so they are cached. Our own writes drop the
-   * cache; another process's writes (the CLI next to a running server) change SQLite's
-   * data_version, which is checked on each read for the cost of one pragma.
+   * cache. Another process's writes (the CLI changing a token next to a running server) change
+   * SQLite's data_version; that pragma costs as much as a query, so it is checked only when the
+   * database files were written since the last check (`filesChanged()`, told by a file watcher)
+   * and at least every `maxStaleMs` in any case.
    */
   private cache: ConnectionRecord[] | undefined;
   private cachedAt = -1;
+  private mayHaveChanged = true;
+  private checkedAt = 0;
+  private readonly maxStaleMs = 1_000;
   private readonly dataVersion;
   private readonly allStmt;
   private readonly oneStmt;
@@ -76,7 +81,16 @@ export class ConnectionsRepo {
     );
   }
 
+  /** The database files were written (by anyone): check data_version on the next read. */
+  filesChanged(): void {
+    this.mayHaveChanged = true;
+  }
+
   all(): ConnectionRecord[] {
+    const now = Date.now();
+    if (this.cache && !this.mayHaveChanged && now - this.checkedAt < this.maxStaleMs) return this.cache;
+    this.mayHaveChanged = false;
+    this.checkedAt = now;
     const version = this.dataVersion.get()!;
     if (!this.cache || version !== this.cachedAt) {
       this.cache = this.allStmt.all().map(toRecord);

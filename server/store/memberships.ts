@@ -30,7 +30,6 @@ export class Memberships {
   private readonly membersStmt;
   private readonly groupsStmt;
   private readonly membersMany;
-  private readonly groupsMany;
 
   constructor(db: Db) {
     this.userSeq = db.prepare<[string], { seq: number }>('SELECT seq FROM users WHERE id = ?');
@@ -49,11 +48,6 @@ export class Memberships {
       `SELECT m.group_seq AS owner, u.id, coalesce(json_extract(u.data, '$."displayName"'), u.user_name) AS display
        FROM group_members m JOIN users u ON u.seq = m.user_seq
        WHERE m.group_seq IN (SELECT value FROM json_each(?)) ORDER BY m.group_seq, m.user_seq`,
-    );
-    this.groupsMany = db.prepare<[string], RelationRow>(
-      `SELECT m.user_seq AS owner, g.id, g.display_name AS display
-       FROM group_members m JOIN groups g ON g.seq = m.group_seq
-       WHERE m.user_seq IN (SELECT value FROM json_each(?)) ORDER BY m.user_seq, m.group_seq`,
     );
   }
 
@@ -112,10 +106,5 @@ export class Memberships {
   /** Members of several groups (one list page) in one query. */
   membersOfMany(groupSeqs: readonly number[]): Map<number, MemberRef[]> {
     return group(groupSeqs, this.membersMany.all(JSON.stringify(groupSeqs)));
-  }
-
-  /** Groups of several users (one list page) in one query. */
-  groupsOfMany(userSeqs: readonly number[]): Map<number, MemberRef[]> {
-    return group(userSeqs, this.groupsMany.all(JSON.stringify(userSeqs)));
   }
 }

@@ -10,10 +10,13 @@ import type { Attributes } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
 import { type Db, isUniqueViolation } from './database';
 import { type SqlParam, compileWhere, sortExpression } from './filter-sql';
+import type { MemberRef } from './memberships';
 import { StatementCache } from './statement-cache';
 
 export interface ResourceRecord {
   readonly seq: number;
+  /** The user's groups, when read together with the row (one query instead of two). */
+  readonly relations?: MemberRef[];
   readonly id: string;
   readonly attributes: Attributes;
   readonly created: string;
@@ -24,6 +27,7 @@ export interface ResourceRecord {
 }
 
 interface Row {
+  relations?: string;
   seq: number;
   id: string;
   data: string;
@@ -44,6 +48,8 @@ interface TableSpec {
   /** The attribute whose case-insensitive uniqueness the table enforces, for the 409 message. */
   readonly uniqueAttribute: 'userName' | 'displayName';
   readonly uniqueColumn: string;
+  /** A column giving the resource's relations as JSON [[id, display], …], read with the row. */
+  readonly relationsColumn?: string;
 }
 
 type DbValue = SqlParam | null;
@@ -79,6 +85,7 @@ export const USER_TABLE: TableSpec = {
   },
   uniqueAttribute: 'userName',
   uniqueColumn: 'users.user_name_ci',
+  relationsColumn: `(SELECT json_group_array(json_array(g.id, g.display_name)) FROM group_members m JOIN groups g ON g.seq = m.group_seq WHERE m.user_seq = u.seq)`,
 };
 
 export const GROUP_TABLE: TableSpec = {
@@ -102,10 +109,13 @@ export interface ListQuery {
   readonly offset: number;
   readonly limit: number;
   readonly baseUrl: string;
+  /** Read each row's relations with it (tables that have a relations column). */
+  readonly withRelations?: boolean;
 }
 
 function toRecord(row: Row): ResourceRecord {
   return {
+    ...(row.relations !== undefined ? { relations: (JSON.parse(row.relations) as [string, string][]).map(([id, display]) => ({ id, display })) } : {}),
     seq: row.seq,
     id: row.id,
     attributes: JSON.parse(row.data) as Attributes,
@@ -126,6 +136,8 @@ export class ResourceTable {
   private readonly countAll;
   private readonly cache: StatementCache;
   private readonly select: string;
+  private readonly selectWithRelations: string;
+  private readonly byIdWithRelations;
 
   constructor(
     private readonly db: Db,
@@ -133,7 +145,9 @@ export class ResourceTable {
   ) {
     const { table, alias, columns } = spec;
     this.select = `SELECT ${alias}.seq, ${alias}.id, ${alias}.data, ${alias}.created, ${alias}.last_modified, ${alias}.version, ${alias}.created_by, ${alias}.modified_by FROM ${table} ${alias}`;
+    this.selectWithRelations = spec.relationsColumn ? this.select.replace('SELECT ', `SELECT ${spec.relationsColumn} AS relations, `) : this.select;
     this.byId = db.prepare<[string], Row>(`${this.select} WHERE ${alias}.id = ?`);
+    this.byIdWithRelations = db.prepare<[string], Row>(`${this.selectWithRelations} WHERE ${alias}.id = ?`);
     this.insertStmt = db.prepare<DbValue[], Row>(
       `INSERT INTO ${table} (id, data, created, last_modified, version, created_by, modified_by, ${columns.join(', ')})
        VALUES (?, ?, ?, ?, 1, ?, ?, ${columns.map(() => '?').join(', ')})
@@ -157,8 +171,9 @@ export class ResourceTable {
     return ScimError.uniqueness(`A ${type} with ${uniqueAttribute} "${String(attributes[uniqueAttribute])}" already exists (compared case-insensitively)`);
   }
 
-  get(id: string): ResourceRecord | undefined {
-    const row = this.byId.get(id);
+  /** One resource; with `withRelations` (users) its groups come in the same query. */
+  get(id: string, withRelations = false): ResourceRecord | undefined {
+    const row = (withRelations ? this.byIdWithRelations : this.byId).get(id);
     return row && toRecord(row);
   }
 
@@ -203,15 +218,19 @@ export class ResourceTable {
       where = ` WHERE ${compiled.sql}`;
       params = compiled.params;
     }
-    const total = where ? this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM ${table} ${alias}${where}`).get(...params)!.n : this.count();
-    if (query.limit <= 0 || query.offset >= total) return { total, records: [] };
+    const countAll = (): number => (where ? this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM ${table} ${alias}${where}`).get(...params)!.n : this.count());
+    if (query.limit <= 0) return { total: countAll(), records: [] };
     let order = `${alias}.seq`;
     if (query.sortBy) {
       const expr = sortExpression(type, alias, query.sortBy);
       const dir = query.descending ? 'DESC' : 'ASC';
       order = `(${expr}) IS NULL, ${expr} ${dir}, ${alias}.seq ${dir}`;
     }
-    const rows = this.cache.get<Row>(`${this.select}${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+    const select = query.withRelations ? this.selectWithRelations : this.select;
+    const rows = this.cache.get<Row>(`${select}${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, query.limit, query.offset);
+    // A page that is not full ends the results: the total is known without counting (an IdP's
+    // lookups — userName eq, externalId eq — are all such pages).
+    const total = rows.length < query.limit && (rows.length > 0 || query.offset === 0) ? query.offset + rows.length : countAll();
     return { total, records: rows.map(toRecord) };
   }
 }

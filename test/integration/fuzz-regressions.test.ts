@@ -65,3 +65,12 @@ describe('fuzz regressions', () => {
     }
   });
 });
+
+describe('fuzz regressions (paging)', () => {
+  it('a startIndex far past the end (beyond 2^64) is an empty page, not a 500', async () => {
+    const res = await okta.get('/Users?filter=meta.lastModified%20gt%20%222011-05-13T04:42:34Z%22&startIndex=99999999999999999999&count=140');
+    expect(res.status).toBe(200);
+    expect(res.body.Resources).toEqual([]);
+    expect(res.body.totalResults).toBeGreaterThan(0);
+  });
+});

@@ -1,6 +1,7 @@
 /** Numbered, append-only migrations. Never edit a released one: add the next number. */
 import m0001 from './0001-initial';
 import m0002 from './0002-settings-and-panel-columns';
+import m0003 from './0003-activity-change-index';
 
 export interface Migration {
   readonly version: number;
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: m0001 },
   { version: 2, name: 'settings-and-panel-columns', sql: m0002 },
+  { version: 3, name: 'activity-change-index', sql: m0003 },
 ];
