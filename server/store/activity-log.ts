@@ -4,6 +4,7 @@
  */
 import type { ActivityDetail } from '../api-types';
 import type { Db } from './database';
+import { LIMIT } from './statement-cache';
 
 /** One recorded request, as the panel shows it (server/api-types.ts). */
 export type ActivityEntry = ActivityDetail;
@@ -96,10 +97,10 @@ export class ActivityLog {
          AND (@action IS NULL OR action = @action)
          AND (@status IS NULL OR status = @status OR status / 100 = @status)
          AND (@beforeSeq IS NULL OR seq < @beforeSeq)
-       ORDER BY seq DESC LIMIT @limit`,
+       ORDER BY seq DESC LIMIT CAST(@limit AS INTEGER)`,
     );
     this.oneStmt = db.prepare<[number], Row>('SELECT * FROM activity WHERE seq = ?');
-    this.historyStmt = db.prepare<[string, number], Row>(`SELECT * FROM activity WHERE resource_id = ? AND method <> 'GET' ORDER BY seq DESC LIMIT ?`);
+    this.historyStmt = db.prepare<[string, number], Row>(`SELECT * FROM activity WHERE resource_id = ? AND method <> 'GET' ORDER BY seq DESC ${LIMIT}`);
     this.actionsStmt = db.prepare<[], string>('SELECT DISTINCT action FROM activity ORDER BY action').pluck();
     this.writeBatch = db.transaction((batch: readonly ActivityInput[]): ActivityEntry[] => {
       let i = 0;

@@ -8,7 +8,7 @@ import { foldCase } from '../scim/filter';
 import type { Attributes } from '../scim/resource';
 import type { Db } from './database';
 import { displayNameOf, userEmail } from './resource-table';
-import { StatementCache } from './statement-cache';
+import { LIMIT_OFFSET, StatementCache } from './statement-cache';
 
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 50;
@@ -130,7 +130,7 @@ export class DirectoryBrowser {
     const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
     const total = this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM users u${whereSql}`).get(...params)!.n;
     const order = orderBy(USER_SORT[q.sort ?? 'created'], q.order, 'u.seq');
-    const rows = this.cache.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, limit, offset);
+    const rows = this.cache.get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u${whereSql} ORDER BY ${order} ${LIMIT_OFFSET}`).all(...params, limit, offset);
     return { total, offset, items: rows.map(toUserSummary) };
   }
 
@@ -146,7 +146,7 @@ export class DirectoryBrowser {
     const params = search ? [foldCase(search), search, search] : [];
     const total = this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM groups g${whereSql}`).get(...params)!.n;
     const order = orderBy(GROUP_SORT[q.sort ?? 'displayName'], q.order, 'g.seq');
-    const rows = this.cache.get<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups g${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`).all(...params, limit, offset);
+    const rows = this.cache.get<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups g${whereSql} ORDER BY ${order} ${LIMIT_OFFSET}`).all(...params, limit, offset);
     return { total, offset, items: rows.map(toGroupSummary) };
   }
 
@@ -165,7 +165,7 @@ export class DirectoryBrowser {
     const total = search
       ? this.cache.get<{ n: number }>(`SELECT count(*) AS n ${from}`).get(...params)!.n
       : this.cache.get<{ n: number }>('SELECT member_count AS n FROM groups WHERE seq = ?').get(groupSeq)!.n;
-    const rows = this.cache.get<UserRow>(`SELECT ${USER_COLUMNS} ${from} ORDER BY m.user_seq LIMIT ? OFFSET ?`).all(...params, limit, offset);
+    const rows = this.cache.get<UserRow>(`SELECT ${USER_COLUMNS} ${from} ORDER BY m.user_seq ${LIMIT_OFFSET}`).all(...params, limit, offset);
     return {
       total,
       offset,
