@@ -198,7 +198,7 @@ export class Directory {
           this.memberships.removeAll(current.seq);
           this.memberships.addMany(current.seq, seqs);
         }
-        return this.table(type).update(current.seq, input.attributes, actor, now);
+        return this.table(type).update(current.seq, current.attributes, input.attributes, actor, now);
       })
       .immediate();
     this.emit({ type, id, kind: 'updated', actor });
@@ -248,7 +248,7 @@ export class Directory {
           const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
           // Okta re-sends the group's name with every membership update, and retries: a PATCH
           // that changes nothing keeps the version (and ETag) and lastModified as they were.
-          if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) return this.table(type).update(current.seq, attributes, actor, now);
+          if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) return this.table(type).update(current.seq, current.attributes, attributes, actor, now);
         }
         return touched > 0 ? this.table(type).touch(current.seq, actor, now) : current;
       })
