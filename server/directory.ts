@@ -69,6 +69,8 @@ export class Directory {
   readonly memberships: Memberships;
   private readonly listeners = new Set<(change: DirectoryChange) => void>();
   private readonly patchLimits: PatchLimits;
+  /** One write transaction, built once (db.transaction() costs a few µs per call to build). */
+  private readonly write: <T>(work: () => T) => T;
 
   constructor(
     private readonly db: Db,
@@ -78,6 +80,10 @@ export class Directory {
     this.groups = new ResourceTable(db, GROUP_TABLE);
     this.memberships = new Memberships(db);
     this.patchLimits = options.patchLimits ?? DEFAULT_PATCH_LIMITS;
+    // BEGIN IMMEDIATE: the write lock is taken before the first read, so two writers (the CLI
+    // and the app on one file) never deadlock upgrading a read transaction.
+    const tx = db.transaction((work: () => unknown) => work());
+    this.write = <T>(work: () => T): T => tx.immediate(work) as T;
   }
 
   /** Subscribe to committed changes; returns the unsubscribe function. */
@@ -172,14 +178,12 @@ export class Directory {
     const notes: Notes = [];
     const input = parseResourceInput(type, body, notes);
     const now = new Date().toISOString();
-    const record = this.db
-      .transaction(() => {
-        const memberSeqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
-        const created = this.table(type).insert(randomUUID(), input.attributes, actor, now);
-        if (memberSeqs.length) this.memberships.addMany(created.seq, memberSeqs);
-        return created;
-      })
-      .immediate();
+    const record = this.write(() => {
+      const memberSeqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
+      const created = this.table(type).insert(randomUUID(), input.attributes, actor, now);
+      if (memberSeqs.length) this.memberships.addMany(created.seq, memberSeqs);
+      return created;
+    });
     this.emit({ type, id: record.id, kind: 'created', actor });
     return this.written(type, record, notes, projection);
   }
@@ -189,18 +193,16 @@ export class Directory {
     const input = parseResourceInput(type, body, notes);
     if (type === 'Group' && input.members === undefined) notes.push('members: not in the PUT body → the group is emptied (PUT replaces the whole resource)');
     const now = new Date().toISOString();
-    const record = this.db
-      .transaction(() => {
-        const current = this.find(type, id);
-        checkIfMatch(ifMatch, current.version);
-        if (type === 'Group') {
-          const seqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
-          this.memberships.removeAll(current.seq);
-          this.memberships.addMany(current.seq, seqs);
-        }
-        return this.table(type).update(current.seq, current.attributes, input.attributes, actor, now);
-      })
-      .immediate();
+    const record = this.write(() => {
+      const current = this.find(type, id);
+      checkIfMatch(ifMatch, current.version);
+      if (type === 'Group') {
+        const seqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
+        this.memberships.removeAll(current.seq);
+        this.memberships.addMany(current.seq, seqs);
+      }
+      return this.table(type).update(current.seq, current.attributes, input.attributes, actor, now);
+    });
     this.emit({ type, id, kind: 'updated', actor });
     return this.written(type, record, notes, projection);
   }
@@ -239,33 +241,29 @@ export class Directory {
     const ops = parsePatchRequest(body, notes, this.patchLimits);
     const { attributeOps, memberChanges } = type === 'Group' ? splitGroupPatch(ops, notes) : { attributeOps: ops, memberChanges: [] };
     const now = new Date().toISOString();
-    const record = this.db
-      .transaction(() => {
-        const current = this.find(type, id);
-        checkIfMatch(ifMatch, current.version);
-        const touched = this.runMemberChanges(current.seq, memberChanges);
-        if (attributeOps.length) {
-          const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
-          // Okta re-sends the group's name with every membership update, and retries: a PATCH
-          // that changes nothing keeps the version (and ETag) and lastModified as they were.
-          if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) return this.table(type).update(current.seq, current.attributes, attributes, actor, now);
-        }
-        return touched > 0 ? this.table(type).touch(current.seq, actor, now) : current;
-      })
-      .immediate();
+    const record = this.write(() => {
+      const current = this.find(type, id);
+      checkIfMatch(ifMatch, current.version);
+      const touched = this.runMemberChanges(current.seq, memberChanges);
+      if (attributeOps.length) {
+        const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
+        // Okta re-sends the group's name with every membership update, and retries: a PATCH
+        // that changes nothing keeps the version (and ETag) and lastModified as they were.
+        if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) return this.table(type).update(current.seq, current.attributes, attributes, actor, now);
+      }
+      return touched > 0 ? this.table(type).touch(current.seq, actor, now) : current;
+    });
     this.emit({ type, id, kind: 'updated', actor });
     const wantsBody = type === 'User' || projection.attributes !== undefined || projection.excludedAttributes !== undefined;
     return this.written(type, record, notes, wantsBody ? projection : undefined);
   }
 
   delete(type: ResourceTypeName, id: string, actor: string | null, ifMatch: string | undefined): void {
-    this.db
-      .transaction(() => {
-        const current = this.find(type, id);
-        checkIfMatch(ifMatch, current.version);
-        this.table(type).delete(current.seq);
-      })
-      .immediate();
+    this.write(() => {
+      const current = this.find(type, id);
+      checkIfMatch(ifMatch, current.version);
+      this.table(type).delete(current.seq);
+    });
     this.emit({ type, id, kind: 'deleted', actor });
   }
 

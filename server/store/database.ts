@@ -115,8 +115,6 @@ export function openStore(options: OpenOptions): Db {
     db.pragma('synchronous = NORMAL');
     // Reads through a memory map skip a system call per page: by-id lookups ~30 % faster.
     db.pragma('mmap_size = 67108864');
-    if (process.env.EXPCK) db.pragma('wal_autocheckpoint = ' + process.env.EXPCK);
-    if (process.env.EXPCS) db.pragma('cache_size = ' + process.env.EXPCS);
     // The directory holds personal data: owner-only, like the folder (WAL files inherit it).
     chmodSync(file, 0o600);
     return db;
