@@ -10,7 +10,9 @@ import { Directory } from './directory';
 import type { SecretStore } from './secrets/secret-store';
 import { ActivityLog, DEFAULT_RETENTION, type RetentionOptions } from './store/activity-log';
 import { ConnectionsRepo } from './store/connections-repo';
-import { DB_FILE, type Db, openStore } from './store/database';
+import { Checkpointer } from './store/checkpointer';
+import { DB_FILE, type Db, databasePath, openStore } from './store/database';
+import { nativeModulePath } from './native';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8787;
@@ -30,9 +32,11 @@ export class Core {
   private publicUrl: string | undefined;
 
   private readonly watcher: FSWatcher | undefined;
+  private readonly checkpointer: Checkpointer;
 
   constructor(readonly options: CoreOptions) {
     this.db = openStore({ dataDir: options.dataDir });
+    this.checkpointer = Checkpointer.attach(this.db, databasePath(options.dataDir), nativeModulePath('better_sqlite3.node'));
     this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl() });
     const connections = new ConnectionsRepo(this.db);
     this.connections = new Connections(connections, options.secretStore);
@@ -65,6 +69,7 @@ export class Core {
     this.watcher?.close();
     if (!this.db.open) return;
     this.activity.flush();
+    this.checkpointer.close();
     this.db.close();
   }
 }
