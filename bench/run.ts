@@ -4,11 +4,13 @@
  *
  *  1. side by side: ScimDesk (the headless CLI's `serve`, activity log on) and the reference
  *     server in bench/reference-server.ts (the least work any SCIM server must do) — req/s,
- *     p50/p99 and the ratio;
+ *     p50/p99, the server's CPU time per request (on a machine shared with other work it moves
+ *     far less than req/s) and the ratio;
  *  2. flatness: userName lookup and get-by-id at 1 000, 100 000 and 1 000 000 users; group
  *     member add/remove on groups of 100, 10 000 and 100 000 members;
- *  3. seeding 100 000 users through POST /Users; idle RSS with 100 000 users; cold start
- *     (process start → SCIM answering).
+ *  3. seeding 100 000 users through POST /Users, and the RSS right after it;
+ *  4. cold start with 100 000 users (process start → SCIM answering), and the idle RSS of a
+ *     server started on that store.
  *
  * A benchmark, not a test: it prints numbers and asserts nothing. Environment:
  * BENCH_DURATION (s per run, default 5), BENCH_CONNECTIONS (16), BENCH_USERS (10 000),
@@ -146,19 +148,35 @@ interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+  /** The server process's CPU time (user + system, all threads) per answered request, µs. */
+  readonly cpuUs: number;
+}
+
+/** CPU time a process has used so far, ms (from /proc: user + system, all its threads). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
+function rssMb(pid: number): string {
+  const rss = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)?.[1];
+  return rss ? (Number(rss) / 1024).toFixed(0) : '?';
 }
 
 type Setup = () => { method: string; path: string; body?: string };
 
-async function load(base: string, token: string, setup: Setup, duration = DURATION): Promise<Row> {
+async function load(server: { base: string; child: ChildProcess }, token: string, setup: Setup, duration = DURATION): Promise<Row> {
+  const cpu0 = cpuMs(server.child.pid!);
   const result = await autocannon({
-    url: base,
+    url: server.base,
     connections: CONNECTIONS,
     duration,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json; charset=utf-8', accept: 'application/scim+json' },
     requests: [{ setupRequest: (req: any) => ({ ...req, ...setup() }) }],
   });
-  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx };
+  const cpuUs = ((cpuMs(server.child.pid!) - cpu0) * 1000) / Math.max(1, result.requests.total);
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx, cpuUs: Math.round(cpuUs) };
 }
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
@@ -218,15 +236,16 @@ async function compare(): Promise<void> {
   const seeded = await seedScimDesk(USERS, USERS, pool);
   const refDir = seedReference(seeded, USERS, USERS);
   console.log(`\n1. Side by side: ${USERS} users, a group of ${USERS} (+ a pool of ${pool} the member workloads add and remove), ${CONNECTIONS} connections, ${DURATION} s each`);
-  console.log(`${'workload'.padEnd(30)} ${pad('ScimDesk', 9)} ${pad('p50', 5)} ${pad('p99', 5)}   ${pad('reference', 9)} ${pad('p50', 5)} ${pad('p99', 5)}   ratio`);
+  console.log('req/s, latency p50/p99 in ms, and the server\'s CPU time per request in µs (steadier than req/s on a shared machine)');
+  console.log(`${'workload'.padEnd(30)} ${pad('ScimDesk', 9)} ${pad('p50', 5)} ${pad('p99', 5)} ${pad('cpu', 5)}   ${pad('reference', 9)} ${pad('p50', 5)} ${pad('p99', 5)} ${pad('cpu', 5)}   ratio`);
   const scim = await startScimDesk(seeded.dataDir);
   const ref = await startReference(refDir, seeded.token);
   try {
     for (const [name, make] of workloads(seeded, USERS)) {
-      const a = await load(scim.base, seeded.token, make());
-      const b = await load(ref.base, seeded.token, make());
+      const a = await load(scim, seeded.token, make());
+      const b = await load(ref, seeded.token, make());
       const flag = a.errors || b.errors ? `   (${a.errors}/${b.errors} errors)` : '';
-      console.log(`${name.padEnd(30)} ${pad(a.rps, 9)} ${pad(a.p50, 5)} ${pad(a.p99, 5)}   ${pad(b.rps, 9)} ${pad(b.p50, 5)} ${pad(b.p99, 5)}   ${(a.rps / b.rps).toFixed(2)}${flag}`);
+      console.log(`${name.padEnd(30)} ${pad(a.rps, 9)} ${pad(a.p50, 5)} ${pad(a.p99, 5)} ${pad(a.cpuUs, 5)}   ${pad(b.rps, 9)} ${pad(b.p50, 5)} ${pad(b.p99, 5)} ${pad(b.cpuUs, 5)}   ${(a.rps / b.rps).toFixed(2)}${flag}`);
     }
   } finally {
     await stop(scim.child);
@@ -245,9 +264,9 @@ async function scale(): Promise<void> {
     const seededIn = ((performance.now() - t0) / 1000).toFixed(1);
     const server = await startScimDesk(s.dataDir);
     const [lookup, get] = workloads(s, users);
-    const a = await load(server.base, s.token, lookup![1](), seconds);
-    const b = await load(server.base, s.token, get![1](), seconds);
-    console.log(`  ${pad(users.toLocaleString('en'), 9)} users (seeded in ${seededIn} s): userName lookup ${pad(a.rps, 5)} req/s p99 ${pad(a.p99, 3)} | get by id ${pad(b.rps, 5)} req/s p99 ${pad(b.p99, 3)}`);
+    const a = await load(server, s.token, lookup![1](), seconds);
+    const b = await load(server, s.token, get![1](), seconds);
+    console.log(`  ${pad(users.toLocaleString('en'), 9)} users (seeded in ${seededIn} s): userName lookup ${pad(a.rps, 5)} req/s p99 ${pad(a.p99, 3)} cpu ${pad(a.cpuUs, 4)} µs | get by id ${pad(b.rps, 5)} req/s p99 ${pad(b.p99, 3)} cpu ${pad(b.cpuUs, 4)} µs`);
     await stop(server.child);
     rmSync(s.dataDir, { recursive: true, force: true });
   }
@@ -255,9 +274,9 @@ async function scale(): Promise<void> {
     const s = await seedScimDesk(members, members, 5_000);
     const server = await startScimDesk(s.dataDir);
     const w = workloads(s, members);
-    const add = await load(server.base, s.token, w[6]![1](), seconds);
-    const remove = await load(server.base, s.token, w[7]![1](), seconds);
-    console.log(`  group of ${pad(members.toLocaleString('en'), 7)}: member add ${pad(add.rps, 5)} req/s p99 ${pad(add.p99, 3)} | member remove ${pad(remove.rps, 5)} req/s p99 ${pad(remove.p99, 3)}`);
+    const add = await load(server, s.token, w[6]![1](), seconds);
+    const remove = await load(server, s.token, w[7]![1](), seconds);
+    console.log(`  group of ${pad(members.toLocaleString('en'), 7)}: member add ${pad(add.rps, 5)} req/s p99 ${pad(add.p99, 3)} cpu ${pad(add.cpuUs, 4)} µs | member remove ${pad(remove.rps, 5)} req/s p99 ${pad(remove.p99, 3)} cpu ${pad(remove.cpuUs, 4)} µs`);
     await stop(server.child);
     rmSync(s.dataDir, { recursive: true, force: true });
   }
@@ -281,8 +300,7 @@ async function seed(): Promise<void> {
     const seconds = (performance.now() - t0) / 1000;
     console.log(`  ${result.requests.total} creates in ${seconds.toFixed(1)} s (${Math.round(result.requests.total / seconds)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx + result.errors} non-2xx/errors)`);
     await new Promise((r) => setTimeout(r, 3000));
-    const rss = readFileSync(`/proc/${server.child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)?.[1];
-    console.log(`  idle RSS of the server with ${total.toLocaleString('en')} users: ${rss ? (Number(rss) / 1024).toFixed(0) : '?'} MB`);
+    console.log(`  RSS of the server 3 s after that import: ${rssMb(server.child.pid!)} MB`);
   } finally {
     await stop(server.child);
     rmSync(s.dataDir, { recursive: true, force: true });
@@ -303,6 +321,15 @@ async function start(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     console.log(`\n4. Cold start with 100,000 users (process start → first SCIM answer): median ${times[2]!.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
+    // Idle: a server started on the 100 000-user store, asked a few hundred lookups, then left alone.
+    const server = await startScimDesk(s.dataDir);
+    for (let i = 0; i < 300; i++) {
+      const res = await fetch(`${server.base}/scim/v2/Users?filter=${encodeURIComponent(`userName eq "user${Math.floor(Math.random() * 100_000)}@bench.example"`)}`, { headers: { authorization: `Bearer ${s.token}` } });
+      await res.arrayBuffer();
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    console.log(`   idle RSS with 100,000 users (started, 300 lookups, then 3 s idle): ${rssMb(server.child.pid!)} MB`);
+    await stop(server.child);
   } finally {
     rmSync(s.dataDir, { recursive: true, force: true });
   }

@@ -29,6 +29,7 @@ import { InvalidSettingsError, normalizeTunnelSettings } from './tunnel/settings
 import { FileSecretStore } from './secrets/file-store';
 import { KeytarSecretStore } from './secrets/keytar-store';
 import { type SecretStore, SecretStoreUnavailableError, checkSecretStore } from './secrets/secret-store';
+import { DEFAULT_RETENTION, type RetentionOptions } from './store/activity-log';
 import { type ConnectionName, isConnectionName } from './store/connections-repo';
 import { StoreError } from './store/database';
 
@@ -47,11 +48,14 @@ Commands:
   token new --connection okta|entra    Issue a new token, printed once; the old token stops working
   serve     [--host H] [--port P] [--log-level L] [--body-limit BYTES]
             [--tunnel none|localtunnel] [--tunnel-host URL] [--subdomain NAME]
-            [--public-url URL]         Run the SCIM server in the foreground (Ctrl-C stops it).
+            [--public-url URL] [--activity-keep N] [--activity-days D]
+                                       Run the SCIM server in the foreground (Ctrl-C stops it).
                                        --tunnel localtunnel publishes it through a tunnel
                                        (--tunnel-host: your own localtunnel server; the
                                        subdomain is remembered so the URL stays the same);
-                                       --public-url: your own reverse proxy's public URL
+                                       --public-url: your own reverse proxy's public URL;
+                                       the activity log keeps the newest N requests (default
+                                       ${DEFAULT_RETENTION.maxEntries}) from the last D days (default ${DEFAULT_RETENTION.maxAgeDays}; 0: no age limit)
   status    [--json]                   Show connections and how many users and groups exist
   backup    [--out FILE]               Copy the database now, also while serve runs
   export    --format json|csv [--out PATH]
@@ -76,6 +80,8 @@ const OPTIONS = {
   subdomain: { type: 'string' },
   'log-level': { type: 'string' },
   'body-limit': { type: 'string' },
+  'activity-keep': { type: 'string' },
+  'activity-days': { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
   format: { type: 'string' },
@@ -114,6 +120,16 @@ function publicUrlOf(values: Values): string | undefined {
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError('--public-url must be an http or https URL');
   return url.replace(/\/+$/, '');
+}
+
+function retentionOf(values: Values): RetentionOptions {
+  const number = (flag: 'activity-keep' | 'activity-days', fallback: number, min: number): number => {
+    const raw = values[flag];
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${flag} must be a whole number of at least ${min}, not "${raw}"`);
+    return Number(raw);
+  };
+  return { maxEntries: number('activity-keep', DEFAULT_RETENTION.maxEntries, 100), maxAgeDays: number('activity-days', DEFAULT_RETENTION.maxAgeDays, 0) };
 }
 
 const LABEL: Record<ConnectionName, string> = { okta: 'Okta', entra: 'Microsoft Entra ID' };
@@ -203,6 +219,7 @@ async function serve(values: Values, io: Io): Promise<number> {
   const bodyLimit = values['body-limit'] === undefined ? DEFAULT_BODY_LIMIT : Number(values['body-limit']);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new UsageError('--body-limit must be a number of bytes, at least 1024');
   if (isIP(host) === 0 && host !== 'localhost') throw new UsageError(`--host must be an IP address, not "${host}"`);
+  const retention = retentionOf(values);
   const dataDir = values['data-dir'] ?? defaultDataDir();
   // Request lines only: method, URL (secret-looking query values masked), peer; never headers or bodies.
   const logger = pino(
@@ -220,7 +237,7 @@ async function serve(values: Values, io: Io): Promise<number> {
   await checkSecretStore(secretStore);
   let controller: Controller;
   try {
-    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, tunnel });
+    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, tunnel, retention });
   } catch (err) {
     if (err instanceof ControllerError && err.code === 'server-not-running') {
       io.err(`scimdesk: ${err.message}; stop the other program or pass --port`);

@@ -69,6 +69,7 @@ export class Core {
     this.watcher?.close();
     if (!this.db.open) return;
     this.activity.flush();
+    this.activity.prune(); // the log obeys its retention when the server stops, too
     this.checkpointer.close();
     this.db.close();
   }

@@ -31,6 +31,7 @@ let db;
 try {
   db = new Database(workerData.file, { fileMustExist: true, ...(workerData.binding ? { nativeBinding: workerData.binding } : {}) });
   db.pragma('busy_timeout = 0');
+  db.pragma('cache_size = -256');
 } catch {
   db = undefined;
 }

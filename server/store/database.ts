@@ -113,8 +113,8 @@ export function openStore(options: OpenOptions): Db {
     migrate(db, options.dataDir, options.migrations ?? MIGRATIONS);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    // Reads through a memory map skip a system call per page: by-id lookups ~30 % faster.
-    db.pragma('mmap_size = 67108864');
+    // No memory map: mapped pages count as the process's memory (64 MiB of them made a 100 000-
+    // user server 200 MB), while reads through SQLite's 16 MB page cache measured as fast.
     // The directory holds personal data: owner-only, like the folder (WAL files inherit it).
     chmodSync(file, 0o600);
     return db;

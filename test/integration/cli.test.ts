@@ -296,6 +296,29 @@ describe('CLI with the OS keychain', { timeout: SLOW_TEST_MS }, () => {
     await expect(fetch(`${served.base}/Users`)).rejects.toThrow();
   });
 
+  it('serve --activity-keep N bounds the activity log to the newest N requests', async () => {
+    const dataDir = newDir();
+    const token = await enable(dataDir);
+    const served = await serve(dataDir, ['--activity-keep', '100']);
+    const okta = served.client(token);
+    for (let round = 0; round < 12; round++) {
+      const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => okta.get(`/Users?filter=${encodeURIComponent(`userName eq "keep${round}.${i}@example.com"`)}`)));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      await new Promise((r) => setTimeout(r, 60)); // a batch of the log each round
+    }
+    expect((await stop(served)).code).toBe(0);
+    const db = new Database(join(dataDir, 'scimdesk.db'), { readonly: true });
+    try {
+      const paths = db.prepare('SELECT path FROM activity ORDER BY seq').pluck().all() as string[];
+      expect(paths).toHaveLength(100);
+      // The newest: the last four rounds, none of the first.
+      expect(paths.at(-1)).toContain('keep11.');
+      expect(paths.some((p) => p.includes('keep0.'))).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
   it('serve --port with a port in use exits 1 with one clear line', async () => {
     const dataDir = newDir();
     await enable(dataDir);
@@ -318,6 +341,8 @@ describe('CLI argument errors', { timeout: SLOW_TEST_MS }, () => {
     ['token new without --connection', ['token', 'new']],
     ['serve --port abc', ['serve', '--port', 'abc']],
     ['serve --port 70000', ['serve', '--port', '70000']],
+    ['serve --activity-keep below 100', ['serve', '--activity-keep', '10']],
+    ['serve --activity-days that is not a number', ['serve', '--activity-days', 'week']],
     ['an unknown option', ['status', '--frobnicate']],
     ['an unknown secret store', ['status', '--secret-store', 'vault']],
   ])('%s → exit code 2, the usage text on stderr, nothing written', async (_label, args) => {
