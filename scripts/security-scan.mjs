@@ -3,7 +3,7 @@
  * Security checks in CI:
  * - electronegativity over the Electron sources and the renderer page: prints every finding,
  *   fails on any HIGH one. It would download Electron's release list; it runs with
- *   scripts/offline-preload.cjs so that request never leaves the machine (the Electron version
+ *   scripts/offline-preload.mjs so that request never leaves the machine (the Electron version
  *   is passed explicitly instead).
  * - npm audit of the production dependencies: fails on a high or critical advisory. Where the
  *   registry offers no advisory service (this project's CI machines) it says so and goes on.
@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
@@ -23,8 +23,8 @@ const scan = mkdtempSync(join(tmpdir(), 'eneg-src-'));
 cpSync(join(root, 'electron'), join(scan, 'electron'), { recursive: true });
 cpSync(join(root, 'renderer', 'index.html'), join(scan, 'renderer', 'index.html'));
 const out = join(scan, 'report.csv');
-const offline = join(root, 'scripts', 'offline-preload.cjs');
-const run = spawnSync(process.execPath, ['-r', offline, cli, '-i', scan, '-r', '-e', electronVersion, '-o', out], { encoding: 'utf8' });
+const offline = pathToFileURL(join(root, 'scripts', 'offline-preload.mjs')).href;
+const run = spawnSync(process.execPath, ['--import', offline, cli, '-i', scan, '-r', '-e', electronVersion, '-o', out], { encoding: 'utf8' });
 let report;
 try {
   report = readFileSync(out, 'utf8');

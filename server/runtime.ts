@@ -68,8 +68,12 @@ export class Core {
   close(): void {
     this.watcher?.close();
     if (!this.db.open) return;
-    this.activity.flush();
-    this.activity.prune(); // the log obeys its retention when the server stops, too
+    try {
+      this.activity.flush();
+      this.activity.prune(); // the log obeys its retention when the server stops, too
+    } catch {
+      /* a log that cannot be written must not keep the store from closing */
+    }
     this.checkpointer.close();
     this.db.close();
   }

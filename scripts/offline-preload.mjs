@@ -1,10 +1,10 @@
 /**
- * Preloaded (`node -r`) into tools that may try to reach the internet on their own, such as
+ * Preloaded (`node --import`) into tools that may try to reach the internet on their own, such as
  * electronegativity's optional download of Electron's release list: every host name other
  * than localhost fails to resolve at once, so no request leaves this machine and the tool
  * carries on offline (the Electron version is given to it explicitly).
  */
-const dns = require('node:dns');
+import dns from 'node:dns';
 
 const LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
 const refuse = (hostname) => Object.assign(new Error(`offline: ${hostname} is not resolved`), { code: 'ENOTFOUND', hostname });
