@@ -1,7 +1,8 @@
 /**
  * The directory the IdPs provision: SCIM operations on users and groups over the store.
- * Each write is one immediate SQLite transaction (a failed write leaves nothing behind) and,
- * once committed, is announced to listeners ("directory changed").
+ * Each write is one immediate SQLite transaction (a failed write leaves nothing behind), or a
+ * savepoint inside a group commit when it comes through commit(); listeners hear of it
+ * ("directory changed") as it is made.
  */
 import { randomUUID } from 'node:crypto';
 import { ScimError } from './scim/errors';
@@ -12,6 +13,7 @@ import { type JsonObject, type Notes, locationOf, parseResourceInput, toResource
 import type { ResourceTypeName } from './scim/schema';
 import type { Db } from './store/database';
 import { type MemberRef, Memberships } from './store/memberships';
+import { GroupCommit } from './store/group-commit';
 import { GROUP_TABLE, type ResourceRecord, ResourceTable, USER_TABLE } from './store/resource-table';
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
@@ -71,6 +73,7 @@ export class Directory {
   private readonly patchLimits: PatchLimits;
   /** One write transaction, built once (db.transaction() costs a few µs per call to build). */
   private readonly write: <T>(work: () => T) => T;
+  private readonly commits: GroupCommit;
 
   constructor(
     private readonly db: Db,
@@ -84,6 +87,16 @@ export class Directory {
     // and the app on one file) never deadlock upgrading a read transaction.
     const tx = db.transaction((work: () => unknown) => work());
     this.write = <T>(work: () => T): T => tx.immediate(work) as T;
+    this.commits = new GroupCommit(db);
+  }
+
+  /**
+   * Runs directory writes (create, replace, patch, delete) in the next group commit, shared
+   * with the writes that arrived alongside (server/store/group-commit.ts); resolves once
+   * committed. The HTTP routes write through here; a write called directly commits alone.
+   */
+  commit<T>(work: () => T): Promise<T> {
+    return this.commits.run(work);
   }
 
   /** Subscribe to committed changes; returns the unsubscribe function. */

@@ -92,7 +92,9 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
   app.post('/.search', async (request, reply) => sendScim(reply, 200, list(searchQuery(request.body))));
 
   app.post('/', async (request, reply) => {
-    const result = directory.create(type, requireBody(request), request.scim.connection, projectionOf(queryOf(request)));
+    const body = requireBody(request);
+    const projection = projectionOf(queryOf(request));
+    const result = await directory.commit(() => directory.create(type, body, request.scim.connection, projection));
     request.scim.createdId = result.id;
     return answerWrite(request, reply, 201, result);
   });
@@ -108,17 +110,21 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
   });
 
   app.put<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const result = directory.replace(type, request.params.id, requireBody(request), request.scim.connection, header(request, 'if-match'), projectionOf(queryOf(request)));
+    const body = requireBody(request);
+    const projection = projectionOf(queryOf(request));
+    const result = await directory.commit(() => directory.replace(type, request.params.id, body, request.scim.connection, header(request, 'if-match'), projection));
     return answerWrite(request, reply, 200, result);
   });
 
   app.patch<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const result = directory.patch(type, request.params.id, requireBody(request), request.scim.connection, header(request, 'if-match'), projectionOf(queryOf(request)));
+    const body = requireBody(request);
+    const projection = projectionOf(queryOf(request));
+    const result = await directory.commit(() => directory.patch(type, request.params.id, body, request.scim.connection, header(request, 'if-match'), projection));
     return answerWrite(request, reply, 200, result);
   });
 
   app.delete<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    directory.delete(type, request.params.id, request.scim.connection, header(request, 'if-match'));
+    await directory.commit(() => directory.delete(type, request.params.id, request.scim.connection, header(request, 'if-match')));
     return reply.code(204).send();
   });
 }

@@ -1,0 +1,89 @@
+/**
+ * Group commit (server/store/group-commit.ts) on a real SQLite file: writes queued together
+ * share one transaction, each in its own savepoint — a failing write undoes only itself and
+ * rejects only its own caller — and when the transaction itself cannot start (another program
+ * holds the write lock) every queued write is refused and nothing is written.
+ */
+import { rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Db, databasePath, openStore } from '../../server/store/database';
+import { GroupCommit } from '../../server/store/group-commit';
+import { tempDir } from '../support/scim-server';
+
+const dirs: string[] = [];
+const dbs: Db[] = [];
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function store(): { db: Db; dataDir: string } {
+  const dataDir = tempDir('scimdesk-group-commit-');
+  dirs.push(dataDir);
+  const db = openStore({ dataDir });
+  dbs.push(db);
+  db.exec('CREATE TABLE notes (n INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)');
+  return { db, dataDir };
+}
+
+describe('group commit', () => {
+  it('writes queued together commit together; a failing one undoes only its own changes', async () => {
+    const { db, dataDir } = store();
+    const commits = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+    const other = new Database(databasePath(dataDir), { readonly: true });
+    try {
+      const seen: number[] = [];
+      const results = await Promise.allSettled([
+        commits.run(() => insert.run('a').changes),
+        commits.run(() => {
+          insert.run('b');
+          insert.run('a'); // duplicate: this write fails after it already inserted "b"
+        }),
+        commits.run(() => {
+          // Another connection sees nothing of the batch until its one COMMIT.
+          seen.push((other.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n);
+          return insert.run('c').changes;
+        }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(String((results[1] as PromiseRejectedResult).reason)).toContain('UNIQUE');
+      expect(seen).toEqual([0]);
+      expect(other.prepare('SELECT text FROM notes ORDER BY n').pluck().all()).toEqual(['a', 'c']);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('a write queued later in another turn of the event loop commits on its own', async () => {
+    const { db } = store();
+    const commits = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+    await commits.run(() => insert.run('first'));
+    expect(db.inTransaction).toBe(false);
+    await commits.run(() => insert.run('second'));
+    expect(db.prepare('SELECT text FROM notes ORDER BY n').pluck().all()).toEqual(['first', 'second']);
+  });
+
+  it('when another program holds the write lock, every queued write is refused and none is written', async () => {
+    const { db, dataDir } = store();
+    db.pragma('busy_timeout = 50');
+    const commits = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+    const holder = new Database(databasePath(dataDir));
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      const results = await Promise.allSettled([commits.run(() => insert.run('x')), commits.run(() => insert.run('y'))]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/locked|busy/i);
+      holder.exec('ROLLBACK');
+      expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(0);
+      // And the queue works again afterwards.
+      await commits.run(() => insert.run('z'));
+      expect(db.prepare('SELECT text FROM notes').pluck().all()).toEqual(['z']);
+    } finally {
+      holder.close();
+    }
+  });
+});
