@@ -115,6 +115,7 @@ export class Controller {
   private secretsProblem: string | null = null;
   private pendingChange: { types: Set<'User' | 'Group'>; ids: Set<string> } | undefined;
   private pendingActivity: ActivitySummary[] = [];
+  private activitySeen = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private secretsRetry: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
@@ -143,7 +144,9 @@ export class Controller {
     this.core.connections.onSecretsError = (err) => this.setSecretsProblem(err.message);
     await this.checkSecrets();
     this.core.activity.onRecorded = (entries) => {
-      this.pendingActivity.push(...entries.map(summary));
+      // The panel's live log; without one listening (the headless CLI) nothing is kept.
+      if (this.events.listening('activity')) this.pendingActivity.push(...entries.map(summary));
+      this.activitySeen = true;
       this.scheduleFlush();
     };
     this.unsubscribe.push(
@@ -185,13 +188,16 @@ export class Controller {
     this.pendingChange = undefined;
     const activity = this.pendingActivity;
     this.pendingActivity = [];
+    const seen = this.activitySeen;
+    this.activitySeen = false;
     if (change) this.events.emit('directory', { types: [...change.types], ids: [...change.ids].slice(0, 1000) });
     if (activity.length) this.events.emit('activity', activity);
-    if (change || activity.length) this.emitStatus();
+    // Requests change the connections' "last used"; the status carries them.
+    if (change || seen) this.emitStatus();
   }
 
   private emitStatus(): void {
-    this.events.emit('status', this.status());
+    if (this.events.listening('status')) this.events.emit('status', this.status());
   }
 
   /** Subscribe to an event; returns the unsubscribe function. */

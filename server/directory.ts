@@ -74,6 +74,10 @@ export class Directory {
   /** One write transaction, built once (db.transaction() costs a few µs per call to build). */
   private readonly write: <T>(work: () => T) => T;
   private readonly commits: GroupCommit;
+  /** Bumped by every write made here; with SQLite's data_version it dates the cached counts. */
+  private generation = 0;
+  private cachedCounts: { key: string; value: { users: number; groups: number } } | undefined;
+  private readonly dataVersion;
 
   constructor(
     private readonly db: Db,
@@ -88,6 +92,7 @@ export class Directory {
     const tx = db.transaction((work: () => unknown) => work());
     this.write = <T>(work: () => T): T => tx.immediate(work) as T;
     this.commits = new GroupCommit(db);
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
   /**
@@ -106,6 +111,7 @@ export class Directory {
   }
 
   private emit(change: DirectoryChange): void {
+    this.generation++;
     for (const l of this.listeners) {
       try {
         l(change);
@@ -280,7 +286,14 @@ export class Directory {
     this.emit({ type, id, kind: 'deleted', actor });
   }
 
+  /**
+   * How many users and groups there are. The panel's status asks after every burst of
+   * requests; counting a million users reads a whole index, so the answer is kept until a
+   * write here or in another process (data_version) can have changed it.
+   */
   counts(): { users: number; groups: number } {
-    return { users: this.users.count(), groups: this.groups.count() };
+    const key = `${this.generation}:${this.dataVersion.get()}`;
+    if (this.cachedCounts?.key !== key) this.cachedCounts = { key, value: { users: this.users.count(), groups: this.groups.count() } };
+    return this.cachedCounts.value;
   }
 }

@@ -20,6 +20,11 @@ export class Emitter<Events extends object> {
     }
   }
 
+  /** Whether anyone listens to `event` (so its payload is worth building). */
+  listening(event: keyof Events): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   clear(): void {
     this.listeners.clear();
   }

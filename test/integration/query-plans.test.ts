@@ -52,3 +52,33 @@ describe('indexed lookups', () => {
     expect(plan('User', 'userName co "1"')).toMatch(/SCAN u\b/);
   });
 });
+
+describe('activity retention', () => {
+  it('the age limit deletes through the index on time, not by reading the whole log', () => {
+    const rows = core.db.prepare('EXPLAIN QUERY PLAN DELETE FROM activity WHERE at < ?').all('2026-01-01T00:00:00.000Z') as { detail: string }[];
+    const detail = rows.map((r) => r.detail).join(' | ');
+    expect(detail).toMatch(/SEARCH activity USING (COVERING )?INDEX activity_at \(at<\?\)/);
+    expect(detail).not.toMatch(/SCAN activity\b/);
+  });
+
+  it('the count limit deletes a range of the log by its key', () => {
+    const rows = core.db.prepare('EXPLAIN QUERY PLAN DELETE FROM activity WHERE seq <= (SELECT max(seq) FROM activity) - ?').all(100) as { detail: string }[];
+    expect(rows.map((r) => r.detail).join(' | ')).toMatch(/SEARCH activity USING INTEGER PRIMARY KEY \(rowid<\?\)/);
+  });
+});
+
+describe('directory counts', () => {
+  it('follow writes made here and by another process on the same store', () => {
+    const before = core.directory.counts();
+    core.directory.create('User', { userName: 'counted@x.test' }, 'okta');
+    expect(core.directory.counts()).toEqual({ users: before.users + 1, groups: before.groups });
+    // A second core on the same files stands for the CLI or the desktop app.
+    const other = new Core({ dataDir: core.options.dataDir, secretStore: core.options.secretStore });
+    try {
+      other.directory.create('Group', { displayName: 'Counted elsewhere' }, 'okta');
+    } finally {
+      other.close();
+    }
+    expect(core.directory.counts()).toEqual({ users: before.users + 1, groups: before.groups + 1 });
+  });
+});

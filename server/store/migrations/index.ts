@@ -2,6 +2,7 @@
 import m0001 from './0001-initial';
 import m0002 from './0002-settings-and-panel-columns';
 import m0003 from './0003-activity-change-index';
+import m0004 from './0004-activity-age-index';
 
 export interface Migration {
   readonly version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: m0001 },
   { version: 2, name: 'settings-and-panel-columns', sql: m0002 },
   { version: 3, name: 'activity-change-index', sql: m0003 },
+  { version: 4, name: 'activity-age-index', sql: m0004 },
 ];
