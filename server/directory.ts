@@ -104,6 +104,11 @@ export class Directory {
     return this.commits.run(work);
   }
 
+  /** Commits the writes still queued and refuses further ones (the store is closing). */
+  closeWrites(): void {
+    this.commits.close();
+  }
+
   /** Subscribe to committed changes; returns the unsubscribe function. */
   onChange(listener: (change: DirectoryChange) => void): () => void {
     this.listeners.add(listener);

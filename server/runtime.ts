@@ -68,6 +68,8 @@ export class Core {
   close(): void {
     this.watcher?.close();
     if (!this.db.open) return;
+    // Writes already accepted are committed, not dropped (their clients may be gone).
+    this.directory.closeWrites();
     try {
       this.activity.flush();
       this.activity.prune(); // the log obeys its retention when the server stops, too

@@ -27,6 +27,7 @@ interface Job {
 export class GroupCommit {
   private queue: Job[] = [];
   private scheduled = false;
+  private closed = false;
   private readonly runBatch: (jobs: readonly Job[]) => void;
 
   constructor(db: Db) {
@@ -46,6 +47,7 @@ export class GroupCommit {
 
   /** Runs `work` in the next shared transaction; resolves with its result once committed. */
   run<T>(work: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
@@ -53,6 +55,12 @@ export class GroupCommit {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /** Commits what is queued now, then refuses new writes: for closing the store. */
+  close(): void {
+    this.flush();
+    this.closed = true;
   }
 
   private flush(): void {

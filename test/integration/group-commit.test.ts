@@ -2,7 +2,8 @@
  * Group commit (server/store/group-commit.ts) on a real SQLite file: writes queued together
  * share one transaction, each in its own savepoint — a failing write undoes only itself and
  * rejects only its own caller — and when the transaction itself cannot start (another program
- * holds the write lock) every queued write is refused and nothing is written.
+ * holds the write lock) every queued write is refused and nothing is written. Closing commits
+ * what is queued.
  */
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -85,5 +86,16 @@ describe('group commit', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it('closing commits the writes still queued, then refuses new ones', async () => {
+    const { db } = store();
+    const commits = new GroupCommit(db);
+    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+    const queued = commits.run(() => insert.run('accepted before close').changes);
+    commits.close(); // before the queued turn of the event loop came
+    expect(db.prepare('SELECT text FROM notes').pluck().all()).toEqual(['accepted before close']);
+    await expect(queued).resolves.toBe(1);
+    await expect(commits.run(() => insert.run('too late'))).rejects.toThrow('The store is closed');
   });
 });
