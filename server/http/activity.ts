@@ -11,8 +11,10 @@ import type { ActivityInput, ActivityLog } from '../store/activity-log';
 export interface ActivityOptions {
   /** The mount point, stripped from paths before naming the action. */
   readonly prefix: string;
-  /** Longest body text kept per request or response. */
-  readonly maxBodyChars: number;
+  /** Longest request body text kept (what the IdP sent matters most when debugging). */
+  readonly maxRequestChars: number;
+  /** Longest response body text kept: the gist of a list page, not all of it. */
+  readonly maxResponseChars: number;
 }
 
 export function registerActivity(app: FastifyInstance, log: ActivityLog, options: ActivityOptions): void {
@@ -39,8 +41,8 @@ export function registerActivity(app: FastifyInstance, log: ActivityLog, options
         resourceId: info.resourceId ?? request.scim.createdId ?? null,
         clientIp: request.scim.client,
         userAgent: typeof agent === 'string' ? agent : null,
-        requestBody: redactedText(request.body, options.maxBodyChars),
-        responseBody: redactedText(request.scim.responseText, options.maxBodyChars),
+        requestBody: redactedText(request.body, options.maxRequestChars),
+        responseBody: redactedText(request.scim.responseText, options.maxResponseChars),
         notes: request.scim.notes,
       };
       log.record(entry);

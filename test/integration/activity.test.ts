@@ -163,6 +163,26 @@ describe('every SCIM request is recorded', () => {
   });
 });
 
+describe('how much of a body is kept', () => {
+  it('a list page keeps the first 4 KiB of its response, marked as cut; what the IdP sent is kept up to 16 KiB', async () => {
+    const before = lastSeq();
+    for (let i = 0; i < 12; i++) await okta.post('/Users', oktaUser(`kept${i}@example.com`, { externalId: `kept-${i}` }));
+    const bigTitle = 'T'.repeat(10_000);
+    const created = await okta.post('/Users', oktaUser('kept.big@example.com', { title: bigTitle }));
+    expect(created.status).toBe(201);
+    const page = await okta.get('/Users?count=100');
+    expect(page.status).toBe(200);
+    expect(page.text.length).toBeGreaterThan(4096 + 100);
+    const entries = await entriesAfter(before, 14);
+    const list = entries.find((e) => e.method === 'GET' && e.path === `${prefix}/Users?count=100`)!;
+    const detail = t.core.activity.get(list.seq)!;
+    expect(detail.responseBody!.startsWith(page.text.slice(0, 4096))).toBe(true);
+    expect(detail.responseBody).toContain(`[${page.text.length - 4096} more characters not kept]`);
+    const create = t.core.activity.get(entries.find((e) => e.method === 'POST' && e.resourceId === created.body.id)!.seq)!;
+    expect(create.requestBody).toContain(bigTitle);
+  });
+});
+
 describe('notes show what was normalised', () => {
   it("Entra's \"Replace\" → \"replace\" and \"False\" → false, the manager id → {value}, dotted keys", async () => {
     const mgr = (await entra.post('/Users', entraUser('mgr.notes@contoso.com', 'mgr-notes'))).body.id as string;
