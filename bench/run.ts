@@ -152,12 +152,14 @@ interface Row {
   readonly cpuUs: number;
 }
 
+/** /proc/PID/stat counts CPU time in clock ticks: USER_HZ, 100 on Linux. */
+const CLOCK_TICKS = 100;
+
 /** CPU time a process has used so far, ms (from /proc: user + system, all its threads). */
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
-const CLOCK_TICKS = 100;
 
 function rssMb(pid: number): string {
   const rss = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)?.[1];

@@ -52,7 +52,7 @@ export class Checkpointer {
   private readonly worker: Worker | undefined;
   private exited = false;
 
-  constructor(file: string, nativeBinding: string | undefined) {
+  private constructor(file: string, nativeBinding: string | undefined) {
     try {
       const module = createRequire(import.meta.url).resolve('better-sqlite3');
       this.worker = new Worker(WORKER_SOURCE, {

@@ -19,33 +19,34 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function store(): { db: Db; dataDir: string } {
+/** A real store with a `notes` table, its group commit, and an insert into it. */
+function store(): { db: Db; dataDir: string; commits: GroupCommit; insert: (text: string) => number; texts: () => unknown[] } {
   const dataDir = tempDir('scimdesk-group-commit-');
   dirs.push(dataDir);
   const db = openStore({ dataDir });
   dbs.push(db);
   db.exec('CREATE TABLE notes (n INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)');
-  return { db, dataDir };
+  const insertStmt = db.prepare('INSERT INTO notes (text) VALUES (?)');
+  const textsStmt = db.prepare('SELECT text FROM notes ORDER BY n').pluck();
+  return { db, dataDir, commits: new GroupCommit(db), insert: (text) => insertStmt.run(text).changes, texts: () => textsStmt.all() };
 }
 
 describe('group commit', () => {
   it('writes queued together commit together; a failing one undoes only its own changes', async () => {
-    const { db, dataDir } = store();
-    const commits = new GroupCommit(db);
-    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+    const { dataDir, commits, insert } = store();
     const other = new Database(databasePath(dataDir), { readonly: true });
     try {
       const seen: number[] = [];
       const results = await Promise.allSettled([
-        commits.run(() => insert.run('a').changes),
+        commits.run(() => insert('a')),
         commits.run(() => {
-          insert.run('b');
-          insert.run('a'); // duplicate: this write fails after it already inserted "b"
+          insert('b');
+          insert('a'); // duplicate: this write fails after it already inserted "b"
         }),
         commits.run(() => {
           // Another connection sees nothing of the batch until its one COMMIT.
           seen.push((other.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n);
-          return insert.run('c').changes;
+          return insert('c');
         }),
       ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -58,44 +59,38 @@ describe('group commit', () => {
   });
 
   it('a write queued later in another turn of the event loop commits on its own', async () => {
-    const { db } = store();
-    const commits = new GroupCommit(db);
-    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
-    await commits.run(() => insert.run('first'));
+    const { db, commits, insert, texts } = store();
+    await commits.run(() => insert('first'));
     expect(db.inTransaction).toBe(false);
-    await commits.run(() => insert.run('second'));
-    expect(db.prepare('SELECT text FROM notes ORDER BY n').pluck().all()).toEqual(['first', 'second']);
+    await commits.run(() => insert('second'));
+    expect(texts()).toEqual(['first', 'second']);
   });
 
   it('when another program holds the write lock, every queued write is refused and none is written', async () => {
-    const { db, dataDir } = store();
+    const { db, dataDir, commits, insert, texts } = store();
     db.pragma('busy_timeout = 50');
-    const commits = new GroupCommit(db);
-    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
     const holder = new Database(databasePath(dataDir));
     try {
       holder.exec('BEGIN IMMEDIATE');
-      const results = await Promise.allSettled([commits.run(() => insert.run('x')), commits.run(() => insert.run('y'))]);
+      const results = await Promise.allSettled([commits.run(() => insert('x')), commits.run(() => insert('y'))]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
       expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/locked|busy/i);
       holder.exec('ROLLBACK');
-      expect(db.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(0);
+      expect(texts()).toEqual([]);
       // And the queue works again afterwards.
-      await commits.run(() => insert.run('z'));
-      expect(db.prepare('SELECT text FROM notes').pluck().all()).toEqual(['z']);
+      await commits.run(() => insert('z'));
+      expect(texts()).toEqual(['z']);
     } finally {
       holder.close();
     }
   });
 
   it('closing commits the writes still queued, then refuses new ones', async () => {
-    const { db } = store();
-    const commits = new GroupCommit(db);
-    const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
-    const queued = commits.run(() => insert.run('accepted before close').changes);
+    const { commits, insert, texts } = store();
+    const queued = commits.run(() => insert('accepted before close'));
     commits.close(); // before the queued turn of the event loop came
-    expect(db.prepare('SELECT text FROM notes').pluck().all()).toEqual(['accepted before close']);
+    expect(texts()).toEqual(['accepted before close']);
     await expect(queued).resolves.toBe(1);
-    await expect(commits.run(() => insert.run('too late'))).rejects.toThrow('The store is closed');
+    await expect(commits.run(() => insert('too late'))).rejects.toThrow('The store is closed');
   });
 });
