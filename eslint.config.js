@@ -1,13 +1,48 @@
-// Lint, including the architecture's import boundaries:
+// Lint, including the architecture's layers. Every folder is a layer; LAYERS below lists them
+// from the bottom up, and a file may import from its own layer folder and from the layers
+// below, never from above or from a sibling on its own row. The folders are matched by pattern,
+// so a new file anywhere is fenced the moment it exists; a file outside every layer is an error.
+//
+// On top of the layers, what a layer may import from npm and Node:
 // - server/scim (the pure SCIM domain) imports neither Fastify, SQLite nor Node built-ins;
-// - server/** never imports electron;
-// - renderer/** imports neither Node nor electron, and from electron/ only the contract's types;
+// - the renderer imports neither Node nor electron;
 // - only electron/main*, window, ipc and preload import electron.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'url', 'util', 'stream', 'events', 'module', 'worker_threads'];
+/** Layer → folder, bottom row first. A row's layers are independent of each other. */
+const LAYERS = [
+  { contract: 'contract', base: 'server/base', scim: 'server/scim' },
+  { store: 'server/store', secrets: 'server/secrets', tunnel: 'server/tunnel' },
+  { core: 'server/core' },
+  { http: 'server/http' },
+  { controller: 'server/controller' },
+  { cli: 'server/cli', electron: 'electron' },
+  // What tests, benchmarks and scripts share: the test tunnel server, the panel harness, seeding.
+  { tools: 'tools' },
+  { test: 'test', bench: 'bench', scripts: 'scripts' },
+];
+/** The panel: it reaches the core only through the preload, so it may import only the contract. */
+const RENDERER = { renderer: 'renderer' };
+/** The build tools' own config files at the top of the repository (files, not a folder). */
+const CONFIG_FILES = '*.config.{js,ts,mts}';
+
+const below = (row) => LAYERS.slice(0, row).flatMap((r) => Object.keys(r));
+/** A folder from the repository's root (not any folder of that name: test/integration/electron is test). */
+const folder = ([type, path]) => ({ type, pattern: `${path}/**`, partialMatch: false });
+const layerElements = LAYERS.flatMap((row) => Object.entries(row).map(folder));
+const layerPolicies = LAYERS.flatMap((row, i) =>
+  Object.keys(row).map((type) => ({
+    from: { element: { type } },
+    allow: { to: { element: { types: { anyOf: [type, ...below(i)] } } } },
+  })),
+);
+
+/** Node's built-in modules, as `node:x` and as bare names (exact names: `../http/app` is no built-in). */
+const noNode = (message) => ({ paths: builtinModules.map((name) => ({ name, message })), patterns: [{ group: ['node:*'], message }] });
 const ELECTRON = { regex: '^(electron|electron/.*|@electron/.*)$', message: 'Only electron/main*, window, ipc and preload may import electron.' };
 
 export default tseslint.config(
@@ -23,19 +58,40 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read JSON response bodies of many shapes.
-    files: ['test/**/*.ts', 'bench/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+    // The layers.
+    files: ['**/*.{ts,tsx,mts,js,mjs}'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': [
+        ...layerElements,
+        ...Object.entries(RENDERER).map(folder),
+      ],
+      'boundaries/files': [{ category: 'config', pattern: CONFIG_FILES }],
+      'boundaries/include': ['**/*.{ts,tsx,mts,js,mjs}'],
+      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.mts', '.js', '.mjs'] } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'disallow',
+          message: 'Layers: {{from.type}} may not import {{to.type}} (see LAYERS in eslint.config.js: a layer imports only the layers below it).',
+          policies: [
+            ...layerPolicies,
+            { from: { element: { type: 'renderer' } }, allow: { to: { element: { types: { anyOf: ['renderer', 'contract'] } } } } },
+            // Tool configs may read what they configure (the window's CSP, for the dev server).
+            { from: { file: { categories: 'config' } }, allow: { to: { element: { types: { anyOf: ['electron'] } } } } },
+          ],
+        },
+      ],
+      'boundaries/no-unknown-files': 'error',
+      'boundaries/no-unknown-dependencies': 'error',
+    },
   },
   {
-    files: ['server/**/*.ts'],
-    ignores: ['server/scim/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [ELECTRON, { group: ['**/electron/*', '**/renderer/*'], message: 'server/ is plain Node: it imports nothing from electron/ or renderer/.' }] },
-      ],
-    },
+    // Tests read JSON response bodies of many shapes.
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     files: ['electron/main*.ts', 'electron/window.ts', 'electron/ipc.ts', 'electron/preload.ts'],
@@ -47,12 +103,11 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: noNode('server/scim is the pure SCIM domain: no Node built-ins.').paths,
           patterns: [
             ELECTRON,
             { group: ['fastify', 'fastify/*', '@fastify/*', 'better-sqlite3', 'keytar', 'localtunnel', 'pino'], message: 'server/scim is the pure SCIM domain: no HTTP, storage or I/O.' },
-            { group: NODE_BUILTINS, message: 'server/scim is the pure SCIM domain: no Node built-ins.' },
-            { group: ['../*', '!../scim/*'], message: 'server/scim may import only server/scim.' },
-            { group: ['**/electron/*', '**/renderer/*'], message: 'server/scim may import only server/scim.' },
+            ...noNode('server/scim is the pure SCIM domain: no Node built-ins.').patterns,
           ],
         },
       ],
@@ -62,19 +117,7 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ELECTRON,
-            { group: NODE_BUILTINS, message: 'The renderer runs sandboxed: no Node modules.' },
-            { group: ['**/server/**', '**/server'], message: 'The renderer talks to the core only through the preload API.' },
-            { group: ['**/electron/*', '!**/electron/contract'], message: 'The renderer may import only the IPC contract from electron/.' },
-            { group: ['**/electron/contract'], allowTypeImports: true, message: 'Import the IPC contract with `import type`.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: noNode('The renderer runs sandboxed: no Node modules.').paths, patterns: [ELECTRON, ...noNode('The renderer runs sandboxed: no Node modules.').patterns] }],
     },
   },
 );

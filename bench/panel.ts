@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Controller } from '../server/controller';
+import { Controller } from '../server/controller/controller';
 import { FileSecretStore } from '../server/secrets/file-store';
-import { launchChromium, openPanel, serveRenderer } from '../test/e2e/support/panel';
+import { launchChromium, openPanel, serveRenderer } from '../tools/panel-harness';
 
 const USERS = Number(process.env['BENCH_USERS'] ?? 100_000);
 const RUNS = 5;
@@ -95,11 +95,11 @@ async function main(): Promise<void> {
     console.log(`  sort by name → first row changes         ${ms(median(sort))}`);
     console.log(`  three pages forward                       ${ms(median(lastPage))}`);
     console.log('Core query times (median, in-process):');
-    console.log(`  listUsers page 1 (50, newest)             ${timeCore(() => controller.listUsers({ limit: 50 })).toFixed(1)} ms`);
-    console.log(`  listUsers search "user77777@"             ${timeCore(() => controller.listUsers({ search: 'user77777@', limit: 50 })).toFixed(1)} ms`);
-    console.log(`  listUsers sort by name                    ${timeCore(() => controller.listUsers({ sort: 'name', limit: 50 })).toFixed(1)} ms`);
-    console.log(`  listUsers status inactive                 ${timeCore(() => controller.listUsers({ status: 'inactive', limit: 50 })).toFixed(1)} ms`);
-    console.log(`  listUsers last page                       ${timeCore(() => controller.listUsers({ offset: USERS - 50, limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers page 1 (50, newest)             ${timeCore(() => controller.panel.listUsers({ limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers search "user77777@"             ${timeCore(() => controller.panel.listUsers({ search: 'user77777@', limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers sort by name                    ${timeCore(() => controller.panel.listUsers({ sort: 'name', limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers status inactive                 ${timeCore(() => controller.panel.listUsers({ status: 'inactive', limit: 50 })).toFixed(1)} ms`);
+    console.log(`  listUsers last page                       ${timeCore(() => controller.panel.listUsers({ offset: USERS - 50, limit: 50 })).toFixed(1)} ms`);
   } finally {
     await browser.close();
     served.server.close();

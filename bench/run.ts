@@ -23,7 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { Core } from '../server/runtime';
+import { Core } from '../server/core/core';
 import { FileSecretStore } from '../server/secrets/file-store';
 
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 5);

@@ -14,10 +14,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AppStatus } from '../server/api-types';
-import { Controller } from '../server/controller';
+import type { AppStatus } from '../contract/model';
+import { Controller } from '../server/controller/controller';
 import { FileSecretStore } from '../server/secrets/file-store';
-import { TestTunnelServer } from '../test/support/tunnel-server';
+import { TestTunnelServer } from '../tools/tunnel-server';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 500);
 const RESTARTS = Number(process.env['BENCH_RESTARTS'] ?? 5);
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const tunnel = await TestTunnelServer.start();
   const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.url, subdomain: 'bench-tunnel' } });
   try {
-    const { token } = await controller.setEnabled('okta', true);
+    const { token } = await controller.core.connections.setEnabled('okta', true);
     const status = await waitFor(controller, (s) => s.tunnel.phase === 'online');
     const direct = `${status.server.localUrl}/scim/v2/Users?count=1`;
     const public_ = `${status.scimUrl}/Users?count=1`;

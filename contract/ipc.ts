@@ -1,31 +1,13 @@
 /**
  * The IPC contract between main, preload and renderer: the named calls, what each takes and
  * answers, and the events. Every call takes at most one payload object and answers a Result
- * (errors cross the boundary as data, never as exceptions). Main validates each payload
- * against electron/ipc-schemas.ts; this file has no runtime dependencies, so the sandboxed
- * preload can bundle it and the renderer can import its types.
+ * (errors cross the boundary as data, never as exceptions). What each call takes is derived
+ * from its schema in schemas.ts, which main validates it against. This file's values have no
+ * imports, so the sandboxed preload bundles only the channel names.
  */
-import type {
-  ActivityDetail,
-  ActivityQuery,
-  ActivitySummary,
-  AppStatus,
-  ConnectionName,
-  ConnectionStatus,
-  DirectoryChangeEvent,
-  GroupDetail,
-  GroupQuery,
-  GroupSummary,
-  MemberQuery,
-  Page,
-  TokenResult,
-  TunnelSettings,
-  UserDetail,
-  UserQuery,
-  UserSummary,
-} from '../server/api-types';
-
-export type * from '../server/api-types';
+import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, TokenResult, UserDetail, UserSummary } from './model';
+import type { ExportFormat, PAYLOAD_SCHEMAS } from './schemas';
+import type { Static } from 'typebox';
 
 export type ErrorCode =
   | 'invalid-payload'
@@ -62,25 +44,17 @@ export const INVOKE_CHANNELS = {
 
 export type CallName = keyof typeof INVOKE_CHANNELS;
 
-/** What each call takes (undefined: nothing). */
-export interface Payloads {
-  getStatus: undefined;
-  setEnabled: { connection: ConnectionName; enabled: boolean };
-  rotateToken: { connection: ConnectionName };
-  checkKeychain: undefined;
-  setTunnelSettings: Partial<TunnelSettings>;
-  confirmPublicUrl: undefined;
-  listUsers: UserQuery;
-  getUser: { id: string };
-  listGroups: GroupQuery;
-  getGroup: { id: string; members?: MemberQuery };
-  listActivity: ActivityQuery;
-  getActivity: { seq: number };
-  activityActions: undefined;
-  backupNow: undefined;
-  exportDirectory: { format: 'json' | 'csv' };
-  openExternal: { url: string };
+/** What each call takes (undefined: nothing), as its schema says. */
+export type Payloads = { [K in CallName]: Static<(typeof PAYLOAD_SCHEMAS)[K]> };
+
+/** What an export wrote: its files (one JSON file, or three CSV files) and what they hold. */
+export interface ExportResult {
+  readonly files: readonly string[];
+  readonly users: number;
+  readonly groups: number;
 }
+
+export type { ExportFormat };
 
 /** What each call answers when it succeeds. */
 export interface Results {
@@ -100,7 +74,7 @@ export interface Results {
   activityActions: readonly string[];
   /** Where the copy of the database was written. */
   backupNow: { file: string };
-  exportDirectory: { files: readonly string[]; users: number; groups: number };
+  exportDirectory: ExportResult;
   openExternal: null;
 }
 
@@ -136,14 +110,3 @@ export const SUBSCRIPTION_EVENTS: Readonly<Record<keyof Subscriptions, keyof Eve
   onDirectoryChanged: 'directory',
   onActivity: 'activity',
 };
-
-/**
- * Help links the panel may open in the browser (besides the app's own public URLs). The main
- * process opens nothing else.
- */
-export const HELP_LINKS = {
-  oktaScimApp: 'https://help.okta.com/en-us/content/topics/apps/apps_app_integration_wizard_scim.htm',
-  oktaProvisioning: 'https://help.okta.com/en-us/content/topics/provisioning/lcm/lcm-provision-application.htm',
-  entraProvisioning: 'https://learn.microsoft.com/en-us/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups',
-  rfc7644: 'https://datatracker.ietf.org/doc/html/rfc7644',
-} as const;

@@ -1,10 +1,12 @@
 /**
- * The panel's view of the core: plain data types that cross the IPC boundary (and the
- * headless CLI's --json output). No imports, no behaviour, so the IPC contract and the
- * renderer can share them without pulling in Node code.
+ * The panel's view of the core: plain data types that the core answers with across the IPC
+ * boundary (and in the headless CLI's --json output). Types only, no behaviour. What the panel
+ * sends is typed in schemas.ts, derived from the schemas main validates it with.
  */
+import type { ConnectionName } from './connections';
+import type { TunnelMode } from './schemas';
 
-export type ConnectionName = 'okta' | 'entra';
+export type { ConnectionName };
 
 export interface ConnectionStatus {
   readonly name: ConnectionName;
@@ -18,8 +20,6 @@ export interface ConnectionStatus {
   readonly lastUsedIp: string | null;
   readonly lastUsedAgent: string | null;
 }
-
-export type TunnelMode = 'none' | 'localtunnel' | 'external';
 
 export interface TunnelSettings {
   /** none: local only; localtunnel: a public tunnel; external: the admin's own public URL (reverse proxy). */
@@ -89,17 +89,6 @@ export interface Page<T> {
   readonly items: readonly T[];
 }
 
-export type SortOrder = 'asc' | 'desc';
-
-export interface UserQuery {
-  readonly search?: string;
-  readonly status?: 'all' | 'active' | 'inactive';
-  readonly sort?: 'userName' | 'name' | 'email' | 'active' | 'source' | 'created' | 'lastModified';
-  readonly order?: SortOrder;
-  readonly offset?: number;
-  readonly limit?: number;
-}
-
 export interface UserSummary {
   readonly id: string;
   readonly userName: string;
@@ -128,14 +117,6 @@ export interface UserDetail {
   readonly history: readonly ActivitySummary[];
 }
 
-export interface GroupQuery {
-  readonly search?: string;
-  readonly sort?: 'displayName' | 'members' | 'source' | 'created' | 'lastModified';
-  readonly order?: SortOrder;
-  readonly offset?: number;
-  readonly limit?: number;
-}
-
 export interface GroupSummary {
   readonly id: string;
   readonly displayName: string;
@@ -145,12 +126,6 @@ export interface GroupSummary {
   readonly lastChangedBy: string | null;
   readonly created: string;
   readonly lastModified: string;
-}
-
-export interface MemberQuery {
-  readonly search?: string;
-  readonly offset?: number;
-  readonly limit?: number;
 }
 
 export interface MemberSummary {
@@ -166,17 +141,6 @@ export interface GroupDetail {
   readonly resource: unknown;
   readonly members: Page<MemberSummary>;
   readonly history: readonly ActivitySummary[];
-}
-
-export type StatusClass = 'success' | 'client-error' | 'server-error';
-
-export interface ActivityQuery {
-  readonly connection?: ConnectionName | 'none';
-  readonly action?: string;
-  readonly status?: StatusClass;
-  /** Entries older than this one (paging back from the newest). */
-  readonly beforeSeq?: number;
-  readonly limit?: number;
 }
 
 export interface ActivitySummary {

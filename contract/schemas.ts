@@ -1,74 +1,97 @@
 /**
- * Payload schemas for every IPC call (TypeBox). Main checks each payload before it reaches
- * the core; anything else is refused with 'invalid-payload'. Kept apart from the contract so
- * the sandboxed preload does not bundle a validator.
+ * Payload schemas for every IPC call (TypeBox), and the payload types derived from them: what
+ * main validates is, by construction, what the renderer's types allow. Main checks each
+ * payload before it reaches the core; anything else is refused with 'invalid-payload'.
+ * Only main imports this file's values; the preload and the renderer import its types.
  */
-import { type TSchema, Type } from 'typebox';
-import type { CallName } from './contract';
+import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typebox';
+import { CONNECTIONS } from './connections';
+import type { CallName } from './ipc';
 
-const Connection = Type.Union([Type.Literal('okta'), Type.Literal('entra')]);
-const Order = Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')]));
+/**
+ * A union of string literals, typed as such. TypeBox's own `Type.Enum` would validate the same
+ * values, but it writes `enum: [...]` where the IPC surface snapshot has always had `anyOf`
+ * of `const`s; and `Type.Union(values.map(Type.Literal))` alone types every member as `string`.
+ */
+function OneOf<const Values extends readonly string[]>(values: Values): TUnion<{ -readonly [K in keyof Values]: TLiteral<Values[K]> }> {
+  return Type.Union(values.map((v) => Type.Literal(v))) as unknown as TUnion<{ -readonly [K in keyof Values]: TLiteral<Values[K]> }>;
+}
+
+/** Closed objects: a key the contract does not know is refused, not ignored. */
+const closed = { additionalProperties: false } as const;
+
+export const USER_SORT_KEYS = ['userName', 'name', 'email', 'active', 'source', 'created', 'lastModified'] as const;
+export const GROUP_SORT_KEYS = ['displayName', 'members', 'source', 'created', 'lastModified'] as const;
+export const STATUS_CLASSES = ['success', 'client-error', 'server-error'] as const;
+export const TUNNEL_MODES = ['none', 'localtunnel', 'external'] as const;
+export const EXPORT_FORMATS = ['json', 'csv'] as const;
+
+const Connection = OneOf(CONNECTIONS);
+const Order = Type.Optional(OneOf(['asc', 'desc']));
 const Offset = Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500 }));
 const Search = Type.Optional(Type.String({ maxLength: 256 }));
 const Id = Type.String({ minLength: 1, maxLength: 256 });
 const Nothing = Type.Undefined();
 
-const MemberQuery = Type.Object({ search: Search, offset: Offset, limit: Limit }, { additionalProperties: false });
+const MemberQuery = Type.Object({ search: Search, offset: Offset, limit: Limit }, closed);
+
+const UserQuery = Type.Object(
+  { search: Search, status: Type.Optional(OneOf(['all', 'active', 'inactive'])), sort: Type.Optional(OneOf(USER_SORT_KEYS)), order: Order, offset: Offset, limit: Limit },
+  closed,
+);
+
+const GroupQuery = Type.Object({ search: Search, sort: Type.Optional(OneOf(GROUP_SORT_KEYS)), order: Order, offset: Offset, limit: Limit }, closed);
+
+const ActivityQuery = Type.Object(
+  {
+    connection: Type.Optional(Type.Union([Connection, Type.Literal('none')])),
+    action: Type.Optional(Type.String({ maxLength: 100 })),
+    status: Type.Optional(OneOf(STATUS_CLASSES)),
+    beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Limit,
+  },
+  closed,
+);
+
+const TunnelSettingsChange = Type.Object(
+  {
+    mode: Type.Optional(OneOf(TUNNEL_MODES)),
+    host: Type.Optional(Type.String({ maxLength: 2048 })),
+    subdomain: Type.Optional(Type.Union([Type.String({ maxLength: 63 }), Type.Null()])),
+    publicUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
+  },
+  closed,
+);
 
 export const PAYLOAD_SCHEMAS = {
   getStatus: Nothing,
-  setEnabled: Type.Object({ connection: Connection, enabled: Type.Boolean() }, { additionalProperties: false }),
-  rotateToken: Type.Object({ connection: Connection }, { additionalProperties: false }),
+  setEnabled: Type.Object({ connection: Connection, enabled: Type.Boolean() }, closed),
+  rotateToken: Type.Object({ connection: Connection }, closed),
   checkKeychain: Nothing,
-  setTunnelSettings: Type.Object(
-    {
-      mode: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('localtunnel'), Type.Literal('external')])),
-      host: Type.Optional(Type.String({ maxLength: 2048 })),
-      subdomain: Type.Optional(Type.Union([Type.String({ maxLength: 63 }), Type.Null()])),
-      publicUrl: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])),
-    },
-    { additionalProperties: false },
-  ),
+  setTunnelSettings: TunnelSettingsChange,
   confirmPublicUrl: Nothing,
-  listUsers: Type.Object(
-    {
-      search: Search,
-      status: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('active'), Type.Literal('inactive')])),
-      sort: Type.Optional(
-        Type.Union(['userName', 'name', 'email', 'active', 'source', 'created', 'lastModified'].map((s) => Type.Literal(s))),
-      ),
-      order: Order,
-      offset: Offset,
-      limit: Limit,
-    },
-    { additionalProperties: false },
-  ),
-  getUser: Type.Object({ id: Id }, { additionalProperties: false }),
-  listGroups: Type.Object(
-    {
-      search: Search,
-      sort: Type.Optional(Type.Union(['displayName', 'members', 'source', 'created', 'lastModified'].map((s) => Type.Literal(s)))),
-      order: Order,
-      offset: Offset,
-      limit: Limit,
-    },
-    { additionalProperties: false },
-  ),
-  getGroup: Type.Object({ id: Id, members: Type.Optional(MemberQuery) }, { additionalProperties: false }),
-  listActivity: Type.Object(
-    {
-      connection: Type.Optional(Type.Union([Connection, Type.Literal('none')])),
-      action: Type.Optional(Type.String({ maxLength: 100 })),
-      status: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('client-error'), Type.Literal('server-error')])),
-      beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
-      limit: Limit,
-    },
-    { additionalProperties: false },
-  ),
-  getActivity: Type.Object({ seq: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+  listUsers: UserQuery,
+  getUser: Type.Object({ id: Id }, closed),
+  listGroups: GroupQuery,
+  getGroup: Type.Object({ id: Id, members: Type.Optional(MemberQuery) }, closed),
+  listActivity: ActivityQuery,
+  getActivity: Type.Object({ seq: Type.Integer({ minimum: 1 }) }, closed),
   activityActions: Nothing,
   backupNow: Nothing,
-  exportDirectory: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('csv')]) }, { additionalProperties: false }),
-  openExternal: Type.Object({ url: Type.String({ maxLength: 2048 }) }, { additionalProperties: false }),
+  exportDirectory: Type.Object({ format: OneOf(EXPORT_FORMATS) }, closed),
+  openExternal: Type.Object({ url: Type.String({ maxLength: 2048 }) }, closed),
 } satisfies Record<CallName, TSchema>;
+
+export type UserQuery = Static<typeof UserQuery>;
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+export type GroupQuery = Static<typeof GroupQuery>;
+export type GroupSortKey = (typeof GROUP_SORT_KEYS)[number];
+export type MemberQuery = Static<typeof MemberQuery>;
+export type ActivityQuery = Static<typeof ActivityQuery>;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+export type SortOrder = NonNullable<UserQuery['order']>;
+export type TunnelMode = (typeof TUNNEL_MODES)[number];
+/** What the panel may change of the tunnel settings (TunnelSettings, every field optional). */
+export type TunnelSettingsChange = Static<typeof TunnelSettingsChange>;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];

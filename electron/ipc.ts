@@ -6,19 +6,20 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, Shell, WebContents } from 'electron';
 import { Value } from 'typebox/value';
-import type { Controller } from '../server/controller';
-import { ControllerError } from '../server/controller';
-import { type CallName, EVENT_CHANNELS, type ErrorCode, HELP_LINKS, INVOKE_CHANNELS, type Payloads, type Result, type Results } from './contract';
-import { PAYLOAD_SCHEMAS } from './ipc-schemas';
+import { HELP_LINKS } from '../contract/help-links';
+import { type CallName, EVENT_CHANNELS, type ErrorCode, INVOKE_CHANNELS, type Payloads, type Result, type Results } from '../contract/ipc';
+import { PAYLOAD_SCHEMAS } from '../contract/schemas';
+import type { Controller } from '../server/controller/controller';
+import { ServiceError } from '../server/core/errors';
 
-/** The core as far as IPC is concerned: running, or failed to start with a reason. */
-export type CoreState = { readonly controller: Controller } | { readonly failure: string };
+/** The running ScimDesk as far as IPC is concerned: started, or failed to start with a reason. */
+export type ControllerState = { readonly controller: Controller } | { readonly failure: string };
 
 export interface IpcDeps {
   readonly ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   readonly shell: Pick<Shell, 'openExternal'>;
-  /** The core, once started (calls made during startup wait for it). */
-  readonly core: () => CoreState | Promise<CoreState>;
+  /** The controller, once started (calls made during startup wait for it). */
+  readonly controller: () => ControllerState | Promise<ControllerState>;
   /** True for events from ScimDesk's window showing ScimDesk's own page. */
   readonly isTrustedSender: (event: IpcMainInvokeEvent) => boolean;
   readonly log?: (message: string, err: unknown) => void;
@@ -45,23 +46,33 @@ export function isAllowedExternalUrl(url: string, status: { publicUrl: string | 
 
 type Handler<K extends CallName> = (controller: Controller, payload: Payloads[K]) => Promise<Results[K]> | Results[K];
 
+/** Each call, answered by the same core methods the CLI calls (connections, backups, exports). */
 const HANDLERS: { [K in CallName]: Handler<K> } = {
   getStatus: (c) => c.status(),
-  setEnabled: (c, p) => c.setEnabled(p.connection, p.enabled),
-  rotateToken: (c, p) => c.rotateToken(p.connection),
-  checkKeychain: (c) => c.checkSecrets(),
-  setTunnelSettings: (c, p) => c.setTunnelSettings(p),
-  confirmPublicUrl: (c) => c.confirmPublicUrl(),
-  listUsers: (c, p) => c.listUsers(p),
-  getUser: (c, p) => c.getUser(p.id),
-  listGroups: (c, p) => c.listGroups(p),
-  getGroup: (c, p) => c.getGroup(p.id, p.members ?? {}),
-  listActivity: (c, p) => c.listActivity(p),
-  getActivity: (c, p) => c.getActivity(p.seq),
-  activityActions: (c) => c.activityActions(),
-  backupNow: (c) => c.backupNow(),
-  exportDirectory: (c, p) => c.exportDirectory(p.format),
-  openExternal: () => null, // handled in registerIpc: it needs the shell
+  setEnabled: (c, p) => c.core.connections.setEnabled(p.connection, p.enabled),
+  rotateToken: (c, p) => c.core.connections.rotateToken(p.connection),
+  checkKeychain: async (c) => {
+    await c.core.connections.checkSecrets();
+    return c.status();
+  },
+  setTunnelSettings: async (c, p) => {
+    await c.endpoint.configure(p);
+    return c.status();
+  },
+  confirmPublicUrl: (c) => {
+    c.endpoint.confirm();
+    return c.status();
+  },
+  listUsers: (c, p) => c.panel.listUsers(p),
+  getUser: (c, p) => c.panel.getUser(p.id),
+  listGroups: (c, p) => c.panel.listGroups(p),
+  getGroup: (c, p) => c.panel.getGroup(p.id, p.members),
+  listActivity: (c, p) => c.panel.listActivity(p),
+  getActivity: (c, p) => c.panel.getActivity(p.seq),
+  activityActions: (c) => c.panel.activityActions(),
+  backupNow: (c) => c.core.files.backup(),
+  exportDirectory: (c, p) => c.core.files.export(p.format),
+  openExternal: () => null, // handled in answer(): it needs the shell
 };
 
 function describeInvalid(name: CallName, payload: unknown): string {
@@ -74,7 +85,7 @@ function describeInvalid(name: CallName, payload: unknown): string {
 export async function answer<K extends CallName>(deps: IpcDeps, name: K, event: IpcMainInvokeEvent, payload: unknown): Promise<Result<Results[K]>> {
   if (!deps.isTrustedSender(event)) return fail('forbidden-sender', 'This call is accepted only from the ScimDesk window');
   if (!Value.Check(PAYLOAD_SCHEMAS[name], payload)) return fail('invalid-payload', describeInvalid(name, payload));
-  const state = await deps.core();
+  const state = await deps.controller();
   if ('failure' in state) return fail('startup-failed', state.failure);
   try {
     if (name === 'openExternal') {
@@ -86,7 +97,7 @@ export async function answer<K extends CallName>(deps: IpcDeps, name: K, event: 
     const value = await (HANDLERS[name] as Handler<K>)(state.controller, payload as Payloads[K]);
     return { ok: true, value };
   } catch (err) {
-    if (err instanceof ControllerError) return fail(err.code, err.message);
+    if (err instanceof ServiceError) return fail(err.code, err.message);
     deps.log?.(`IPC ${name} failed`, err);
     return fail('internal', 'Something went wrong in ScimDesk; the details are in its log');
   }

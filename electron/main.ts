@@ -7,12 +7,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, type BrowserWindow, type IpcMainInvokeEvent, ipcMain, shell } from 'electron';
-import { Controller, ControllerError } from '../server/controller';
-import { NATIVE_DIR_ENV } from '../server/native';
-import { defaultDataDir } from '../server/paths';
-import { DEFAULT_PORT } from '../server/runtime';
+import { DEFAULT_PORT } from '../server/base/address';
+import { NATIVE_DIR_ENV } from '../server/base/native';
+import { defaultDataDir } from '../server/base/paths';
+import { Controller } from '../server/controller/controller';
+import { ServiceError } from '../server/core/errors';
 import { KeytarSecretStore } from '../server/secrets/keytar-store';
-import { type CoreState, forwardEvents, registerIpc } from './ipc';
+import { type ControllerState, forwardEvents, registerIpc } from './ipc';
 import { type AppPage, createMainWindow, isAppPageUrl } from './window';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,13 +27,13 @@ const page: AppPage = { ...(process.env['ELECTRON_RENDERER_URL'] ? { url: proces
 const pageFileUrl = pathToFileURL(page.file).toString();
 let win: BrowserWindow | undefined;
 
-async function startCore(): Promise<CoreState> {
+async function startController(): Promise<ControllerState> {
   const options = { dataDir: defaultDataDir(), secretStore: new KeytarSecretStore() };
   try {
     return { controller: await Controller.start({ ...options, port: DEFAULT_PORT }) };
   } catch (err) {
     // Another ScimDesk (the headless CLI) has the usual port: any free port works behind a tunnel.
-    if (err instanceof ControllerError && err.code === 'server-not-running') {
+    if (err instanceof ServiceError && err.code === 'server-not-running') {
       try {
         return { controller: await Controller.start({ ...options, port: 0 }) };
       } catch (retryErr) {
@@ -60,8 +61,8 @@ function showWindow(): void {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  const started = app.whenReady().then(startCore);
-  registerIpc({ ipcMain, shell, core: () => started, isTrustedSender, log: (message, err) => console.error(message, err) });
+  const started = app.whenReady().then(startController);
+  registerIpc({ ipcMain, shell, controller: () => started, isTrustedSender, log: (message, err) => console.error(message, err) });
 
   void app.whenReady().then(async () => {
     showWindow();

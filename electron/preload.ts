@@ -3,7 +3,7 @@
  * subscriptions only. The renderer never sees ipcRenderer, a channel name or an event object.
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
-import { type CallName, EVENT_CHANNELS, type EventPayloads, INVOKE_CHANNELS, SUBSCRIPTION_EVENTS, type ScimDeskApi, type Subscriptions } from './contract';
+import { type CallName, EVENT_CHANNELS, type EventPayloads, INVOKE_CHANNELS, SUBSCRIPTION_EVENTS, type ScimDeskApi, type Subscriptions } from '../contract/ipc';
 
 function subscribe<K extends keyof EventPayloads>(event: K) {
   return (listener: (payload: EventPayloads[K]) => void): (() => void) => {

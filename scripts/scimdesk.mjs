@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run -s scimdesk -- …`: the headless CLI. It runs a bundle of server/cli.ts
+ * `npm run -s scimdesk -- …`: the headless CLI. It runs a bundle of server/cli/main.ts
  * (out/cli/scimdesk.mjs, dependencies left in node_modules), rebuilt with esbuild whenever a
- * source under server/ is newer — compiling TypeScript on every start would cost more than
+ * source under server/ or contract/ is newer — compiling TypeScript on every start would cost more than
  * the whole "start to SCIM ready" budget of one second.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -19,10 +19,10 @@ function newest(dir) {
   }, 0);
 }
 
-if (!existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(newest(join(root, 'server')), statSync(join(root, 'package.json')).mtimeMs)) {
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(newest(join(root, 'server')), newest(join(root, 'contract')), statSync(join(root, 'package.json')).mtimeMs)) {
   const { build } = await import('esbuild');
   await build({
-    entryPoints: [join(root, 'server', 'cli.ts')],
+    entryPoints: [join(root, 'server', 'cli', 'main.ts')],
     outfile: bundle,
     bundle: true,
     platform: 'node',

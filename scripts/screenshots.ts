@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { Controller } from '../server/controller';
+import { Controller } from '../server/controller/controller';
 import { FileSecretStore } from '../server/secrets/file-store';
-import { launchChromium, openPanel, ROOT, serveRenderer } from '../test/e2e/support/panel';
-import { seedDirectory } from '../test/e2e/support/seed';
-import { TestTunnelServer } from '../test/support/tunnel-server';
+import { launchChromium, openPanel, ROOT, serveRenderer } from '../tools/panel-harness';
+import { seedDirectory } from '../tools/seed';
+import { TestTunnelServer } from '../tools/tunnel-server';
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, users: { type: 'string' }, groups: { type: 'string' } } });
 const OUT = resolve(values.out ?? join(ROOT, 'resources', 'screenshots'));
@@ -52,12 +52,12 @@ async function main(): Promise<void> {
     await shoot(page, '06-groups', '/groups', 'table tbody tr');
     await shoot(page, '07-group-detail', `/groups/${seeded.sampleGroupId}`, '[aria-label="Group details"]');
     await shoot(page, '08-activity', '/activity', 'table tbody tr');
-    const [entry] = controller.listActivity({ action: 'Deactivate user', limit: 1 });
+    const [entry] = controller.panel.listActivity({ action: 'Deactivate user', limit: 1 });
     await shoot(page, '09-activity-detail', `/activity/${entry?.seq ?? 1}`, '[aria-label="Request details"]');
     // Disabled, then a new token: the confirmation, and the token shown once.
-    await controller.setEnabled('entra', false);
+    await controller.core.connections.setEnabled('entra', false);
     await shoot(page, '10-entra-disabled', '/scim/entra', '[role="switch"]');
-    await controller.setEnabled('entra', true);
+    await controller.core.connections.setEnabled('entra', true);
     await shoot(page, '11-okta-before-new-token', '/scim/okta', 'text=SCIM URL');
     await page.getByRole('button', { name: 'New SCIM Token' }).click();
     await page.getByRole('dialog').waitFor();

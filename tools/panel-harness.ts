@@ -9,13 +9,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
-import type { CallName } from '../../../electron/contract';
-import { INVOKE_CHANNELS, SUBSCRIPTION_EVENTS } from '../../../electron/contract';
-import { type CoreState, type IpcDeps, answer } from '../../../electron/ipc';
-import { CONTENT_SECURITY_POLICY } from '../../../electron/window-policy';
-import type { Controller } from '../../../server/controller';
+import type { CallName } from '../contract/ipc';
+import { INVOKE_CHANNELS, SUBSCRIPTION_EVENTS } from '../contract/ipc';
+import { type ControllerState, type IpcDeps, answer } from '../electron/ipc';
+import { CONTENT_SECURITY_POLICY } from '../electron/window-policy';
+import type { Controller } from '../server/controller/controller';
 
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
+export const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'out', 'renderer');
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
@@ -30,7 +30,7 @@ function newestMtime(dir: string): number {
 /** Builds the renderer (electron-vite) when out/renderer is missing or older than its sources. */
 export function ensureRendererBuilt(): string {
   const built = join(OUT, 'index.html');
-  const sources = Math.max(newestMtime(join(ROOT, 'renderer')), statSync(join(ROOT, 'electron', 'contract.ts')).mtimeMs, statSync(join(ROOT, 'server', 'api-types.ts')).mtimeMs);
+  const sources = Math.max(newestMtime(join(ROOT, 'renderer')), newestMtime(join(ROOT, 'contract')));
   if (!existsSync(built) || statSync(built).mtimeMs < sources) {
     const res = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`electron-vite build failed: ${res.stderr || res.stdout}`);
@@ -81,7 +81,7 @@ export interface BridgeGlobal {
  * Opens the panel with window.scimdesk bound to the real IPC handlers over `controller` (or
  * over a core that failed to start, to see what the admin sees then).
  */
-export async function openPanel(browser: Browser, url: string, controller: Controller, viewport = { width: 1440, height: 900 }, core?: () => CoreState): Promise<Panel> {
+export async function openPanel(browser: Browser, url: string, controller: Controller, viewport = { width: 1440, height: 900 }, state?: () => ControllerState): Promise<Panel> {
   const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const opened: string[] = [];
@@ -93,7 +93,7 @@ export async function openPanel(browser: Browser, url: string, controller: Contr
   const deps: IpcDeps = {
     ipcMain: { handle: () => undefined, removeHandler: () => undefined },
     shell: { openExternal: async (u: string) => void opened.push(u) },
-    core: core ?? (() => ({ controller })),
+    controller: state ?? (() => ({ controller })),
     // The page is the app's own page; the sender gate itself is tested in ipc.test.ts.
     isTrustedSender: () => true,
   };

@@ -3,10 +3,10 @@
  * Okta's and Entra ID's request shapes (so the activity log is realistic too): user creates,
  * group pushes, deactivations, renames, Entra's capitalised PATCHes, a duplicate and a bad token.
  */
-import type { Controller } from '../../../server/controller';
-import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../../fixtures/okta';
-import { entraDisable, entraUser } from '../../fixtures/entra';
-import { ScimClient, patchOp } from '../../support/scim-client';
+import type { Controller } from '../server/controller/controller';
+import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from './idp/okta';
+import { entraDisable, entraUser } from './idp/entra';
+import { ScimClient, patchOp } from './scim-client';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Margaret', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim', 'Katherine', 'Linus', 'Hedy', 'Dennis', 'Annie', 'Guido', 'Sophie', 'Bjarne', 'Jean', 'John', 'Mary', 'Leslie', 'Shafi', 'Vint', 'Sister', 'Niklaus', 'Adele', 'James', 'Carol', 'Ivan', 'Joan', 'Whitfield', 'Karen', 'Yukihiro', 'Lynn', 'Brian', 'Evelyn', 'Rob', 'Susan'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Dijkstra', 'Hamilton', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Johnson', 'Torvalds', 'Lamarr', 'Ritchie', 'Easley', 'van Rossum', 'Wilson', 'Stroustrup', 'Sammet', 'McCarthy', 'Keller', 'Lamport', 'Goldwasser', 'Cerf', 'Wirth', 'Goldberg', 'Gosling', 'Shaw', 'Sutherland', 'Clarke', 'Diffie', 'Spärck Jones', 'Matsumoto', 'Conway', 'Kernighan', 'Berezin', 'Pike', 'Kare', 'Bachman'];
@@ -43,8 +43,8 @@ function expectOk(res: { status: number; text: string }, what: string): void {
 export async function seedDirectory(controller: Controller, counts: { users: number; groups: number }): Promise<Seeded> {
   const random = rng(7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const oktaToken = (await controller.setEnabled('okta', true)).token ?? (await controller.rotateToken('okta')).token;
-  const entraToken = (await controller.setEnabled('entra', true)).token ?? (await controller.rotateToken('entra')).token;
+  const oktaToken = (await controller.core.connections.setEnabled('okta', true)).token ?? (await controller.core.connections.rotateToken('okta')).token;
+  const entraToken = (await controller.core.connections.setEnabled('entra', true)).token ?? (await controller.core.connections.rotateToken('entra')).token;
   const scimUrl = controller.status().server.localUrl + '/scim/v2';
   const okta = new ScimClient(scimUrl, `Bearer ${oktaToken}`);
   const entra = new ScimClient(scimUrl, `Bearer ${entraToken}`, { 'content-type': 'application/scim+json', 'user-agent': 'Azure AD SCIM client' });

@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { ScimDeskApi } from '../../electron/contract';
+import type { ScimDeskApi } from '../../contract/ipc';
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 /** Hash routes: #/scim, #/scim/okta, #/users/<id>, #/groups/<id>, #/activity/<seq>. */
-import type { ConnectionName } from '../../electron/contract';
+import { type ConnectionName, isConnectionName } from '../../contract/connections';
 
 export type Route =
   | { readonly screen: 'scim' }
@@ -25,7 +25,7 @@ export function parseRoute(hash: string): Route {
   const id = second === undefined || second === '' ? null : decode(second);
   if (rest.length === 0 || (rest.length === 1 && rest[0] === '')) {
     if (first === 'scim' && second === undefined) return { screen: 'scim' };
-    if (first === 'scim' && (second === 'okta' || second === 'entra')) return { screen: 'connection', connection: second };
+    if (first === 'scim' && isConnectionName(second)) return { screen: 'connection', connection: second };
     if (first === 'users' && (second === undefined || id !== null)) return { screen: 'users', id };
     if (first === 'groups' && (second === undefined || id !== null)) return { screen: 'groups', id };
     if (first === 'activity' && second === undefined) return { screen: 'activity', seq: null };

@@ -1,5 +1,5 @@
 /** How the tunnel's state reads in the panel. */
-import type { AppStatus, TunnelPhase } from '../../electron/contract';
+import type { AppStatus, TunnelPhase } from '../../contract/model';
 import type { Tone } from './components/Badge';
 
 export const PHASE_LABELS: Readonly<Record<TunnelPhase, string>> = {

@@ -1,4 +1,8 @@
-/** A small typed event emitter whose `on` returns the unsubscribe function. */
+/**
+ * The one way ScimDesk's objects announce events: each owns an Emitter privately and offers
+ * `on(event, listener)`, which returns the unsubscribe function. No object assigns another's
+ * fields to be called back. A listener that throws stops neither the emitter nor the others.
+ */
 
 export class Emitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<(payload: never) => void>>();
@@ -11,7 +15,9 @@ export class Emitter<Events extends object> {
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    for (const listener of this.listeners.get(event) ?? []) {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
       try {
         (listener as (payload: Events[K]) => void)(payload);
       } catch {

@@ -1,17 +1,19 @@
 /**
- * The two IdP connections (okta, entra): enabling, token issue and rotation, and the check
- * every SCIM request passes. The enable flag and a token generation counter live in SQLite,
- * the token's hash in the SecretStore. Hashes are cached per generation, so a rotation made by
- * another process (the CLI next to a running server) takes effect on the next request.
+ * The two IdP connections (okta, entra): enabling, token issue and rotation, whether the
+ * secret store works, and the check every SCIM request passes. The enable flag and a token
+ * generation counter live in SQLite, the token's hash in the SecretStore. Hashes are cached per
+ * generation, so a rotation made by another process (the CLI next to a running server) takes
+ * effect on the next request. The CLI and the desktop app both manage connections through the
+ * methods here, and get the same answers and the same errors.
  */
-import type { ConnectionStatus } from './api-types';
-import { ScimError } from './scim/errors';
-import { type SecretStore, SecretStoreUnavailableError, tokenAccount } from './secrets/secret-store';
-import { generateToken, hashToken, sameDigest, tokenFromHeader } from './secrets/tokens';
-import { type ConnectionName, type ConnectionRecord, type ConnectionsRepo } from './store/connections-repo';
-
-/** A connection as the core knows it; the panel adds its label (ConnectionStatus). */
-export type ConnectionState = Omit<ConnectionStatus, 'label'>;
+import { CONNECTION_LABELS, type ConnectionName } from '../../contract/connections';
+import type { AppStatus, ConnectionStatus, TokenResult } from '../../contract/model';
+import { Emitter } from '../base/emitter';
+import { ScimError } from '../scim/errors';
+import { type SecretStore, SecretStoreUnavailableError, checkSecretStore, tokenAccount } from '../secrets/secret-store';
+import { generateToken, hashToken, sameDigest, tokenFromHeader } from '../secrets/tokens';
+import type { ConnectionRecord, ConnectionsRepo } from '../store/connections-repo';
+import { ServiceError } from './errors';
 
 export interface RequestInfo {
   readonly authorization: string | undefined;
@@ -21,27 +23,34 @@ export interface RequestInfo {
 
 export type AuthOutcome = { readonly connection: ConnectionName; readonly error?: undefined } | { readonly connection: ConnectionName | null; readonly error: ScimError };
 
-class DisabledConnectionError extends ScimError {
-  constructor(readonly connection: ConnectionName) {
-    super(403, undefined, `The ${connection} connection is disabled in ScimDesk; enable it to accept requests`);
-  }
+/** What the connections say about the secret store (AppStatus.secrets). */
+export type SecretsStatus = AppStatus['secrets'];
+
+export interface ConnectionsEvents {
+  /** A connection was enabled, disabled or got a new token, or the secret store's health changed. */
+  change: null;
 }
 
-function keychainUnavailable(): ScimError {
-  return new ScimError(503, undefined, 'ScimDesk cannot use its OS keychain, so it cannot check SCIM tokens; see the ScimDesk app', { 'retry-after': '60' });
+export interface ConnectionsOptions {
+  /** How often an unusable secret store is probed again. */
+  readonly secretsRetryMs?: number;
+  readonly now?: () => Date;
 }
 
 /** How often the last-use details are written for a connection that keeps being used. */
 const USE_WRITE_INTERVAL_MS = 5_000;
+
+const KEYCHAIN_UNAVAILABLE = 'ScimDesk cannot use its OS keychain, so it cannot check SCIM tokens; see the ScimDesk app';
 
 interface CachedHash {
   readonly generation: number;
   readonly digest: Buffer | null;
 }
 
-function toState(r: ConnectionRecord): ConnectionState {
+function toStatus(r: ConnectionRecord): ConnectionStatus {
   return {
     name: r.name,
+    label: CONNECTION_LABELS[r.name],
     enabled: r.enabled,
     hasToken: r.tokenGeneration > 0,
     tokenCreatedAt: r.tokenCreatedAt,
@@ -52,67 +61,129 @@ function toState(r: ConnectionRecord): ConnectionState {
 }
 
 export class Connections {
-  /** Told when a token hash cannot be read (the keychain went away or got locked). */
-  onSecretsError: ((err: SecretStoreUnavailableError) => void) | undefined;
+  private readonly events = new Emitter<ConnectionsEvents>();
   /**
-   * Set while the secret store is known to be unusable: every SCIM request is refused (503)
-   * rather than checked against anything else.
+   * Why the secret store is unusable, or null when it works. While it is set every SCIM
+   * request is refused (503) rather than checked against anything else, and the store is
+   * probed again every secretsRetryMs, so unlocking the keyring brings ScimDesk back without
+   * a restart.
    */
-  secretsUnavailable = false;
+  private secretsProblem: string | null = null;
+  private secretsRetry: NodeJS.Timeout | undefined;
+  private closed = false;
   private readonly hashes = new Map<ConnectionName, CachedHash>();
   private readonly lastUseWrite = new Map<ConnectionName, { at: number; key: string }>();
+  private readonly now: () => Date;
 
   constructor(
     private readonly repo: ConnectionsRepo,
-    private readonly secrets: SecretStore,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  get secretStore(): SecretStore {
-    return this.secrets;
+    readonly secretStore: SecretStore,
+    private readonly options: ConnectionsOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
   }
 
-  states(): ConnectionState[] {
-    return this.repo.all().map(toState);
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<K extends keyof ConnectionsEvents>(event: K, listener: (payload: ConnectionsEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
   }
 
-  state(name: ConnectionName): ConnectionState {
-    return toState(this.repo.get(name));
+  statuses(): ConnectionStatus[] {
+    return this.repo.all().map(toStatus);
+  }
+
+  status(name: ConnectionName): ConnectionStatus {
+    return toStatus(this.repo.get(name));
+  }
+
+  secretsStatus(): SecretsStatus {
+    return { kind: this.secretStore.kind, ok: this.secretsProblem === null, message: this.secretsProblem };
   }
 
   /**
    * Turns a connection on or off. The first enable issues the first token and returns it:
    * the only time it can be read. Disabling refuses that connection's requests at once.
    */
-  async setEnabled(name: ConnectionName, enabled: boolean): Promise<{ state: ConnectionState; token?: string }> {
-    let token: string | undefined;
-    if (enabled) {
+  async setEnabled(name: ConnectionName, enabled: boolean): Promise<{ connection: ConnectionStatus; token: string | null }> {
+    const token = await this.withSecrets(async () => {
+      if (!enabled) return null;
       const current = this.repo.get(name);
-      const stored = current.tokenGeneration > 0 ? await this.secrets.get(tokenAccount(name)) : null;
-      if (stored === null) token = await this.rotateToken(name);
-    }
+      const stored = current.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(name)) : null;
+      return stored === null ? this.issueToken(name) : null;
+    });
     this.repo.setEnabled(name, enabled, this.now().toISOString());
-    return token === undefined ? { state: this.state(name) } : { state: this.state(name), token };
+    this.events.emit('change', null);
+    return { connection: this.status(name), token };
   }
 
-  /** Issues a new token (returned once); the previous one is refused from the next request on. */
-  async rotateToken(name: ConnectionName): Promise<string> {
+  /** A new token, returned once; the previous one is refused from the next request on. */
+  async rotateToken(name: ConnectionName): Promise<TokenResult> {
+    const token = await this.withSecrets(() => this.issueToken(name));
+    this.events.emit('change', null);
+    return { connection: this.status(name), token };
+  }
+
+  private async issueToken(name: ConnectionName): Promise<string> {
     const token = generateToken();
     const digest = hashToken(token);
-    await this.secrets.set(tokenAccount(name), digest.toString('hex'));
+    await this.secretStore.set(tokenAccount(name), digest.toString('hex'));
     const record = this.repo.tokenIssued(name, this.now().toISOString());
     this.hashes.set(name, { generation: record.tokenGeneration, digest });
     return token;
   }
 
+  /** Runs a use of the secret store: its failure becomes the store's problem and a ServiceError. */
+  private async withSecrets<T>(work: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await work();
+    } catch (err) {
+      if (!(err instanceof SecretStoreUnavailableError)) throw err;
+      this.setSecretsProblem(err.message);
+      throw new ServiceError('keychain-unavailable', err.message);
+    }
+    if (this.secretsProblem !== null) await this.checkSecrets();
+    return result;
+  }
+
+  /** Probes the secret store (write, read back, delete); the result shows in secretsStatus(). */
+  async checkSecrets(): Promise<SecretsStatus> {
+    try {
+      await checkSecretStore(this.secretStore);
+      this.setSecretsProblem(null);
+    } catch (err) {
+      if (!(err instanceof SecretStoreUnavailableError)) throw err;
+      this.setSecretsProblem(err.message);
+    }
+    return this.secretsStatus();
+  }
+
+  private setSecretsProblem(message: string | null): void {
+    const changed = message !== this.secretsProblem;
+    this.secretsProblem = message;
+    clearTimeout(this.secretsRetry);
+    if (message !== null && !this.closed) {
+      this.secretsRetry = setTimeout(() => void this.checkSecrets().catch(() => undefined), this.options.secretsRetryMs ?? 30_000);
+      this.secretsRetry.unref();
+    }
+    if (changed) this.events.emit('change', null);
+  }
+
+  /** Stops probing the secret store and announcing changes (the core is closing). */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.secretsRetry);
+    this.events.clear();
+  }
+
   private async digestFor(record: ConnectionRecord): Promise<Buffer | null> {
     const cached = this.hashes.get(record.name);
     if (cached && cached.generation === record.tokenGeneration) return cached.digest;
-    const hex = record.tokenGeneration > 0 ? await this.secrets.get(tokenAccount(record.name)) : null;
+    const hex = record.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(record.name)) : null;
     if (record.tokenGeneration > 0 && hex === null) {
       // A token was issued but its hash cannot be read: a locked keyring reads as "no entry".
       throw new SecretStoreUnavailableError(
-        `the ${record.name} token's hash is not readable from ${this.secrets.description} (the keyring may be locked, or the entry was removed): unlock it, or issue a new token`,
+        `the ${record.name} token's hash is not readable from ${this.secretStore.description} (the keyring may be locked, or the entry was removed): unlock it, or issue a new token`,
       );
     }
     const digest = hex && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
@@ -126,18 +197,9 @@ export class Connections {
    * activity log), 503 when the keychain cannot be read.
    */
   async check(req: RequestInfo): Promise<AuthOutcome> {
-    try {
-      return { connection: await this.authenticate(req) };
-    } catch (err) {
-      if (err instanceof ScimError) return { connection: err instanceof DisabledConnectionError ? err.connection : null, error: err };
-      throw err;
-    }
-  }
-
-  private async authenticate(req: RequestInfo): Promise<ConnectionName> {
     const token = tokenFromHeader(req.authorization);
-    if (token === undefined) throw ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"');
-    if (this.secretsUnavailable) throw keychainUnavailable();
+    if (token === undefined) return { connection: null, error: ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"') };
+    if (this.secretsProblem !== null) return { connection: null, error: ScimError.unavailable(KEYCHAIN_UNAVAILABLE, 60) };
     const presented = hashToken(token);
     let matched: ConnectionRecord | undefined;
     let unreadable: SecretStoreUnavailableError | undefined;
@@ -154,13 +216,15 @@ export class Connections {
       if (digest && sameDigest(presented, digest) && !matched) matched = record;
     }
     if (!matched && unreadable) {
-      this.onSecretsError?.(unreadable);
-      throw keychainUnavailable();
+      this.setSecretsProblem(unreadable.message);
+      return { connection: null, error: ScimError.unavailable(KEYCHAIN_UNAVAILABLE, 60) };
     }
-    if (!matched) throw ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)');
-    if (!matched.enabled) throw new DisabledConnectionError(matched.name);
+    if (!matched) return { connection: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)') };
+    if (!matched.enabled) {
+      return { connection: matched.name, error: ScimError.forbidden(`The ${matched.name} connection is disabled in ScimDesk; enable it to accept requests`) };
+    }
     this.noteUse(matched.name, req);
-    return matched.name;
+    return { connection: matched.name };
   }
 
   private noteUse(name: ConnectionName, req: RequestInfo): void {

@@ -1,50 +1,62 @@
 /**
- * Composition of the core — store, directory, connections, activity log — and the listening
- * SCIM server. The headless CLI and Electron's main process both start ScimDesk through here.
+ * The core: the store and everything that works on it, composed once — the directory the IdPs
+ * provision, the two connections and their tokens, the activity log, backups and exports.
+ * It has no HTTP server and no tunnel (server/controller adds those); the CLI's one-shot
+ * commands open a Core, use it and close it.
  */
 import { type FSWatcher, watch } from 'node:fs';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { type AppOptions, buildApp, scimBaseUrl } from './app';
+import { DEFAULT_LOCAL_URL } from '../base/address';
+import { nativeModulePath } from '../base/native';
+import { scimBaseUrl } from '../scim/urls';
+import type { SecretStore } from '../secrets/secret-store';
+import { ActivityLog, DEFAULT_RETENTION, type RetentionOptions } from '../store/activity-log';
+import { DirectoryBrowser } from '../store/browse';
+import { Checkpointer } from '../store/checkpointer';
+import { ConnectionsRepo } from '../store/connections-repo';
+import { DB_FILE, type Db, databasePath, openStore } from '../store/database';
 import { Connections } from './connections';
+import { DataFiles } from './data-files';
 import { Directory } from './directory';
-import type { SecretStore } from './secrets/secret-store';
-import { ActivityLog, DEFAULT_RETENTION, type RetentionOptions } from './store/activity-log';
-import { ConnectionsRepo } from './store/connections-repo';
-import { Checkpointer } from './store/checkpointer';
-import { DB_FILE, type Db, databasePath, openStore } from './store/database';
-import { nativeModulePath } from './native';
-
-export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8787;
 
 export interface CoreOptions {
   readonly dataDir: string;
   readonly secretStore: SecretStore;
   readonly retention?: RetentionOptions;
+  /**
+   * The public URL IdPs reach the server at (tunnel, reverse proxy, or the listening address),
+   * read whenever a link is made; null or absent: the default local address.
+   */
+  readonly publicUrl?: () => string | null;
+  /** How often an unusable secret store is probed again. */
+  readonly secretsRetryMs?: number;
 }
 
-/** The store and everything that works on it, without HTTP. */
 export class Core {
   readonly db: Db;
   readonly directory: Directory;
   readonly connections: Connections;
   readonly activity: ActivityLog;
-  private publicUrl: string | undefined;
+  /** The panel's (and the CSV export's) searchable, sortable pages. */
+  readonly browser: DirectoryBrowser;
+  readonly files: DataFiles;
 
   private readonly watcher: FSWatcher | undefined;
   private readonly checkpointer: Checkpointer;
 
+  /** Opens the store (StoreError when it cannot be used) and composes the core on it. */
   constructor(readonly options: CoreOptions) {
     this.db = openStore({ dataDir: options.dataDir });
     this.checkpointer = Checkpointer.attach(this.db, databasePath(options.dataDir), nativeModulePath('better_sqlite3.node'));
     this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl() });
-    const connections = new ConnectionsRepo(this.db);
-    this.connections = new Connections(connections, options.secretStore);
+    const repo = new ConnectionsRepo(this.db);
+    this.connections = new Connections(repo, options.secretStore, { secretsRetryMs: options.secretsRetryMs });
     this.activity = new ActivityLog(this.db, options.retention ?? DEFAULT_RETENTION);
+    this.browser = new DirectoryBrowser(this.db);
+    this.files = new DataFiles({ dataDir: options.dataDir, db: this.db, directory: this.directory, activity: this.activity, browser: this.browser });
     // Writes by another process (the CLI) show up as writes to the database files.
     try {
       this.watcher = watch(options.dataDir, { persistent: false }, (_event, file) => {
-        if (!file || String(file).startsWith(DB_FILE)) connections.filesChanged();
+        if (!file || String(file).startsWith(DB_FILE)) repo.filesChanged();
       });
       this.watcher.on('error', () => undefined);
     } catch {
@@ -52,21 +64,14 @@ export class Core {
     }
   }
 
-  /** The public URL clients reach the server at (tunnel, reverse proxy, or the local address). */
-  setPublicUrl(url: string | undefined): void {
-    this.publicUrl = url?.replace(/\/+$/, '');
-  }
-
-  getPublicUrl(): string | undefined {
-    return this.publicUrl;
-  }
-
+  /** The SCIM base URL clients see (public URL + /scim/v2). */
   scimUrl(): string {
-    return scimBaseUrl(this.publicUrl ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`);
+    return scimBaseUrl(this.options.publicUrl?.() ?? DEFAULT_LOCAL_URL);
   }
 
   close(): void {
     this.watcher?.close();
+    this.connections.close();
     if (!this.db.open) return;
     // Writes already accepted are committed, not dropped (their clients may be gone).
     this.directory.closeWrites();
@@ -79,56 +84,4 @@ export class Core {
     this.checkpointer.close();
     this.db.close();
   }
-}
-
-export interface ListenOptions {
-  readonly host?: string;
-  readonly port?: number;
-  /** A fixed public URL (reverse proxy); without it the local address is used until a tunnel sets one. */
-  readonly publicUrl?: string;
-  readonly logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
-  readonly bodyLimit?: number;
-  readonly http?: AppOptions['http'];
-  readonly viaTunnel?: AppOptions['viaTunnel'];
-  readonly authLimits?: AppOptions['authLimits'];
-}
-
-export interface RunningServer {
-  readonly app: FastifyInstance;
-  /** http://host:port of the listening socket. */
-  readonly localUrl: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-export async function listen(core: Core, options: ListenOptions = {}): Promise<RunningServer> {
-  const host = options.host ?? DEFAULT_HOST;
-  const app = await buildApp({
-    directory: core.directory,
-    connections: core.connections,
-    activity: core.activity,
-    baseUrl: () => core.scimUrl(),
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-    ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
-    ...(options.http ? { http: options.http } : {}),
-    ...(options.viaTunnel ? { viaTunnel: options.viaTunnel } : {}),
-    ...(options.authLimits ? { authLimits: options.authLimits } : {}),
-  });
-  await app.listen({ host, port: options.port ?? DEFAULT_PORT });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
-  const localUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  if (options.publicUrl) core.setPublicUrl(options.publicUrl);
-  else if (!core.getPublicUrl()) core.setPublicUrl(localUrl);
-  let closed = false;
-  return {
-    app,
-    localUrl,
-    port,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
-    },
-  };
 }

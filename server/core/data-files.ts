@@ -7,18 +7,23 @@
 import { once } from 'node:events';
 import { chmodSync, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Core } from './runtime';
-import { parseListParams } from './scim/list';
-import type { JsonObject } from './scim/resource';
-import type { ResourceTypeName } from './scim/schema';
-import { DirectoryBrowser } from './store/browse';
+import type { ExportResult } from '../../contract/ipc';
+import type { ExportFormat } from '../../contract/schemas';
+import { parseListParams } from '../scim/list';
+import type { JsonObject } from '../scim/resource';
+import type { ResourceTypeName } from '../scim/schema';
+import type { ActivityLog } from '../store/activity-log';
+import type { DirectoryBrowser } from '../store/browse';
+import type { Db } from '../store/database';
+import type { Directory } from './directory';
 
-export type ExportFormat = 'json' | 'csv';
-
-export interface ExportResult {
-  readonly files: readonly string[];
-  readonly users: number;
-  readonly groups: number;
+/** What backups and exports read: the store, and the directory as the SCIM API shows it. */
+export interface DataFilesParts {
+  readonly dataDir: string;
+  readonly db: Db;
+  readonly directory: Directory;
+  readonly activity: ActivityLog;
+  readonly browser: DirectoryBrowser;
 }
 
 const PAGE = 500;
@@ -27,19 +32,19 @@ function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
-export function defaultBackupFile(dataDir: string): string {
+function defaultBackupFile(dataDir: string): string {
   return join(dataDir, 'backups', `scimdesk-${stamp()}.db`);
 }
 
-export function defaultExportPath(dataDir: string, format: ExportFormat): string {
+function defaultExportPath(dataDir: string, format: ExportFormat): string {
   return join(dataDir, 'exports', format === 'json' ? `scimdesk-${stamp()}.json` : `scimdesk-${stamp()}`);
 }
 
 /** A consistent copy of the live database, taken without stopping the server. */
-export async function backupDatabase(core: Core, file: string): Promise<string> {
+async function backupDatabase(parts: DataFilesParts, file: string): Promise<string> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  core.activity.flush();
-  await core.db.backup(file);
+  parts.activity.flush();
+  await parts.db.backup(file);
   chmodSync(file, 0o600); // a copy of the directory is as private as the directory
   return file;
 }
@@ -54,23 +59,23 @@ async function finish(stream: WriteStream): Promise<void> {
 }
 
 /** Every resource of a type as the SCIM API returns it, a page at a time. */
-async function* resources(core: Core, type: ResourceTypeName): AsyncGenerator<JsonObject> {
+async function* resources(directory: Directory, type: ResourceTypeName): AsyncGenerator<JsonObject> {
   for (let start = 1; ; start += PAGE) {
-    const page = core.directory.list(type, parseListParams(type, { startIndex: String(start), count: String(PAGE) }, { defaultCount: PAGE, maxCount: PAGE })) as { Resources: JsonObject[] };
+    const page = directory.list(type, parseListParams(type, { startIndex: String(start), count: String(PAGE) }, { defaultCount: PAGE, maxCount: PAGE })) as { Resources: JsonObject[] };
     yield* page.Resources;
     if (page.Resources.length < PAGE) return;
     await new Promise((r) => setImmediate(r)); // let SCIM requests in between pages
   }
 }
 
-async function exportJson(core: Core, file: string): Promise<ExportResult> {
+async function exportJson(directory: Directory, file: string): Promise<ExportResult> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const out = createWriteStream(file, { mode: 0o600 });
   const counts = { User: 0, Group: 0 };
   await write(out, `{"exportedAt":${JSON.stringify(new Date().toISOString())}`);
   for (const [type, key] of [['User', 'users'], ['Group', 'groups']] as const) {
     await write(out, `,"${key}":[`);
-    for await (const resource of resources(core, type)) {
+    for await (const resource of resources(directory, type)) {
       await write(out, `${counts[type]++ ? ',' : ''}\n${JSON.stringify(resource)}`);
     }
     await write(out, '\n]');
@@ -84,7 +89,7 @@ async function exportJson(core: Core, file: string): Promise<ExportResult> {
  * One CSV cell (RFC 4180). A value a spreadsheet would run as a formula (= + - @ at the
  * start) gets a leading apostrophe: IdP data must not become code in the admin's spreadsheet.
  */
-export function csvCell(value: unknown): string {
+function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -94,9 +99,8 @@ function csvLine(cells: readonly unknown[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-async function exportCsv(core: Core, dir: string): Promise<ExportResult> {
+async function exportCsv(browser: DirectoryBrowser, dir: string): Promise<ExportResult> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const browser = new DirectoryBrowser(core.db);
   const files = { users: join(dir, 'users.csv'), groups: join(dir, 'groups.csv'), memberships: join(dir, 'memberships.csv') };
   const users = createWriteStream(files.users, { mode: 0o600 });
   await write(users, csvLine(['id', 'userName', 'name', 'email', 'active', 'externalId', 'source', 'created', 'lastModified']));
@@ -133,6 +137,17 @@ async function exportCsv(core: Core, dir: string): Promise<ExportResult> {
   return { files: [files.users, files.groups, files.memberships], users: userCount, groups: groupCount };
 }
 
-export function exportDirectory(core: Core, format: ExportFormat, out: string): Promise<ExportResult> {
-  return format === 'json' ? exportJson(core, out) : exportCsv(core, out);
+/** Backups and exports of the data folder's store, also while the server runs. */
+export class DataFiles {
+  constructor(private readonly parts: DataFilesParts) {}
+
+  /** A copy of the database, by default in the data folder's backups/. */
+  async backup(file: string = defaultBackupFile(this.parts.dataDir)): Promise<{ file: string }> {
+    return { file: await backupDatabase(this.parts, file) };
+  }
+
+  /** The users and groups as SCIM JSON or CSV files, by default in the data folder's exports/. */
+  export(format: ExportFormat, out: string = defaultExportPath(this.parts.dataDir, format)): Promise<ExportResult> {
+    return format === 'json' ? exportJson(this.parts.directory, out) : exportCsv(this.parts.browser, out);
+  }
 }

@@ -5,16 +5,17 @@
  * ("directory changed") as it is made.
  */
 import { randomUUID } from 'node:crypto';
-import { ScimError } from './scim/errors';
-import { type ListParams, listResponse } from './scim/list';
-import { type MemberChange, applyPatch, parsePatchRequest, splitGroupPatch, type PatchLimits, DEFAULT_PATCH_LIMITS } from './scim/patch';
-import { type Projection, includesAttribute, project } from './scim/projection';
-import { type JsonObject, type Notes, locationOf, parseResourceInput, toResource } from './scim/resource';
-import type { ResourceTypeName } from './scim/schema';
-import type { Db } from './store/database';
-import { type MemberRef, Memberships } from './store/memberships';
-import { GroupCommit } from './store/group-commit';
-import { GROUP_TABLE, type ResourceRecord, ResourceTable, USER_TABLE } from './store/resource-table';
+import { Emitter } from '../base/emitter';
+import { ScimError } from '../scim/errors';
+import { type ListParams, listResponse } from '../scim/list';
+import { type MemberChange, applyPatch, parsePatchRequest, splitGroupPatch, type PatchLimits, DEFAULT_PATCH_LIMITS } from '../scim/patch';
+import { type Projection, includesAttribute, project } from '../scim/projection';
+import { type JsonObject, type Notes, locationOf, parseResourceInput, toResource } from '../scim/resource';
+import type { ResourceTypeName } from '../scim/schema';
+import type { Db } from '../store/database';
+import { type MemberRef, Memberships } from '../store/memberships';
+import { GroupCommit } from '../store/group-commit';
+import { GROUP_TABLE, type ResourceRecord, ResourceTable, USER_TABLE } from '../store/resource-table';
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
 
@@ -23,6 +24,11 @@ export interface DirectoryChange {
   readonly id: string;
   readonly kind: ChangeKind;
   readonly actor: string | null;
+}
+
+export interface DirectoryEvents {
+  /** A write was made (announced as it is made, inside its transaction). */
+  change: DirectoryChange;
 }
 
 export interface DirectoryOptions {
@@ -69,7 +75,7 @@ export class Directory {
   readonly users: ResourceTable;
   readonly groups: ResourceTable;
   readonly memberships: Memberships;
-  private readonly listeners = new Set<(change: DirectoryChange) => void>();
+  private readonly events = new Emitter<DirectoryEvents>();
   private readonly patchLimits: PatchLimits;
   /** One write transaction, built once (db.transaction() costs a few µs per call to build). */
   private readonly write: <T>(work: () => T) => T;
@@ -109,21 +115,15 @@ export class Directory {
     this.commits.close();
   }
 
-  /** Subscribe to committed changes; returns the unsubscribe function. */
-  onChange(listener: (change: DirectoryChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<K extends keyof DirectoryEvents>(event: K, listener: (payload: DirectoryEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
   }
 
+  /** A listener's failure never fails the request that changed the directory (the Emitter catches it). */
   private emit(change: DirectoryChange): void {
     this.generation++;
-    for (const l of this.listeners) {
-      try {
-        l(change);
-      } catch {
-        /* a listener's failure must not fail the request that changed the directory */
-      }
-    }
+    this.events.emit('change', change);
   }
 
   private table(type: ResourceTypeName): ResourceTable {

@@ -31,7 +31,7 @@ export class ScimError extends Error {
   /** Extra response headers (e.g. WWW-Authenticate, Retry-After). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, scimType: ScimType | undefined, detail: string, headers: Record<string, string> = {}) {
+  private constructor(status: number, scimType: ScimType | undefined, detail: string, headers: Record<string, string> = {}) {
     super(detail);
     this.name = 'ScimError';
     this.status = status;
@@ -52,7 +52,13 @@ export class ScimError extends Error {
     };
   }
 
-  // The pairs below follow RFC 7644 §3.12: 400s carry a scimType, the others do not.
+  /** The same error with another detail (a 500's internals are replaced before they reach a client). */
+  withDetail(detail: string): ScimError {
+    return new ScimError(this.status, this.scimType, detail, { ...this.headers });
+  }
+
+  // One named constructor per status in use. The pairs follow RFC 7644 §3.12: 400s carry a
+  // scimType, the others do not.
   static invalidFilter(detail: string): ScimError {
     return new ScimError(400, 'invalidFilter', detail);
   }
@@ -71,26 +77,47 @@ export class ScimError extends Error {
   static mutability(detail: string): ScimError {
     return new ScimError(400, 'mutability', detail);
   }
-  static tooMany(detail: string): ScimError {
-    return new ScimError(400, 'tooMany', detail);
-  }
-  static uniqueness(detail: string): ScimError {
-    return new ScimError(409, 'uniqueness', detail);
-  }
-  static notFound(detail: string): ScimError {
-    return new ScimError(404, undefined, detail);
-  }
-  static preconditionFailed(detail: string): ScimError {
-    return new ScimError(412, undefined, detail);
-  }
   static unauthorized(detail: string): ScimError {
     return new ScimError(401, undefined, detail, { 'www-authenticate': 'Bearer realm="ScimDesk"' });
   }
   static forbidden(detail: string): ScimError {
     return new ScimError(403, undefined, detail);
   }
-}
-
-export function isScimError(value: unknown): value is ScimError {
-  return value instanceof ScimError;
+  static notFound(detail: string): ScimError {
+    return new ScimError(404, undefined, detail);
+  }
+  static requestTimeout(detail: string): ScimError {
+    return new ScimError(408, undefined, detail);
+  }
+  static uniqueness(detail: string): ScimError {
+    return new ScimError(409, 'uniqueness', detail);
+  }
+  static preconditionFailed(detail: string): ScimError {
+    return new ScimError(412, undefined, detail);
+  }
+  static payloadTooLarge(detail: string): ScimError {
+    return new ScimError(413, undefined, detail);
+  }
+  static unsupportedMediaType(detail: string): ScimError {
+    return new ScimError(415, undefined, detail);
+  }
+  static tooManyRequests(detail: string, retryAfterSeconds: number): ScimError {
+    return new ScimError(429, undefined, detail, { 'retry-after': String(retryAfterSeconds) });
+  }
+  static headersTooLarge(detail: string): ScimError {
+    return new ScimError(431, undefined, detail);
+  }
+  /** Another 4xx the HTTP framework met (its status passes through). */
+  static clientError(status: number, detail: string): ScimError {
+    return new ScimError(status, undefined, detail);
+  }
+  static internal(detail: string): ScimError {
+    return new ScimError(500, undefined, detail);
+  }
+  static notImplemented(detail: string): ScimError {
+    return new ScimError(501, undefined, detail);
+  }
+  static unavailable(detail: string, retryAfterSeconds: number): ScimError {
+    return new ScimError(503, undefined, detail, { 'retry-after': String(retryAfterSeconds) });
+  }
 }

@@ -7,7 +7,7 @@
 import { type ResolvedAttr, describePath, leafDef, resolvePath, resolveSubPath } from './attributes';
 import { ScimError } from './errors';
 import { type AttrPath, type CompareOp, type Filter, type FilterLimits, type Literal, DEFAULT_FILTER_LIMITS, parseFilter } from './filter-parser';
-import { hasLoneSurrogate } from './text';
+import { foldCase, hasLoneSurrogate, normalizeDateTime } from './text';
 import type { ResourceTypeName } from './schema';
 
 export type ValueType = 'string' | 'number' | 'boolean' | 'dateTime';
@@ -27,17 +27,6 @@ export type ResolvedFilter =
   | { readonly kind: 'not'; readonly filter: ResolvedFilter }
   /** Some element of the multi-valued attribute satisfies `filter` (whose attributes are element-relative). */
   | { readonly kind: 'has'; readonly attr: ResolvedAttr; readonly filter: ResolvedFilter };
-
-/** The one case-folding rule for `caseExact: false` attributes, shared by JS evaluation, SQL and indexes. */
-export function foldCase(value: string): string {
-  return value.toLowerCase();
-}
-
-/** Canonical form of a dateTime for comparisons: ISO 8601 UTC with milliseconds, as meta timestamps are stored. */
-export function normalizeDateTime(value: string): string | undefined {
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
 
 const invalid = (detail: string): ScimError => ScimError.invalidFilter(`Invalid filter: ${detail}`);
 

@@ -11,7 +11,8 @@
  */
 import { type ResolvedAttr, describePath, leafDef, resolvePath, unknownKeyPath } from './attributes';
 import { ScimError } from './errors';
-import { type ResolvedFilter, evaluate, foldCase, resolveRelative } from './filter';
+import { type ResolvedFilter, evaluate, resolveRelative } from './filter';
+import { foldCase } from './text';
 import { type Filter, type PatchPath, parsePatchPath } from './filter-parser';
 import { type Attributes, type Json, type JsonObject, type Notes, checkJsonShape, checkRequired, coerceValue, isObject, memberIds } from './resource';
 import { type AttributeDef, PATCH_OP_URN, type ResourceTypeName } from './schema';

@@ -8,8 +8,7 @@
  * kept. A JSON Schema validator either rejects those or silently drops them.
  */
 import { ScimError } from './errors';
-import { normalizeDateTime } from './filter';
-import { hasLoneSurrogate } from './text';
+import { hasLoneSurrogate, normalizeDateTime } from './text';
 import {
   type AttributeDef,
   type ResourceTypeName,

@@ -200,12 +200,6 @@ export function schemaById(urn: string): SchemaDef | undefined {
   return SCHEMAS.find((s) => s.id.toLowerCase() === wanted);
 }
 
-/** Schema URNs that can appear in a resource of this type: the core schema, then its extensions. */
-export function schemaUrnsOf(type: ResourceTypeName): string[] {
-  const rt = RESOURCE_TYPES[type];
-  return [rt.schema, ...rt.schemaExtensions.map((e) => e.schema)];
-}
-
 export function findAttribute(list: readonly AttributeDef[] | undefined, name: string): AttributeDef | undefined {
   if (!list) return undefined;
   const wanted = name.toLowerCase();

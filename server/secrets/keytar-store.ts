@@ -4,7 +4,7 @@
  * SecretStoreUnavailableError naming the cause and the fix — never a silent fallback.
  */
 import { createRequire } from 'node:module';
-import { nativeModulePath } from '../native';
+import { nativeModulePath } from '../base/native';
 import { type SecretStore, SecretStoreUnavailableError } from './secret-store';
 
 interface KeytarApi {

@@ -2,15 +2,16 @@
  * The record of SCIM requests the panel's activity view shows. Bodies arrive here already
  * redacted (no tokens, no passwords). The table is bounded by count and by age (retention).
  */
-import type { ActivityDetail } from '../api-types';
+import type { ActivityDetail } from '../../contract/model';
+import { Emitter } from '../base/emitter';
 import type { Db } from './database';
 import { LIMIT } from './statement-cache';
 
-/** One recorded request, as the panel shows it (server/api-types.ts). */
+/** One recorded request, as the panel shows it (contract/model.ts). */
 export type ActivityEntry = ActivityDetail;
 export type ActivityInput = Omit<ActivityDetail, 'seq'>;
 
-export interface ActivityQuery {
+export interface ActivityLogQuery {
   /** A connection name, or null for requests no token authenticated. */
   readonly connection?: string | null;
   readonly action?: string;
@@ -63,9 +64,13 @@ const PRUNE_EVERY_BATCHES = 8;
  * the log costs a SCIM request an array push, not a disk write. A crash loses at most the
  * last BATCH_DELAY_MS of activity, never directory data (those writes are their own commits).
  */
+export interface ActivityLogEvents {
+  /** A batch was written (the entries now have their seq numbers): the panel's live log. */
+  recorded: readonly ActivityEntry[];
+}
+
 export class ActivityLog {
-  /** Called with each batch once written (with seq numbers): the panel's live log. */
-  onRecorded: ((entries: readonly ActivityEntry[]) => void) | undefined;
+  private readonly events = new Emitter<ActivityLogEvents>();
   private readonly insertStmt;
   private readonly insertChunkStmt;
   private readonly pruneCountStmt;
@@ -112,6 +117,11 @@ export class ActivityLog {
     });
   }
 
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<K extends keyof ActivityLogEvents>(event: K, listener: (payload: ActivityLogEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
   /** Queues one request's record; it is written within BATCH_DELAY_MS. */
   record(entry: ActivityInput): void {
     this.pending.push(entry);
@@ -131,7 +141,7 @@ export class ActivityLog {
     this.pending = [];
     const written = this.writeBatch(batch);
     if (++this.batches % PRUNE_EVERY_BATCHES === 0) this.prune();
-    this.onRecorded?.(written);
+    this.events.emit('recorded', written);
   }
 
   /** Applies retention: the newest maxEntries, none older than maxAgeDays. */
@@ -140,7 +150,7 @@ export class ActivityLog {
     if (this.retention.maxAgeDays > 0) this.pruneAgeStmt.run(new Date(now.getTime() - this.retention.maxAgeDays * 86_400_000).toISOString());
   }
 
-  list(query: ActivityQuery): ActivityEntry[] {
+  list(query: ActivityLogQuery): ActivityEntry[] {
     this.flush();
     if (query.resourceId !== undefined) return this.historyStmt.all(query.resourceId, query.limit).map(toEntry);
     return this.listStmt

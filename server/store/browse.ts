@@ -3,8 +3,9 @@
  * groups and group members. Sorting uses indexed columns (see migration 0002) and every page
  * is LIMIT/OFFSET, so a list of 100 000 users costs one page, not the whole table.
  */
-import type { GroupQuery, GroupSummary, MemberQuery, MemberSummary, Page, UserQuery, UserSummary } from '../api-types';
-import { foldCase } from '../scim/filter';
+import type { GroupSummary, MemberSummary, Page, UserSummary } from '../../contract/model';
+import type { GroupQuery, GroupSortKey, MemberQuery, UserQuery, UserSortKey } from '../../contract/schemas';
+import { foldCase } from '../scim/text';
 import type { Attributes } from '../scim/resource';
 import type { Db } from './database';
 import { displayNameOf, userEmail } from './resource-table';
@@ -37,7 +38,7 @@ interface GroupRow {
   last_modified: string;
 }
 
-const USER_SORT: Record<NonNullable<UserQuery['sort']>, string> = {
+const USER_SORT: Record<UserSortKey, string> = {
   userName: 'u.user_name_ci',
   name: 'u.name_ci',
   email: 'u.email_ci',
@@ -47,7 +48,7 @@ const USER_SORT: Record<NonNullable<UserQuery['sort']>, string> = {
   lastModified: 'u.last_modified',
 };
 
-const GROUP_SORT: Record<NonNullable<GroupQuery['sort']>, string> = {
+const GROUP_SORT: Record<GroupSortKey, string> = {
   displayName: 'g.display_name_ci',
   members: 'g.member_count',
   source: 'g.created_by',

@@ -4,15 +4,8 @@
  * SecretStore. A server process notices a rotation made by another process (the CLI) through
  * the generation counter.
  */
-import type { ConnectionName } from '../api-types';
+import type { ConnectionName } from '../../contract/connections';
 import type { Db } from './database';
-
-export type { ConnectionName };
-export const CONNECTIONS: readonly ConnectionName[] = ['okta', 'entra'];
-
-export function isConnectionName(value: unknown): value is ConnectionName {
-  return typeof value === 'string' && (CONNECTIONS as readonly string[]).includes(value);
-}
 
 export interface ConnectionRecord {
   readonly name: ConnectionName;

@@ -6,9 +6,9 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { foldCase } from '../scim/filter';
+import { foldCase } from '../scim/text';
 import { MIGRATIONS, type Migration } from './migrations/index';
-import { nativeModulePath } from '../native';
+import { nativeModulePath } from '../base/native';
 
 export type Db = Database.Database;
 
@@ -123,10 +123,4 @@ export function openStore(options: OpenOptions): Db {
     if (err instanceof StoreError) throw err;
     throw new StoreError('open-failed', `Cannot open the database ${file}: ${(err as Error).message}`);
   }
-}
-
-/** True when an error is SQLite's unique-constraint failure on `table.column`. */
-export function isUniqueViolation(err: unknown, column?: string): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' && (column === undefined || (e.message ?? '').includes(column));
 }

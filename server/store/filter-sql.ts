@@ -6,7 +6,8 @@
  * NULL, so `not` and `ne` agree with the JS evaluator in server/scim/filter.ts.
  */
 import type { ResolvedAttr } from '../scim/attributes';
-import { type ResolvedFilter, foldCase } from '../scim/filter';
+import type { ResolvedFilter } from '../scim/filter';
+import { foldCase } from '../scim/text';
 import type { ResourceTypeName } from '../scim/schema';
 
 export type SqlParam = string | number;

@@ -5,12 +5,14 @@
  */
 import type { ResolvedAttr } from '../scim/attributes';
 import { ScimError } from '../scim/errors';
-import { type ResolvedFilter, foldCase } from '../scim/filter';
+import type { ResolvedFilter } from '../scim/filter';
+import { foldCase } from '../scim/text';
 import type { Attributes } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
-import { type Db, isUniqueViolation } from './database';
+import type { Db } from './database';
 import { type SqlParam, compileWhere, sortExpression } from './filter-sql';
 import type { MemberRef } from './memberships';
+import { isUniqueViolation } from './sqlite-errors';
 import { LIMIT_OFFSET, StatementCache } from './statement-cache';
 
 export interface ResourceRecord {

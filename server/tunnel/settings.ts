@@ -3,7 +3,8 @@
  * host; on-prem admins point at their own localtunnel server, or use their own reverse proxy
  * ("external") with its public URL.
  */
-import type { TunnelMode, TunnelSettings } from '../api-types';
+import type { TunnelSettings } from '../../contract/model';
+import { TUNNEL_MODES, type TunnelMode } from '../../contract/schemas';
 
 export const DEFAULT_TUNNEL_HOST = 'https://localtunnel.me';
 
@@ -39,12 +40,10 @@ function checkHttpUrl(what: string, value: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
-const MODES: readonly TunnelMode[] = ['none', 'localtunnel', 'external'];
-
 /** Validates and normalises settings; throws InvalidSettingsError with a sentence for the admin. */
 export function normalizeTunnelSettings(input: Partial<TunnelSettings>, base: TunnelSettings = DEFAULT_TUNNEL_SETTINGS): TunnelSettings {
   const merged = { ...base, ...input };
-  if (!MODES.includes(merged.mode)) throw new InvalidSettingsError(`Unknown tunnel mode "${String(merged.mode)}" (none, localtunnel or external)`);
+  if (!(TUNNEL_MODES as readonly TunnelMode[]).includes(merged.mode)) throw new InvalidSettingsError(`Unknown tunnel mode "${String(merged.mode)}" (none, localtunnel or external)`);
   const host = checkHttpUrl('The tunnel host', merged.host || DEFAULT_TUNNEL_HOST);
   const subdomain = merged.subdomain ? checkSubdomain(merged.subdomain) : null;
   const publicUrl = merged.publicUrl ? checkHttpUrl('The public URL', merged.publicUrl) : null;

@@ -7,7 +7,8 @@
  * the server's tunnel status and a probe through the tunnel), and idle local sockets would
  * collect 408s (the LazyRelay never connects them to the server until a request arrives).
  */
-import type { TunnelStatus } from '../api-types';
+import type { TunnelStatus } from '../../contract/model';
+import { Emitter } from '../base/emitter';
 import { LazyRelay } from './lazy-relay';
 import { type TunnelClient, openTunnel } from './lt-client';
 
@@ -40,7 +41,10 @@ export interface SupervisorOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, jitter: 0.5 };
 
-type Listener = (status: TunnelStatus) => void;
+export interface SupervisorEvents {
+  /** Every change of the tunnel's status. */
+  status: TunnelStatus;
+}
 
 /** The status of a tunnel that is not running. */
 export function tunnelOff(host: string | null, wantedSubdomain: string | null): TunnelStatus {
@@ -71,7 +75,7 @@ export class TunnelSupervisor {
   private generation = 0;
   private notGranted = 0;
   private everOnline = false;
-  private readonly listeners = new Set<Listener>();
+  private readonly events = new Emitter<SupervisorEvents>();
   private state: TunnelStatus;
   private readonly o: Required<Omit<SupervisorOptions, 'subdomain' | 'probePath'>> & Pick<SupervisorOptions, 'subdomain' | 'probePath'>;
 
@@ -99,21 +103,14 @@ export class TunnelSupervisor {
     return this.relay.isPeer(port);
   }
 
-  /** Subscribe to status changes; returns the unsubscribe function. */
-  onStatus(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<K extends keyof SupervisorEvents>(event: K, listener: (payload: SupervisorEvents[K]) => void): () => void {
+    return this.events.on(event, listener);
   }
 
   private update(patch: Partial<TunnelStatus>): void {
     this.state = { ...this.state, ...patch };
-    for (const l of this.listeners) {
-      try {
-        l(this.state);
-      } catch {
-        /* a listener's failure must not stop the supervisor */
-      }
-    }
+    this.events.emit('status', this.state);
   }
 
   start(): void {

@@ -9,8 +9,8 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestController, startController } from '../support/controller';
-import { type Panel, launchChromium, openPanel, serveRenderer } from './support/panel';
-import { type Seeded, seedDirectory } from './support/seed';
+import { type Panel, launchChromium, openPanel, serveRenderer } from '../../tools/panel-harness';
+import { type Seeded, seedDirectory } from '../../tools/seed';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -77,7 +77,7 @@ describe('every screen passes axe-core (no serious or critical violations)', () 
     for (const [hash, region] of [
       [`/users/${seeded.sampleUserId}`, '[aria-label="User details"]'],
       [`/groups/${seeded.sampleGroupId}`, '[aria-label="Group details"]'],
-      [`/activity/${t.controller.listActivity({ limit: 1 })[0]!.seq}`, '[aria-label="Request details"]'],
+      [`/activity/${t.controller.panel.listActivity({ limit: 1 })[0]!.seq}`, '[aria-label="Request details"]'],
     ] as const) {
       await go(hash, region);
       expect((await violations()).map((v) => v.id)).toEqual([]);

@@ -7,10 +7,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../fixtures/okta';
+import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../../tools/idp/okta';
 import { type TestController, startController } from '../support/controller';
-import { ScimClient, patchOp } from '../support/scim-client';
-import { type Panel, launchChromium, openPanel, serveRenderer } from './support/panel';
+import { ScimClient, patchOp } from '../../tools/scim-client';
+import { type Panel, launchChromium, openPanel, serveRenderer } from '../../tools/panel-harness';
 
 let browser: Browser;
 let served: Awaited<ReturnType<typeof serveRenderer>>;

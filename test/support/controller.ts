@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import type { AppStatus } from '../../server/api-types';
-import { Controller, type ControllerOptions } from '../../server/controller';
+import type { AppStatus } from '../../contract/model';
+import { Controller, type ControllerOptions } from '../../server/controller/controller';
 import { KeytarSecretStore } from '../../server/secrets/keytar-store';
 import { tokenAccount } from '../../server/secrets/secret-store';
 import { tempDir } from './scim-server';

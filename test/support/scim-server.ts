@@ -7,12 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionName } from '../../server/store/connections-repo';
-import { Core, type ListenOptions, listen, type RunningServer } from '../../server/runtime';
+import type { ConnectionName } from '../../contract/connections';
+import { Core } from '../../server/core/core';
+import { type RunningServer, listen } from '../../server/http/listen';
+import { type ServerOptions, serverOptions } from '../../server/http/options';
 import { FileSecretStore } from '../../server/secrets/file-store';
 import { KeytarSecretStore } from '../../server/secrets/keytar-store';
 import { type SecretStore, tokenAccount } from '../../server/secrets/secret-store';
-import { ScimClient } from './scim-client';
+import { ScimClient } from '../../tools/scim-client';
 
 export interface TestServer {
   readonly core: Core;
@@ -27,7 +29,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export interface TestServerOptions extends ListenOptions {
+export interface TestServerOptions extends Partial<ServerOptions> {
   /** keychain (default): the real OS keychain; file: the opt-in file store. */
   readonly secrets?: 'keychain' | 'file';
   /** Connections to enable at start (default: okta and entra). */
@@ -43,13 +45,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const dataDir = options.dataDir ?? tempDir();
   const service = `ScimDesk-test-${randomBytes(6).toString('hex')}`;
   const secretStore: SecretStore = options.secrets === 'file' ? new FileSecretStore(dataDir) : new KeytarSecretStore(service);
-  const core = new Core({ dataDir, secretStore });
+  let localUrl: string | null = null;
+  const core = new Core({ dataDir, secretStore, publicUrl: () => localUrl });
   const tokens = {} as Record<ConnectionName, string>;
   for (const name of options.enable ?? (['okta', 'entra'] as const)) {
     const { token } = await core.connections.setEnabled(name, true);
     if (token) tokens[name] = token;
   }
-  const server = await listen(core, { port: 0, ...options });
+  const server = await listen(core, serverOptions({ port: 0, ...options }));
+  localUrl = server.localUrl;
   const base = core.scimUrl();
   return {
     core,

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { type RequestShape, describeRequest } from '../../server/scim/actions';
 import { REDACTED, redact, redactedText } from '../../server/scim/redact';
-import { entraDisable, entraEnable, entraPathlessDotted, entraRemoveMembers, entraUser } from '../fixtures/entra';
-import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../fixtures/okta';
-import { patchOp } from '../support/scim-client';
+import { entraDisable, entraEnable, entraPathlessDotted, entraRemoveMembers, entraUser } from '../../tools/idp/entra';
+import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../../tools/idp/okta';
+import { patchOp } from '../../tools/scim-client';
 
 const req = (method: string, path: string, body: unknown = undefined, query: Record<string, unknown> = {}): RequestShape => ({ method, path, query, body });
 

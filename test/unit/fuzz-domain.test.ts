@@ -40,9 +40,9 @@ import {
   entraReplaceWorkEmail,
   entraSetManager,
   entraUser,
-} from '../fixtures/entra';
-import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../fixtures/okta';
-import { patchOp } from '../support/scim-client';
+} from '../../tools/idp/entra';
+import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../../tools/idp/okta';
+import { patchOp } from '../../tools/scim-client';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 0x7fffffff));
 const ENT = ENTERPRISE_USER_URN;

@@ -1,14 +1,30 @@
 /**
- * The architecture's import boundaries (eslint.config.js) are enforced by lint: code that
- * crosses one fails `npm run lint`, code on the right side passes. Linted through ESLint's
- * Node API with the project's own config, at paths under the real folders (the files need
- * not exist).
+ * The architecture's layers are enforced by lint (eslint.config.js): a file imports only from
+ * its own layer and the layers below; the pure SCIM domain, the renderer and the preload are
+ * fenced from Node, storage and Electron. Linted through ESLint's Node API with the project's
+ * own config, as new files at paths under the real folders (the probe files need not exist;
+ * what they import does).
  */
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+
+/** The house plan's layers, bottom row first; a row's layers are independent of each other. */
+const ORDER: readonly (readonly string[])[] = [
+  ['contract', 'server/base', 'server/scim'],
+  ['server/store', 'server/secrets', 'server/tunnel'],
+  ['server/core'],
+  ['server/http'],
+  ['server/controller'],
+  ['server/cli', 'electron'],
+  ['tools'],
+  ['test', 'bench', 'scripts'],
+];
+const rowOf = (folder: string): number => ORDER.findIndex((row) => row.includes(folder));
 
 let eslint: ESLint;
 
@@ -22,30 +38,69 @@ async function lint(code: string, filePath: string): Promise<Linter.LintMessage[
   return results[0]!.messages;
 }
 
-const RESTRICTED = new Set(['no-restricted-imports', '@typescript-eslint/no-restricted-imports']);
+const FENCES = new Set(['no-restricted-imports', 'boundaries/dependencies', 'boundaries/no-unknown-files', 'boundaries/no-unknown-dependencies']);
 
-/** The messages of boundary-rule errors among all lint messages. */
-function boundaryErrors(messages: Linter.LintMessage[]): string[] {
-  return messages.filter((m) => m.severity === 2 && m.ruleId !== null && RESTRICTED.has(m.ruleId)).map((m) => m.message);
+/** The errors of the fencing rules among all lint messages. */
+async function fenceErrors(code: string, filePath: string): Promise<string[]> {
+  const messages = await lint(code, filePath);
+  return messages.filter((m) => m.severity === 2 && m.ruleId !== null && FENCES.has(m.ruleId)).map((m) => `${m.ruleId}: ${m.message}`);
 }
 
-/** Code that imports `source` and uses the import, so only the boundary rules can object. */
+/** Code that imports `source` and uses the import, so only the fences can object. */
 function valueImport(source: string): string {
   return `import * as imported from '${source}';\nexport const used = imported;\n`;
 }
 
-async function expectBoundaryError(source: string, filePath: string, why: RegExp): Promise<void> {
-  const messages = await lint(valueImport(source), filePath);
-  const errors = boundaryErrors(messages);
-  expect(errors, `importing ${source} from ${filePath}`).toHaveLength(1);
-  expect(errors[0]).toContain(`'${source}'`);
-  expect(errors[0]).toMatch(why);
+/** A real module of a folder (the first .ts file found), as an import path from a probe in `from`. */
+function moduleIn(folder: string, from: string): string {
+  const find = (dir: string): string | undefined => {
+    const entries = readdirSync(join(ROOT, dir), { withFileTypes: true }).sort((a, b) => Number(a.isDirectory()) - Number(b.isDirectory()));
+    for (const e of entries) {
+      if (e.isFile() && /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts')) return `${dir}/${e.name}`;
+      if (e.isDirectory() && !e.name.startsWith('__')) {
+        const found = find(`${dir}/${e.name}`);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const file = find(folder);
+  if (!file) throw new Error(`no .ts file in ${folder}`);
+  const path = relative(join(ROOT, from), join(ROOT, file)).replace(/\.tsx?$/, '');
+  return path.startsWith('.') ? path : `./${path}`;
 }
 
-async function expectClean(code: string, filePath: string): Promise<void> {
-  const messages = await lint(code, filePath);
-  expect(messages.map((m) => `${m.ruleId}: ${m.message}`), `${filePath}:\n${code}`).toEqual([]);
-}
+describe('the layers: a new file imports only its own layer and the ones below', () => {
+  const layers = ORDER.flat();
+  const pairs = layers.flatMap((from) => layers.map((to) => [from, to] as const));
+
+  it.each(pairs)('a new file in %s importing from %s', async (from, to) => {
+    const probe = `${from}/boundary-probe.ts`;
+    const source = moduleIn(to, from);
+    const errors = await fenceErrors(valueImport(source), probe);
+    const allowed = from === to || rowOf(to) < rowOf(from);
+    if (allowed) expect(errors, `${probe} importing ${source}`).toEqual([]);
+    else {
+      expect(errors, `${probe} importing ${source}`).toHaveLength(1);
+      expect(errors[0]).toMatch(/^boundaries\/dependencies: Layers: .* may not import/);
+    }
+  });
+
+  it('names the example from the house plan: server/store may not import server/http', async () => {
+    const errors = await fenceErrors(valueImport('../http/plugins/request-context'), 'server/store/new-file.ts');
+    expect(errors).toEqual([expect.stringContaining('store may not import http')]);
+  });
+
+  it('fences type-only imports too (a type is a dependency on the layer)', async () => {
+    const errors = await fenceErrors("import type { Core } from '../core/core';\nexport type Used = Core;\n", 'server/store/new-file.ts');
+    expect(errors).toEqual([expect.stringContaining('store may not import core')]);
+  });
+
+  it('a file in a folder that is no layer is an error until it is placed in one', async () => {
+    expect(await fenceErrors('export const x = 1;\n', 'server/new-folder/new-file.ts')).toEqual([expect.stringMatching(/^boundaries\/no-unknown-files/)]);
+    expect(await fenceErrors('export const x = 1;\n', 'new-top-folder/new-file.ts')).toEqual([expect.stringMatching(/^boundaries\/no-unknown-files/)]);
+  });
+});
 
 describe('server/scim is the pure SCIM domain', () => {
   it.each([
@@ -54,51 +109,53 @@ describe('server/scim is the pure SCIM domain', () => {
     ['node:crypto', /no Node built-ins/],
     ['electron', /electron/],
   ])('importing %s from server/scim/ is an error', async (source, why) => {
-    await expectBoundaryError(source, 'server/scim/boundary-probe.ts', why);
+    const errors = await fenceErrors(valueImport(source), 'server/scim/boundary-probe.ts');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(why);
   });
 
-  it('the same imports are fine elsewhere in server/ (the rule is about server/scim)', async () => {
-    await expectClean(valueImport('better-sqlite3'), 'server/store/boundary-probe.ts');
-    await expectClean(valueImport('node:crypto'), 'server/boundary-probe.ts');
-    await expectClean(valueImport('fastify'), 'server/http/boundary-probe.ts');
-  });
-
-  it('server/scim may import server/scim', async () => {
-    await expectClean(valueImport('./filter'), 'server/scim/boundary-probe.ts');
+  it('the same packages are fine in the layers whose job they are', async () => {
+    expect(await fenceErrors(valueImport('better-sqlite3'), 'server/store/boundary-probe.ts')).toEqual([]);
+    expect(await fenceErrors(valueImport('node:crypto'), 'server/secrets/boundary-probe.ts')).toEqual([]);
+    expect(await fenceErrors(valueImport('fastify'), 'server/http/boundary-probe.ts')).toEqual([]);
   });
 });
 
-describe('server/ never imports electron', () => {
-  it.each(['server/boundary-probe.ts', 'server/store/boundary-probe.ts', 'server/http/routes/boundary-probe.ts'])('importing electron from %s is an error', async (filePath) => {
-    await expectBoundaryError('electron', filePath, /Only electron\/main\*, window, ipc and preload may import electron/);
-  });
+describe('only electron/main*, window, ipc and preload import electron', () => {
+  it.each(['server/core/boundary-probe.ts', 'server/store/boundary-probe.ts', 'server/http/routes/boundary-probe.ts', 'electron/boundary-probe.ts', 'tools/boundary-probe.ts'])(
+    'importing electron from %s is an error',
+    async (filePath) => {
+      expect(await fenceErrors(valueImport('electron'), filePath)).toEqual([expect.stringMatching(/Only electron\/main\*, window, ipc and preload may import electron/)]);
+    },
+  );
 
   it('importing electron from electron/main.ts is fine', async () => {
-    await expectClean("import { app } from 'electron';\nexport const name = app.getName();\n", 'electron/main.ts');
+    expect(await fenceErrors("import { app } from 'electron';\nexport const name = app.getName();\n", 'electron/main.ts')).toEqual([]);
   });
 });
 
 describe('the renderer is sandboxed', () => {
   it.each([
-    ['node:fs', 'renderer/src/boundary-probe.ts', /no Node modules/],
-    ['electron', 'renderer/src/boundary-probe.tsx', /electron/],
-    ['../../server/runtime', 'renderer/src/boundary-probe.tsx', /only through the preload API/],
-  ])('importing %s from %s is an error', async (source, filePath, why) => {
-    await expectBoundaryError(source, filePath, why);
-  });
-
-  it('a value import of the IPC contract is an error', async () => {
-    const messages = await lint("import { CHANNELS } from '../../electron/contract';\nexport const channels = CHANNELS;\n", 'renderer/src/boundary-probe.ts');
-    const errors = boundaryErrors(messages);
+    ['node:fs', /no Node modules/],
+    ['electron', /electron/],
+    ['../../server/core/core', /renderer may not import core/],
+    ['../../electron/ipc', /renderer may not import electron/],
+  ])('importing %s from the renderer is an error', async (source, why) => {
+    const errors = await fenceErrors(valueImport(source), 'renderer/src/boundary-probe.tsx');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/import type/);
+    expect(errors[0]).toMatch(why);
   });
 
-  it('`import type` of the IPC contract is fine', async () => {
-    await expectClean("import type { AppInfo } from '../../electron/contract';\nexport type Info = AppInfo;\n", 'renderer/src/boundary-probe.tsx');
-  });
-
-  it('the renderer may import React and its own modules', async () => {
-    await expectClean("import { StrictMode } from 'react';\nimport { App } from './App';\nexport const parts = [StrictMode, App];\n", 'renderer/src/boundary-probe.tsx');
+  it('the renderer may import the contract (values and types), React and its own modules', async () => {
+    const code = [
+      "import { StrictMode } from 'react';",
+      "import { CONNECTION_LABELS } from '../../contract/connections';",
+      "import type { AppStatus } from '../../contract/model';",
+      "import { App } from './App';",
+      'export const parts = [StrictMode, App, CONNECTION_LABELS];',
+      'export type Status = AppStatus;',
+      '',
+    ].join('\n');
+    expect(await fenceErrors(code, 'renderer/src/boundary-probe.tsx')).toEqual([]);
   });
 });

@@ -15,9 +15,9 @@ import {
   entraRemoveMembers,
   entraReplaceWorkEmail,
   entraSetManager,
-} from '../fixtures/entra';
-import { oktaAddMembers, oktaDeactivate, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers } from '../fixtures/okta';
-import { ENTERPRISE, PATCH_OP, USER_SCHEMA, patchOp } from '../support/scim-client';
+} from '../../tools/idp/entra';
+import { oktaAddMembers, oktaDeactivate, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers } from '../../tools/idp/okta';
+import { ENTERPRISE, PATCH_OP, USER_SCHEMA, patchOp } from '../../tools/scim-client';
 import { expectScimError, scimErrorOf } from '../support/scim-error';
 
 

@@ -5,7 +5,7 @@
  * reaches the page.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { EVENT_CHANNELS, INVOKE_CHANNELS, SUBSCRIPTION_EVENTS } from '../../electron/contract';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, SUBSCRIPTION_EVENTS } from '../../contract/ipc';
 
 const exposed: Record<string, any> = {};
 const invoked: [string, unknown][] = [];

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ScimError } from '../../server/scim/errors';
 import { includesAttribute, project } from '../../server/scim/projection';
 import type { JsonObject } from '../../server/scim/resource';
-import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from '../support/scim-client';
+import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from '../../tools/scim-client';
 
 const ACME = 'urn:example:scim:schemas:extension:acme:1.0:User';
 

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Notes, parseResourceInput, toResource } from '../../server/scim/resource';
 import type { ResourceTypeName } from '../../server/scim/schema';
-import { entraUser } from '../fixtures/entra';
-import { oktaGroup, oktaUser } from '../fixtures/okta';
-import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from '../support/scim-client';
+import { entraUser } from '../../tools/idp/entra';
+import { oktaGroup, oktaUser } from '../../tools/idp/okta';
+import { ENTERPRISE, GROUP_SCHEMA, USER_SCHEMA } from '../../tools/scim-client';
 import { expectScimError } from '../support/scim-error';
 
 

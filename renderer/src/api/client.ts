@@ -2,7 +2,7 @@
  * The typed client over window.scimdesk: every call answers its value or throws an ApiError
  * carrying the Result's code and message. Nothing else in the renderer touches the bridge.
  */
-import type { CallName, ErrorCode, Payloads, Result, Results, ScimDeskApi } from '../../../electron/contract';
+import type { CallName, ErrorCode, Payloads, Result, Results, ScimDeskApi } from '../../../contract/ipc';
 
 export type ApiErrorCode = ErrorCode | 'bridge-unavailable';
 

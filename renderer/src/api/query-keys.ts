@@ -1,5 +1,5 @@
 /** Query keys, grouped so live events can invalidate whole families at once. */
-import type { ActivityQuery, GroupQuery, MemberQuery, UserQuery } from '../../../electron/contract';
+import type { ActivityQuery, GroupQuery, MemberQuery, UserQuery } from '../../../contract/schemas';
 
 export type ActivityFilters = Omit<ActivityQuery, 'beforeSeq' | 'limit'>;
 

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { ActivitySummary } from '../../../electron/contract';
+import type { ActivitySummary } from '../../../contract/model';
 import { call } from './client';
 import { type ActivityFilters, queryKeys } from './query-keys';
 

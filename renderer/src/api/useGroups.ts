@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { GroupQuery, MemberQuery } from '../../../electron/contract';
+import type { GroupQuery, MemberQuery } from '../../../contract/schemas';
 import { call } from './client';
 import { queryKeys } from './query-keys';
 

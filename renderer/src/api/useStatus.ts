@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import type { AppStatus, ConnectionStatus, TunnelSettings } from '../../../electron/contract';
+import type { AppStatus, ConnectionStatus, TunnelSettings } from '../../../contract/model';
 import { call } from './client';
 import { queryKeys } from './query-keys';
 

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { UserQuery } from '../../../electron/contract';
+import type { UserQuery } from '../../../contract/schemas';
 import { call } from './client';
 import { queryKeys } from './query-keys';
 

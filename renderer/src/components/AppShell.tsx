@@ -1,6 +1,6 @@
 /** The frame: header with status chips, the left navigation, and the main area. */
 import type { ReactNode } from 'react';
-import type { AppStatus } from '../../../electron/contract';
+import type { AppStatus } from '../../../contract/model';
 import { formatNumber } from '../format';
 import { type Route, href } from '../routes';
 import { ActivityIcon, AppLogo, PlugIcon, UserIcon, UsersIcon } from './Icons';

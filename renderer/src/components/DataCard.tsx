@@ -3,7 +3,7 @@
  * JSON or CSV, written into the data folder while the server keeps running.
  */
 import { useMutation } from '@tanstack/react-query';
-import type { Results } from '../../../electron/contract';
+import type { Results } from '../../../contract/ipc';
 import { call } from '../api/client';
 import { Alert, ErrorAlert } from './Alert';
 import { CopyButton } from './CopyButton';

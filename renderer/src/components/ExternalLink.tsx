@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useOpenExternal } from '../api/useStatus';
-import { HELP_LINKS, type HelpLink } from '../links';
+import { HELP_LINKS, type HelpLink } from '../../../contract/help-links';
 import { useAnnounce } from '../hooks/useAnnounce';
 import { ExternalLinkIcon } from './Icons';
 

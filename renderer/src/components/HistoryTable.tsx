@@ -1,4 +1,4 @@
-import type { ActivitySummary } from '../../../electron/contract';
+import type { ActivitySummary } from '../../../contract/model';
 import { formatFull, formatLogTime } from '../format';
 import { useNow } from '../hooks/useNow';
 import { href } from '../routes';

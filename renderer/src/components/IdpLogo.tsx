@@ -3,7 +3,7 @@
  * ID's pyramid, each on a soft tile. Decorative: the provider's name is always next to them.
  */
 import { useId } from 'react';
-import type { ConnectionName } from '../../../electron/contract';
+import type { ConnectionName } from '../../../contract/connections';
 
 export function IdpLogo({ connection, size = 40 }: { connection: ConnectionName | string; size?: number }) {
   const id = useId();

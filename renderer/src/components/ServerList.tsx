@@ -6,7 +6,7 @@
 import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useRef } from 'react';
-import type { Page } from '../../../electron/contract';
+import type { Page } from '../../../contract/model';
 import { ErrorAlert } from './Alert';
 import { DataTable } from './DataTable';
 import { Pagination } from './Pagination';

@@ -3,7 +3,7 @@
  * with the values to paste shown inline and copyable.
  */
 import type { ReactNode } from 'react';
-import type { ConnectionName } from '../../../electron/contract';
+import type { ConnectionName } from '../../../contract/connections';
 import { CopyButton } from './CopyButton';
 import { HelpLink } from './ExternalLink';
 

@@ -1,5 +1,5 @@
 /** Compact health chips in the header: SCIM server, how IdPs reach it, keychain problems. */
-import type { AppStatus } from '../../../electron/contract';
+import type { AppStatus } from '../../../contract/model';
 import { href } from '../routes';
 import { PHASE_LABELS, PHASE_TONES } from '../tunnel';
 import type { Tone } from './Badge';

@@ -3,7 +3,8 @@
  * (no tunnel, localtunnel, or the admin's own public URL behind a reverse proxy).
  */
 import { type FormEvent, type ReactNode, type Ref, useId, useState } from 'react';
-import type { AppStatus, TunnelMode, TunnelSettings } from '../../../electron/contract';
+import type { AppStatus, TunnelSettings } from '../../../contract/model';
+import type { TunnelMode } from '../../../contract/schemas';
 import { useSetTunnelSettings } from '../api/useStatus';
 import { formatDateTime, formatNumber } from '../format';
 import { useAnnounce } from '../hooks/useAnnounce';

@@ -1,7 +1,9 @@
 /** Activity: the live log of IdP requests, filtered on the server and paged back with "Load older". */
 import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ActivitySummary, ConnectionName, StatusClass } from '../../../electron/contract';
+import type { ActivitySummary } from '../../../contract/model';
+import type { ConnectionName } from '../../../contract/connections';
+import type { StatusClass } from '../../../contract/schemas';
 import { useActivityActions, useActivityLog } from '../api/useActivity';
 import type { ActivityFilters } from '../api/query-keys';
 import { useConnectionLabel, useLoadedStatus } from '../api/useStatus';

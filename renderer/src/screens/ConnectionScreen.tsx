@@ -4,7 +4,8 @@
  * tunnel. Keyed by connection in App, so leaving the page or switching IdP drops the token.
  */
 import { useId, useRef, useState } from 'react';
-import type { AppStatus, ConnectionName, ConnectionStatus } from '../../../electron/contract';
+import type { AppStatus, ConnectionStatus } from '../../../contract/model';
+import type { ConnectionName } from '../../../contract/connections';
 import { call } from '../api/client';
 import { useCheckKeychain, useConfirmPublicUrl, useLoadedStatus, useUpdateConnection } from '../api/useStatus';
 import { Alert, ErrorAlert } from '../components/Alert';

@@ -1,7 +1,8 @@
 /** Groups: the pushed groups, paged and sorted on the server, with a detail pane. */
 import { type SortingState, createColumnHelper } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
-import type { GroupQuery, GroupSummary } from '../../../electron/contract';
+import type { GroupQuery } from '../../../contract/schemas';
+import type { GroupSummary } from '../../../contract/model';
 import { useGroupList } from '../api/useGroups';
 import { useConnectionLabel } from '../api/useStatus';
 import { sharedColumns } from '../components/columns';

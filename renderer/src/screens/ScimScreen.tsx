@@ -1,5 +1,5 @@
 /** App Integrations › SCIM: one tile per identity provider. */
-import type { AppStatus, ConnectionStatus } from '../../../electron/contract';
+import type { AppStatus, ConnectionStatus } from '../../../contract/model';
 import { useLoadedStatus } from '../api/useStatus';
 import { DataCard } from '../components/DataCard';
 import { Badge, EnabledBadge } from '../components/Badge';

@@ -1,7 +1,8 @@
 /** Users: the provisioned people, paged and sorted on the server, with a detail pane. */
 import { type SortingState, createColumnHelper } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
-import type { UserQuery, UserSummary } from '../../../electron/contract';
+import type { UserQuery } from '../../../contract/schemas';
+import type { UserSummary } from '../../../contract/model';
 import { useConnectionLabel } from '../api/useStatus';
 import { useUserList } from '../api/useUsers';
 import { ActiveBadge } from '../components/Badge';

@@ -4,9 +4,9 @@
  * and what the server normalised.
  */
 import type { FastifyInstance } from 'fastify';
-import { describeRequest } from '../scim/actions';
-import { redactUrl, redactedText } from '../scim/redact';
-import type { ActivityInput, ActivityLog } from '../store/activity-log';
+import { describeRequest } from '../../scim/actions';
+import { redactUrl, redactedText } from '../../scim/redact';
+import type { ActivityInput, ActivityLog } from '../../store/activity-log';
 
 export interface ActivityOptions {
   /** The mount point, stripped from paths before naming the action. */

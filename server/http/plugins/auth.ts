@@ -3,8 +3,8 @@
  * body is read, so an unauthenticated client cannot make the server parse anything.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Connections } from '../connections';
-import { ScimError } from '../scim/errors';
+import type { Connections } from '../../core/connections';
+import { ScimError } from '../../scim/errors';
 import type { AuthLimiter } from './auth-limiter';
 
 export function registerAuth(app: FastifyInstance, connections: Connections, limiter: AuthLimiter): void {
@@ -22,7 +22,7 @@ export function registerAuth(app: FastifyInstance, connections: Connections, lim
       // Guessing tokens gets slow; a valid token (above) is never throttled.
       const wait = limiter.fail(client);
       if (wait > 0) {
-        throw new ScimError(429, undefined, `Too many requests with an invalid SCIM token from this address; try again in ${wait} s`, { 'retry-after': String(wait) });
+        throw ScimError.tooManyRequests(`Too many requests with an invalid SCIM token from this address; try again in ${wait} s`, wait);
       }
     }
     throw outcome.error;

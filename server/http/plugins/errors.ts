@@ -1,22 +1,24 @@
 /**
  * The one place errors become responses. ScimErrors are answered as they are; Fastify's own
- * errors (body too large, bad media type, malformed JSON, validation) become the matching
- * SCIM error; anything else is a generic 500 whose details go to the log only — never a stack
- * trace or SQL text to the client.
+ * errors (body too large, bad media type, malformed JSON, validation) and the store's failures
+ * a client can act on (busy, a refused value) become the matching SCIM error; anything else
+ * is a generic 500 whose details go to the log only — never a stack trace or SQL text to the
+ * client.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ScimError } from '../scim/errors';
-import { sendScim } from './scim-reply';
+import { ScimError } from '../../scim/errors';
+import { storeFailureOf } from '../../store/sqlite-errors';
+import { sendScim } from '../scim-reply';
 
 export function toScimError(err: FastifyError | Error, bodyLimit: number): ScimError {
   if (err instanceof ScimError) return err;
   const e = err as FastifyError & { code?: string };
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ScimError(413, undefined, `The request body is larger than the ${bodyLimit} bytes this server accepts`);
+      return ScimError.payloadTooLarge(`The request body is larger than the ${bodyLimit} bytes this server accepts`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return new ScimError(415, undefined, 'Send the request body as application/scim+json or application/json');
+      return ScimError.unsupportedMediaType('Send the request body as application/scim+json or application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return ScimError.invalidSyntax('The request body is empty; a JSON object was expected');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -25,17 +27,18 @@ export function toScimError(err: FastifyError | Error, bodyLimit: number): ScimE
       return ScimError.invalidSyntax('The Content-Length header does not match the body');
     case 'FST_ERR_VALIDATION':
       return ScimError.invalidValue(e.message);
-    case 'SQLITE_CONSTRAINT_CHECK':
+  }
+  switch (storeFailureOf(err)) {
+    case 'rejected-value':
       return ScimError.invalidValue('The value cannot be stored (it is not valid JSON data)');
-    case 'SQLITE_BUSY':
-    case 'SQLITE_LOCKED':
-      return new ScimError(503, undefined, 'The directory is busy; retry in a moment', { 'retry-after': '1' });
+    case 'busy':
+      return ScimError.unavailable('The directory is busy; retry in a moment', 1);
   }
   if (err instanceof SyntaxError && e.statusCode === 400) return ScimError.invalidSyntax(`The request body is not valid JSON (${err.message})`);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new ScimError(e.statusCode, undefined, e.message);
+    return ScimError.clientError(e.statusCode, e.message);
   }
-  return new ScimError(500, undefined, 'Internal server error');
+  return ScimError.internal('Internal server error');
 }
 
 export function errorHandler(bodyLimit: number) {
@@ -44,7 +47,7 @@ export function errorHandler(bodyLimit: number) {
     if (scim.status >= 500) {
       request.log.error({ err, reqId: request.id }, 'SCIM request failed');
       const detail = scim.status === 500 ? `Internal server error (request ${request.id}); details are in the ScimDesk log` : scim.detail;
-      return sendScim(reply, scim.status, new ScimError(scim.status, undefined, detail).toBody(), scim.headers);
+      return sendScim(reply, scim.status, scim.withDetail(detail).toBody(), scim.headers);
     }
     return sendScim(reply, scim.status, scim.toBody(), scim.headers);
   };

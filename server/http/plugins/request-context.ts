@@ -1,6 +1,6 @@
 /** Per-request SCIM context, filled by the hooks and routes and read by the activity recorder. */
 import type { FastifyInstance } from 'fastify';
-import { ScimError } from '../scim/errors';
+import { ScimError } from '../../scim/errors';
 import { type TunnelPeer, clientAddress } from './client-address';
 
 export interface ScimRequestContext {

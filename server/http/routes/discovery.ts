@@ -39,7 +39,7 @@ export async function discoveryRoutes(app: FastifyInstance, opts: DiscoveryOptio
   });
 
   const notImplemented = (what: string) => async (): Promise<never> => {
-    throw new ScimError(501, undefined, `${what} is not supported by ScimDesk`);
+    throw ScimError.notImplemented(`${what} is not supported by ScimDesk`);
   };
   app.all('/Bulk', notImplemented('Bulk'));
   app.all('/Me', notImplemented('/Me'));

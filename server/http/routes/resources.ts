@@ -4,7 +4,7 @@
  * between the two live in the Directory and the schema, not here.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Directory, WriteResult } from '../../directory';
+import type { Directory, WriteResult } from '../../core/directory';
 import { ScimError } from '../../scim/errors';
 import type { FilterLimits } from '../../scim/filter-parser';
 import { type PagingLimits, parseListParams } from '../../scim/list';

@@ -1,5 +1,5 @@
 /**
- * The headless CLI as an admin runs it: real child processes (`node --import tsx server/cli.ts`),
+ * The headless CLI as an admin runs it: real child processes (`node --import tsx server/cli/main.ts`),
  * a fresh data folder per test, the real SQLite file and the real OS keychain (the private
  * gnome-keyring session `npm test` starts), and HTTP to the served port on 127.0.0.1.
  */
@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_SCHEMA, ScimClient, USER_SCHEMA } from '../support/scim-client';
-import { tempDir } from '../support/scim-server';
-import { TestTunnelServer } from '../support/tunnel-server';
+import { ERROR_SCHEMA, ScimClient, USER_SCHEMA } from '../../../tools/scim-client';
+import { tempDir } from '../../support/scim-server';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
 const ANY_TOKEN = /scimdesk_[A-Za-z0-9_-]{43}/;
 const USAGE = 'Usage: npm run -s scimdesk -- <command> [options]';
@@ -55,7 +55,7 @@ interface Running {
 }
 
 function start(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

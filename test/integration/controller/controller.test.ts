@@ -4,13 +4,13 @@
  * filter, sort, paging), memberships, the activity log's filters, and coalesced events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivitySummary, DirectoryChangeEvent } from '../../server/api-types';
-import { openStore } from '../../server/store/database';
-import { MIGRATIONS } from '../../server/store/migrations/index';
-import { oktaUser } from '../fixtures/okta';
-import { type TestController, startController } from '../support/controller';
-import { GROUP_SCHEMA, ScimClient, patchOp } from '../support/scim-client';
-import { tempDir } from '../support/scim-server';
+import type { ActivitySummary, DirectoryChangeEvent } from '../../../contract/model';
+import { openStore } from '../../../server/store/database';
+import { MIGRATIONS } from '../../../server/store/migrations/index';
+import { oktaUser } from '../../../tools/idp/okta';
+import { type TestController, startController } from '../../support/controller';
+import { GROUP_SCHEMA, ScimClient, patchOp } from '../../../tools/scim-client';
+import { tempDir } from '../../support/scim-server';
 
 let t: TestController;
 let okta: ScimClient;
@@ -20,8 +20,8 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   t = await startController();
   const c = t.controller;
-  okta = new ScimClient(c.status().scimUrl!, `Bearer ${(await c.setEnabled('okta', true)).token}`);
-  entra = new ScimClient(c.status().scimUrl!, `Bearer ${(await c.setEnabled('entra', true)).token}`, { 'content-type': 'application/scim+json', 'user-agent': 'Azure AD SCIM' });
+  okta = new ScimClient(c.status().scimUrl!, `Bearer ${(await c.core.connections.setEnabled('okta', true)).token}`);
+  entra = new ScimClient(c.status().scimUrl!, `Bearer ${(await c.core.connections.setEnabled('entra', true)).token}`, { 'content-type': 'application/scim+json', 'user-agent': 'Azure AD SCIM' });
   const people = [
     ['ada@example.com', 'Ada Lovelace', true],
     ['grace@example.com', 'Grace Hopper', true],
@@ -54,12 +54,12 @@ describe('connections', () => {
   });
 
   it('disabling one connection refuses its requests at once (403) and leaves the other working', async () => {
-    await t.controller.setEnabled('entra', false);
+    await t.controller.core.connections.setEnabled('entra', false);
     const refused = await entra.get('/Users');
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toContain('entra connection is disabled');
     expect((await okta.get('/Users')).status).toBe(200);
-    await t.controller.setEnabled('entra', true);
+    await t.controller.core.connections.setEnabled('entra', true);
     expect((await entra.get('/Users')).status).toBe(200);
   });
 });
@@ -68,7 +68,7 @@ describe('users for the panel', () => {
   const names = (page: { items: readonly { userName: string }[] }): string[] => page.items.map((u) => u.userName);
 
   it('lists with name, email, status, source and dates', () => {
-    const page = t.controller.listUsers({ limit: 10 });
+    const page = t.controller.panel.listUsers({ limit: 10 });
     expect(page.total).toBe(5);
     expect(page.items[0]).toMatchObject({
       userName: 'ada@example.com',
@@ -83,61 +83,61 @@ describe('users for the panel', () => {
   });
 
   it('searches userName, name, email and externalId, case-insensitively', () => {
-    expect(names(t.controller.listUsers({ search: 'HOPPER' }))).toEqual(['grace@example.com']);
-    expect(names(t.controller.listUsers({ search: 'work.alan' }))).toEqual(['alan@example.com']);
-    expect(names(t.controller.listUsers({ search: 'ext-barbara@example.com' }))).toEqual(['barbara@example.com']);
-    expect(names(t.controller.listUsers({ search: 'dijkstra' }))).toEqual(['edsger@example.com']);
-    expect(t.controller.listUsers({ search: 'nobody' })).toEqual({ total: 0, offset: 0, items: [] });
+    expect(names(t.controller.panel.listUsers({ search: 'HOPPER' }))).toEqual(['grace@example.com']);
+    expect(names(t.controller.panel.listUsers({ search: 'work.alan' }))).toEqual(['alan@example.com']);
+    expect(names(t.controller.panel.listUsers({ search: 'ext-barbara@example.com' }))).toEqual(['barbara@example.com']);
+    expect(names(t.controller.panel.listUsers({ search: 'dijkstra' }))).toEqual(['edsger@example.com']);
+    expect(t.controller.panel.listUsers({ search: 'nobody' })).toEqual({ total: 0, offset: 0, items: [] });
   });
 
   it('filters by status', () => {
-    expect(names(t.controller.listUsers({ status: 'inactive' }))).toEqual(['alan@example.com']);
-    expect(t.controller.listUsers({ status: 'active' }).total).toBe(4);
+    expect(names(t.controller.panel.listUsers({ status: 'inactive' }))).toEqual(['alan@example.com']);
+    expect(t.controller.panel.listUsers({ status: 'active' }).total).toBe(4);
   });
 
   it('sorts by each column, both ways, and pages', () => {
-    expect(names(t.controller.listUsers({ sort: 'userName' }))).toEqual(['ada@example.com', 'alan@example.com', 'barbara@example.com', 'edsger@example.com', 'grace@example.com']);
-    expect(names(t.controller.listUsers({ sort: 'name', order: 'desc' }))[0]).toBe('grace@example.com');
-    expect(names(t.controller.listUsers({ sort: 'email' }))[0]).toBe('edsger@example.com'); // no email sorts first ascending
-    expect(names(t.controller.listUsers({ sort: 'active' }))[0]).toBe('alan@example.com'); // deactivated (0) first
+    expect(names(t.controller.panel.listUsers({ sort: 'userName' }))).toEqual(['ada@example.com', 'alan@example.com', 'barbara@example.com', 'edsger@example.com', 'grace@example.com']);
+    expect(names(t.controller.panel.listUsers({ sort: 'name', order: 'desc' }))[0]).toBe('grace@example.com');
+    expect(names(t.controller.panel.listUsers({ sort: 'email' }))[0]).toBe('edsger@example.com'); // no email sorts first ascending
+    expect(names(t.controller.panel.listUsers({ sort: 'active' }))[0]).toBe('alan@example.com'); // deactivated (0) first
     // Descending reverses fully: okta before entra, and the newest okta user first.
-    expect(names(t.controller.listUsers({ sort: 'source', order: 'desc' }))).toEqual(['barbara@example.com', 'alan@example.com', 'grace@example.com', 'ada@example.com', 'edsger@example.com']);
-    expect(names(t.controller.listUsers({ sort: 'created', order: 'desc' }))[0]).toBe('edsger@example.com');
-    const p1 = t.controller.listUsers({ sort: 'userName', limit: 2 });
-    const p2 = t.controller.listUsers({ sort: 'userName', limit: 2, offset: 2 });
+    expect(names(t.controller.panel.listUsers({ sort: 'source', order: 'desc' }))).toEqual(['barbara@example.com', 'alan@example.com', 'grace@example.com', 'ada@example.com', 'edsger@example.com']);
+    expect(names(t.controller.panel.listUsers({ sort: 'created', order: 'desc' }))[0]).toBe('edsger@example.com');
+    const p1 = t.controller.panel.listUsers({ sort: 'userName', limit: 2 });
+    const p2 = t.controller.panel.listUsers({ sort: 'userName', limit: 2, offset: 2 });
     expect([...names(p1), ...names(p2)]).toEqual(['ada@example.com', 'alan@example.com', 'barbara@example.com', 'edsger@example.com']);
     expect(p2).toMatchObject({ total: 5, offset: 2 });
   });
 
   it('shows one user with the SCIM resource, groups and the IdP requests that touched it', async () => {
     await okta.patch(`/Users/${ids['alan@example.com']}`, patchOp({ op: 'replace', value: { active: true } }));
-    const d = t.controller.getUser(ids['alan@example.com']!);
+    const d = t.controller.panel.getUser(ids['alan@example.com']!);
     expect(d.summary.active).toBe(true);
     expect(d.resource).toMatchObject({ userName: 'alan@example.com', active: true, meta: { resourceType: 'User' } });
     expect(d.groups).toEqual([{ id: ids['Pioneers'], displayName: 'Pioneers' }]);
     expect(d.history.map((h) => h.action)).toEqual(['Reactivate user', 'Create user']);
-    expect(() => t.controller.getUser('missing')).toThrow(/No user with id missing/);
+    expect(() => t.controller.panel.getUser('missing')).toThrow(/No user with id missing/);
   });
 });
 
 describe('groups for the panel', () => {
   it('lists with member counts, searches and sorts', () => {
-    const all = t.controller.listGroups({});
+    const all = t.controller.panel.listGroups({});
     expect(all.items.map((g) => [g.displayName, g.memberCount])).toEqual([
       ['Empty', 0],
       ['Pioneers', 5],
     ]);
-    expect(t.controller.listGroups({ sort: 'members', order: 'desc' }).items[0]!.displayName).toBe('Pioneers');
-    expect(t.controller.listGroups({ search: 'pion' }).total).toBe(1);
+    expect(t.controller.panel.listGroups({ sort: 'members', order: 'desc' }).items[0]!.displayName).toBe('Pioneers');
+    expect(t.controller.panel.listGroups({ search: 'pion' }).total).toBe(1);
   });
 
   it('shows one group with its members paged and searchable, without the full member list in the resource', () => {
-    const g = t.controller.getGroup(ids['Pioneers']!, { limit: 2 });
+    const g = t.controller.panel.getGroup(ids['Pioneers']!, { limit: 2 });
     expect(g.summary).toMatchObject({ displayName: 'Pioneers', memberCount: 5, source: 'okta' });
     expect(g.resource).not.toHaveProperty('members');
     expect(g.members.total).toBe(5);
     expect(g.members.items).toHaveLength(2);
-    const searched = t.controller.getGroup(ids['Pioneers']!, { search: 'grace' });
+    const searched = t.controller.panel.getGroup(ids['Pioneers']!, { search: 'grace' });
     expect(searched.members.items.map((m) => m.userName)).toEqual(['grace@example.com']);
     expect(searched.members.total).toBe(1);
   });
@@ -146,17 +146,17 @@ describe('groups for the panel', () => {
 describe('activity for the panel', () => {
   it('filters by connection (including unauthenticated), action and status class, and pages back', async () => {
     await new ScimClient(t.controller.status().scimUrl!, undefined).get('/Users');
-    const anon = t.controller.listActivity({ connection: 'none' });
+    const anon = t.controller.panel.listActivity({ connection: 'none' });
     expect(anon[0]).toMatchObject({ connection: null, status: 401 });
-    expect(t.controller.listActivity({ connection: 'entra' }).every((e) => e.connection === 'entra')).toBe(true);
-    expect(t.controller.listActivity({ action: 'Create group' }).map((e) => e.status)).toEqual([201, 201]);
-    expect(t.controller.listActivity({ status: 'client-error' }).every((e) => e.status >= 400 && e.status < 500)).toBe(true);
-    const newest = t.controller.listActivity({ limit: 3 });
-    const older = t.controller.listActivity({ limit: 3, beforeSeq: newest.at(-1)!.seq });
+    expect(t.controller.panel.listActivity({ connection: 'entra' }).every((e) => e.connection === 'entra')).toBe(true);
+    expect(t.controller.panel.listActivity({ action: 'Create group' }).map((e) => e.status)).toEqual([201, 201]);
+    expect(t.controller.panel.listActivity({ status: 'client-error' }).every((e) => e.status >= 400 && e.status < 500)).toBe(true);
+    const newest = t.controller.panel.listActivity({ limit: 3 });
+    const older = t.controller.panel.listActivity({ limit: 3, beforeSeq: newest.at(-1)!.seq });
     expect(older[0]!.seq).toBeLessThan(newest.at(-1)!.seq);
-    expect(t.controller.activityActions()).toEqual(expect.arrayContaining(['Create user', 'Create group', 'Reactivate user', 'List users']));
-    const adaCreated = t.controller.getUser(ids['ada@example.com']!).history.find((h) => h.action === 'Create user')!;
-    const detail = t.controller.getActivity(adaCreated.seq);
+    expect(t.controller.panel.activityActions()).toEqual(expect.arrayContaining(['Create user', 'Create group', 'Reactivate user', 'List users']));
+    const adaCreated = t.controller.panel.getUser(ids['ada@example.com']!).history.find((h) => h.action === 'Create user')!;
+    const detail = t.controller.panel.getActivity(adaCreated.seq);
     expect(detail.requestBody).toContain('"password":"[redacted]"');
     expect(detail.userAgent).toBeTruthy();
   });
@@ -193,13 +193,13 @@ describe('migration 0002', () => {
     v1.close();
     const after = await startController({ dataDir });
     try {
-      const users = after.controller.listUsers({ sort: 'email' }).items;
+      const users = after.controller.panel.listUsers({ sort: 'email' }).items;
       expect(users.map((u) => [u.userName, u.name, u.email])).toEqual([
         ['plain', null, null],
         ['Old@Example.com', 'Olive Oldham', 'Work@X'],
       ]);
-      expect(after.controller.listUsers({ search: 'oldham' }).total).toBe(1);
-      expect(after.controller.listUsers({ search: 'work@x' }).total).toBe(1);
+      expect(after.controller.panel.listUsers({ search: 'oldham' }).total).toBe(1);
+      expect(after.controller.panel.listUsers({ search: 'work@x' }).total).toBe(1);
     } finally {
       await after.stop();
     }

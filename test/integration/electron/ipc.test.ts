@@ -4,12 +4,13 @@
  * sender and payload gates, that every answer is a Result, and the surface itself (snapshot).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CallName, EVENT_CHANNELS, HELP_LINKS, INVOKE_CHANNELS, type Result } from '../../electron/contract';
-import { PAYLOAD_SCHEMAS } from '../../electron/ipc-schemas';
-import { type CoreState, type IpcDeps, forwardEvents, registerIpc } from '../../electron/ipc';
-import { oktaUser } from '../fixtures/okta';
-import { type TestController, startController } from '../support/controller';
-import { ScimClient } from '../support/scim-client';
+import { type CallName, EVENT_CHANNELS, INVOKE_CHANNELS, type Result } from '../../../contract/ipc';
+import { HELP_LINKS } from '../../../contract/help-links';
+import { PAYLOAD_SCHEMAS } from '../../../contract/schemas';
+import { type ControllerState, type IpcDeps, forwardEvents, registerIpc } from '../../../electron/ipc';
+import { oktaUser } from '../../../tools/idp/okta';
+import { type TestController, startController } from '../../support/controller';
+import { ScimClient } from '../../../tools/scim-client';
 
 type IpcMainInvokeEvent = Parameters<IpcDeps['isTrustedSender']>[0];
 type Handler = (event: IpcMainInvokeEvent, payload?: unknown) => Promise<Result<any>>;
@@ -17,13 +18,13 @@ type Handler = (event: IpcMainInvokeEvent, payload?: unknown) => Promise<Result<
 const trusted = { trusted: true } as unknown as IpcMainInvokeEvent;
 const stranger = { trusted: false } as unknown as IpcMainInvokeEvent;
 
-function harness(core: () => CoreState) {
+function harness(controller: () => ControllerState) {
   const handlers = new Map<string, Handler>();
   const opened: string[] = [];
   const deps: IpcDeps = {
     ipcMain: { handle: (channel: string, fn: Handler) => void handlers.set(channel, fn), removeHandler: (channel: string) => void handlers.delete(channel) } as unknown as IpcDeps['ipcMain'],
     shell: { openExternal: async (url: string) => void opened.push(url) },
-    core,
+    controller,
     isTrustedSender: (event) => (event as unknown as { trusted: boolean }).trusted,
   };
   const unregister = registerIpc(deps);
@@ -160,7 +161,7 @@ describe('failures', () => {
     registerIpc({
       ipcMain: { handle: (c: string, fn: Handler) => void handlers.set(c, fn), removeHandler: () => undefined } as unknown as IpcDeps['ipcMain'],
       shell: { openExternal: async () => undefined },
-      core: () => ({ controller: other.controller }),
+      controller: () => ({ controller: other.controller }),
       isTrustedSender: () => true,
       log: (_m, err) => logged.push(err),
     });

@@ -9,8 +9,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { INVOKE_CHANNELS } from '../../electron/contract';
-import { tempDir } from '../support/scim-server';
+import { INVOKE_CHANNELS } from '../../../contract/ipc';
+import { tempDir } from '../../support/scim-server';
 
 const dataDir = tempDir();
 process.env['SCIMDESK_DATA_DIR'] = dataDir;
@@ -75,7 +75,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('the Electron main process', () => {
   it('starts the core, serves its own window only, and closes everything on quit', async () => {
-    await import('../../electron/main');
+    await import('../../../electron/main');
     await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
     const win = fake.windows[0];
     expect(win.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEntry } from '../../server/store/activity-log';
-import { entraDisable, entraPathlessDotted, entraSetManager, entraUser } from '../fixtures/entra';
-import { oktaDeactivate, oktaExistsQuery, oktaGroup, oktaReactivate, oktaUser } from '../fixtures/okta';
-import { ScimClient, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import type { ActivityEntry } from '../../../server/store/activity-log';
+import { entraDisable, entraPathlessDotted, entraSetManager, entraUser } from '../../../tools/idp/entra';
+import { oktaDeactivate, oktaExistsQuery, oktaGroup, oktaReactivate, oktaUser } from '../../../tools/idp/okta';
+import { ScimClient, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 let t: TestServer;
 let okta: ScimClient;

@@ -13,12 +13,12 @@
  */
 import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ActivityEntry, ActivityLog } from '../../server/store/activity-log';
-import { oktaUser } from '../fixtures/okta';
-import { FAST_TUNNEL, type TestController, online, startController, waitForStatus } from '../support/controller';
-import { ERROR_SCHEMA, OKTA_HEADERS } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
-import { TestTunnelServer } from '../support/tunnel-server';
+import type { ActivityEntry, ActivityLog } from '../../../server/store/activity-log';
+import { oktaUser } from '../../../tools/idp/okta';
+import { FAST_TUNNEL, type TestController, online, startController, waitForStatus } from '../../support/controller';
+import { ERROR_SCHEMA, OKTA_HEADERS } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
 
 const LIMITS = { maxFailures: 5, windowMs: 2000, maxClients: 100 } as const;
 const WRONG = 'Bearer scimdesk_wrongwrongwrongwrongwrongwrongwrongwrongwr';
@@ -207,7 +207,7 @@ describe('wrong-token throttling through the tunnel', () => {
     const status = await waitForStatus(t.controller, online, 15_000, 'tunnel online');
     scimUrl = status.scimUrl!;
     expect(scimUrl).toBe(`${tunnel.url}/t/auth-abuse/scim/v2`);
-    token = (await t.controller.setEnabled('okta', true)).token!;
+    token = (await t.controller.core.connections.setEnabled('okta', true)).token!;
     expect(token).toBeTruthy();
   });
   afterAll(async () => {
@@ -247,7 +247,7 @@ describe('wrong-token throttling through the tunnel', () => {
       ]),
     );
     // The panel's detail view shows the same address.
-    const detail = t.controller.getActivity(entries.find((e) => e.status === 201)!.seq);
+    const detail = t.controller.panel.getActivity(entries.find((e) => e.status === 201)!.seq);
     expect(detail.clientIp).toBe(C);
     // Earlier requests: A's and B's were told apart the same way.
     const fromA = await recorded(t.controller.core.activity, (e) => e.userAgent?.startsWith('guesser 127.0.0.3') ?? false, 1);

@@ -5,9 +5,9 @@
  */
 import { Agent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaAddMembers, oktaGroup, oktaRemoveMember, oktaRename, oktaUser } from '../fixtures/okta';
-import { ERROR_SCHEMA, OKTA_HEADERS, type ScimClient, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { oktaAddMembers, oktaGroup, oktaRemoveMember, oktaRename, oktaUser } from '../../../tools/idp/okta';
+import { ERROR_SCHEMA, OKTA_HEADERS, type ScimClient, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 let t: TestServer;
 let okta: ScimClient;

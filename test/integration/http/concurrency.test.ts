@@ -3,9 +3,9 @@
  * exactly one user, and concurrent writes to one resource lose nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaUser } from '../fixtures/okta';
-import { ERROR_SCHEMA, GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { oktaUser } from '../../../tools/idp/okta';
+import { ERROR_SCHEMA, GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 let t: TestServer;
 let okta: ScimClient;

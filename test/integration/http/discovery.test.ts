@@ -4,9 +4,9 @@
  * attribute case rules, uniqueness, and passwords never returned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaUser } from '../fixtures/okta';
-import { ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { oktaUser } from '../../../tools/idp/okta';
+import { ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 const SPC_URN = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 const RESOURCE_TYPE_URN = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';

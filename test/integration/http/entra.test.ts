@@ -16,9 +16,9 @@ import {
   entraReplaceWorkEmail,
   entraSetManager,
   entraUser,
-} from '../fixtures/entra';
-import { ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+} from '../../../tools/idp/entra';
+import { ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 let t: TestServer;
 let entra: ScimClient;

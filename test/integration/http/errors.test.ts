@@ -5,9 +5,9 @@
  * write leaves the store exactly as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaUser } from '../fixtures/okta';
-import { ERROR_SCHEMA, GROUP_SCHEMA, OKTA_HEADERS, ScimClient, type ScimResponse, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { oktaUser } from '../../../tools/idp/okta';
+import { ERROR_SCHEMA, GROUP_SCHEMA, OKTA_HEADERS, ScimClient, type ScimResponse, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 let t: TestServer;
 let okta: ScimClient;

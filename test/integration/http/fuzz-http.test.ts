@@ -15,10 +15,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entraAddMembers, entraClearManager, entraDisable, entraEnable, entraPathlessDotted, entraRemoveMembers, entraReplaceWorkEmail, entraSetManager, entraUser } from '../fixtures/entra';
-import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../fixtures/okta';
-import { ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, OKTA_HEADERS, PATCH_OP, USER_SCHEMA, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { entraAddMembers, entraClearManager, entraDisable, entraEnable, entraPathlessDotted, entraRemoveMembers, entraReplaceWorkEmail, entraSetManager, entraUser } from '../../../tools/idp/entra';
+import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../../../tools/idp/okta';
+import { ENTERPRISE, ERROR_SCHEMA, GROUP_SCHEMA, OKTA_HEADERS, PATCH_OP, USER_SCHEMA, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 0x7fffffff));
 const IN_FLIGHT = 8;

@@ -3,9 +3,9 @@
  * clear 4xx SCIM error (or work), never a 500, and must leave the data queryable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaUser } from '../fixtures/okta';
-import { type ScimClient, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { oktaUser } from '../../../tools/idp/okta';
+import { type ScimClient, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 let t: TestServer;
 let okta: ScimClient;

@@ -4,8 +4,8 @@
  * `groups` attribute, and the member / group filters. Correctness only — no timings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { GROUP_SCHEMA, type ScimClient, USER_SCHEMA, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 const N = 10_000;
 

@@ -11,11 +11,11 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_FILTER_LIMITS } from '../../server/scim/filter-parser';
-import { DEFAULT_PATCH_LIMITS } from '../../server/scim/patch';
-import { oktaUser } from '../fixtures/okta';
-import { ERROR_SCHEMA, OKTA_HEADERS, type ScimClient, type ScimResponse, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { DEFAULT_FILTER_LIMITS } from '../../../server/scim/filter-parser';
+import { DEFAULT_PATCH_LIMITS } from '../../../server/scim/patch';
+import { oktaUser } from '../../../tools/idp/okta';
+import { ERROR_SCHEMA, OKTA_HEADERS, type ScimClient, type ScimResponse, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 const BODY_LIMIT = 64 * 1024;
 const SLOW_CLIENT_TIMEOUTS = { headersTimeout: 500, requestTimeout: 1000, connectionsCheckingInterval: 100 };

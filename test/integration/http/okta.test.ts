@@ -4,9 +4,9 @@
  * reactivate, paging, and every group-push form.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oktaAddMembers, oktaDeactivate, oktaExistsQuery, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../fixtures/okta';
-import { ERROR_SCHEMA, type ScimClient, patchOp } from '../support/scim-client';
-import { type TestServer, startTestServer } from '../support/scim-server';
+import { oktaAddMembers, oktaDeactivate, oktaExistsQuery, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../../../tools/idp/okta';
+import { ERROR_SCHEMA, type ScimClient, patchOp } from '../../../tools/scim-client';
+import { type TestServer, startTestServer } from '../../support/scim-server';
 
 let t: TestServer;
 let okta: ScimClient;

@@ -10,13 +10,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeytarSecretStore } from '../../server/secrets/keytar-store';
-import { checkSecretStore } from '../../server/secrets/secret-store';
-import { type TestController, startController } from '../support/controller';
-import { ScimClient } from '../support/scim-client';
-import { tempDir } from '../support/scim-server';
+import { KeytarSecretStore } from '../../../server/secrets/keytar-store';
+import { checkSecretStore } from '../../../server/secrets/secret-store';
+import { type TestController, startController } from '../../support/controller';
+import { ScimClient } from '../../../tools/scim-client';
+import { tempDir } from '../../support/scim-server';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 function secretTool(service: string, account: string): string {
   return execFileSync('secret-tool', ['lookup', 'service', service, 'account', account], { encoding: 'utf8' });
@@ -47,7 +47,7 @@ describe('the real keychain', () => {
   });
 
   it('holds only the SHA-256 of each token; the token works once issued and stops when replaced', async () => {
-    const { token } = await t.controller.setEnabled('okta', true);
+    const { token } = await t.controller.core.connections.setEnabled('okta', true);
     expect(token).toMatch(/^scimdesk_[A-Za-z0-9_-]{43}$/);
     const stored = secretTool(t.keychainService, 'okta-token-sha256');
     expect(stored).toBe(createHash('sha256').update(token!).digest('hex'));
@@ -55,7 +55,7 @@ describe('the real keychain', () => {
 
     const scimUrl = t.controller.status().scimUrl!;
     expect((await new ScimClient(scimUrl, `Bearer ${token}`).get('/Users')).status).toBe(200);
-    const rotated = await t.controller.rotateToken('okta');
+    const rotated = await t.controller.core.connections.rotateToken('okta');
     expect((await new ScimClient(scimUrl, `Bearer ${token}`).get('/Users')).status).toBe(401);
     expect((await new ScimClient(scimUrl, `Bearer ${rotated.token}`).get('/Users')).status).toBe(200);
     expect(secretTool(t.keychainService, 'okta-token-sha256')).toBe(createHash('sha256').update(rotated.token).digest('hex'));
@@ -94,7 +94,7 @@ function runFixture(shell: string, env: NodeJS.ProcessEnv): Promise<{ code: numb
   });
 }
 
-const FIXTURE = 'node --import tsx test/fixtures/keychain-probe.ts';
+const FIXTURE = 'node --import tsx test/support/keychain-probe.ts';
 
 function expectRefusal(result: ProbeResult, cause: RegExp): void {
   expect(result.secrets.ok).toBe(false);

@@ -17,12 +17,12 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entraUser } from '../fixtures/entra';
-import { oktaUser } from '../fixtures/okta';
-import { ScimClient, patchOp } from '../support/scim-client';
-import { tempDir } from '../support/scim-server';
+import { entraUser } from '../../../tools/idp/entra';
+import { oktaUser } from '../../../tools/idp/okta';
+import { ScimClient, patchOp } from '../../../tools/scim-client';
+import { tempDir } from '../../support/scim-server';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
 const COMMAND_LIMIT_MS = 30_000;
 const SETUP_MS = 180_000;
@@ -61,7 +61,7 @@ interface Running {
 }
 
 function start(args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));

@@ -8,12 +8,12 @@ import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Core } from '../../server/runtime';
-import { FileSecretStore } from '../../server/secrets/file-store';
-import { BACKSTOP_PAGES } from '../../server/store/checkpointer';
-import { DB_FILE } from '../../server/store/database';
-import { oktaUser } from '../fixtures/okta';
-import { tempDir } from '../support/scim-server';
+import { Core } from '../../../server/core/core';
+import { FileSecretStore } from '../../../server/secrets/file-store';
+import { BACKSTOP_PAGES } from '../../../server/store/checkpointer';
+import { DB_FILE } from '../../../server/store/database';
+import { oktaUser } from '../../../tools/idp/okta';
+import { tempDir } from '../../support/scim-server';
 
 const dirs: string[] = [];
 const cores: Core[] = [];

@@ -1,5 +1,5 @@
 /**
- * Crash safety of the headless server: the real CLI (`node --import tsx server/cli.ts serve`)
+ * Crash safety of the headless server: the real CLI (`node --import tsx server/cli/main.ts serve`)
  * over a real SQLite file in WAL mode, a 10 000-user Okta import over real HTTP with 16
  * concurrent creates, and a SIGKILL while creates are in flight. Afterwards the store must open
  * cleanly, every create that was answered 201 must be there exactly as it was sent, nothing may
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { oktaUser } from '../fixtures/okta';
-import { ERROR_SCHEMA, ScimClient } from '../support/scim-client';
-import { tempDir } from '../support/scim-server';
+import { oktaUser } from '../../../tools/idp/okta';
+import { ERROR_SCHEMA, ScimClient } from '../../../tools/scim-client';
+import { tempDir } from '../../support/scim-server';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
 /** How long one CLI command may take before the test gives up on it (a hang is a failure). */
 const COMMAND_LIMIT_MS = 30_000;
@@ -55,7 +55,7 @@ afterEach(async () => {
 });
 
 function start(args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

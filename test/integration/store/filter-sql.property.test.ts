@@ -11,12 +11,13 @@
 import { rmSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../server/runtime';
-import { compareStrings, compileFilter, evaluate, foldCase } from '../../server/scim/filter';
-import { parseListParams } from '../../server/scim/list';
-import { ENTERPRISE_USER_URN, PATCH_OP_URN, USER_URN } from '../../server/scim/schema';
-import { FileSecretStore } from '../../server/secrets/file-store';
-import { tempDir } from '../support/scim-server';
+import { Core } from '../../../server/core/core';
+import { compareStrings, compileFilter, evaluate } from '../../../server/scim/filter';
+import { foldCase } from '../../../server/scim/text';
+import { parseListParams } from '../../../server/scim/list';
+import { ENTERPRISE_USER_URN, PATCH_OP_URN, USER_URN } from '../../../server/scim/schema';
+import { FileSecretStore } from '../../../server/secrets/file-store';
+import { tempDir } from '../../support/scim-server';
 
 const SEED = Number(process.env['FILTER_PROPERTY_SEED'] ?? Math.floor(Math.random() * 0x7fffffff));
 const USERS = 60;

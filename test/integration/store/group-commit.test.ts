@@ -8,9 +8,9 @@
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Db, databasePath, openStore } from '../../server/store/database';
-import { GroupCommit } from '../../server/store/group-commit';
-import { tempDir } from '../support/scim-server';
+import { type Db, databasePath, openStore } from '../../../server/store/database';
+import { GroupCommit } from '../../../server/store/group-commit';
+import { tempDir } from '../../support/scim-server';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];

@@ -4,12 +4,12 @@
  * compiler really produces.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../server/runtime';
-import { FileSecretStore } from '../../server/secrets/file-store';
-import { compileFilter } from '../../server/scim/filter';
-import type { ResourceTypeName } from '../../server/scim/schema';
-import { compileWhere } from '../../server/store/filter-sql';
-import { tempDir } from '../support/scim-server';
+import { Core } from '../../../server/core/core';
+import { FileSecretStore } from '../../../server/secrets/file-store';
+import { compileFilter } from '../../../server/scim/filter';
+import type { ResourceTypeName } from '../../../server/scim/schema';
+import { compileWhere } from '../../../server/store/filter-sql';
+import { tempDir } from '../../support/scim-server';
 
 let core: Core;
 

@@ -15,14 +15,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ActivityInput, ActivityLog } from '../../server/store/activity-log';
-import { type Db, openStore } from '../../server/store/database';
-import { oktaUser } from '../fixtures/okta';
-import { type TestController, startController } from '../support/controller';
-import { GROUP_SCHEMA, ScimClient, USER_SCHEMA } from '../support/scim-client';
-import { tempDir } from '../support/scim-server';
+import { type ActivityInput, ActivityLog } from '../../../server/store/activity-log';
+import { type Db, openStore } from '../../../server/store/database';
+import { oktaUser } from '../../../tools/idp/okta';
+import { type TestController, startController } from '../../support/controller';
+import { GROUP_SCHEMA, ScimClient, USER_SCHEMA } from '../../../tools/scim-client';
+import { tempDir } from '../../support/scim-server';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
 const COMMAND_LIMIT_MS = 60_000;
 const SETUP_MS = 240_000;
@@ -76,7 +76,7 @@ interface Running {
 }
 
 function start(args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -473,7 +473,7 @@ describe('backup and export from the panel (Controller, the IPC path)', () => {
 
   beforeAll(async () => {
     t = await startController();
-    const { token } = await t.controller.setEnabled('okta', true);
+    const { token } = await t.controller.core.connections.setEnabled('okta', true);
     const okta = new ScimClient(t.controller.status().scimUrl!, `Bearer ${token}`);
     userNames = [];
     for (let i = 0; i < 5; i++) {
@@ -486,7 +486,7 @@ describe('backup and export from the panel (Controller, the IPC path)', () => {
   afterAll(async () => t?.stop());
 
   it('backupNow() writes a consistent copy into <data>/backups/', async () => {
-    const { file } = await t.controller.backupNow();
+    const { file } = await t.controller.core.files.backup();
     expect(dirname(file)).toBe(join(t.dataDir, 'backups'));
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
@@ -500,13 +500,13 @@ describe('backup and export from the panel (Controller, the IPC path)', () => {
   });
 
   it('backupNow()\'s file is readable by its owner only (0600)', async () => {
-    const { file } = await t.controller.backupNow();
+    const { file } = await t.controller.core.files.backup();
     expect(modeOf(dirname(file))).toBe(0o700);
     expect(modeOf(file).toString(8)).toBe((0o600).toString(8));
   });
 
   it('exportDirectory("csv") and ("json") write owner-only files into <data>/exports/', async () => {
-    const csv = await t.controller.exportDirectory('csv');
+    const csv = await t.controller.core.files.export('csv');
     expect(csv).toMatchObject({ users: userNames.length, groups: 0 });
     expect(csv.files.map((f) => f.split('/').at(-1))).toEqual(['users.csv', 'groups.csv', 'memberships.csv']);
     const dir = dirname(csv.files[0]!);
@@ -517,7 +517,7 @@ describe('backup and export from the panel (Controller, the IPC path)', () => {
     expect(users.records.find((u) => u.userName === userNames[0])?.name).toBe(`'=HYPERLINK("http://evil.example","x")`);
     for (const f of csv.files) expect(modeOf(f), f).toBe(0o600);
 
-    const json = await t.controller.exportDirectory('json');
+    const json = await t.controller.core.files.export('json');
     expect(json).toMatchObject({ users: userNames.length, groups: 0 });
     const [file] = json.files;
     expect(dirname(file!)).toBe(join(t.dataDir, 'exports'));

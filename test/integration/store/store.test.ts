@@ -8,10 +8,10 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Directory } from '../../server/directory';
-import { type Db, StoreError, type StoreErrorCode, databasePath, openStore } from '../../server/store/database';
-import { MIGRATIONS, type Migration } from '../../server/store/migrations/index';
-import { tempDir } from '../support/scim-server';
+import { Directory } from '../../../server/core/directory';
+import { type Db, StoreError, type StoreErrorCode, databasePath, openStore } from '../../../server/store/database';
+import { MIGRATIONS, type Migration } from '../../../server/store/migrations/index';
+import { tempDir } from '../../support/scim-server';
 
 const LATEST = Math.max(...MIGRATIONS.map((m) => m.version));
 const BROKEN: readonly Migration[] = [...MIGRATIONS, { version: LATEST + 1, name: 'broken', sql: 'CREATE TABLE x(a); SELECT * FROM nope;' }];

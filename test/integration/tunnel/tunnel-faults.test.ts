@@ -1,14 +1,14 @@
 /**
- * Tunnel faults in a row: the localtunnel server (test/support/tunnel-server.ts, on 127.0.0.1)
+ * Tunnel faults in a row: the localtunnel server (tools/tunnel-server.ts, on 127.0.0.1)
  * is killed and restarted 10 times while the controller's supervisor keeps the tunnel. Each
  * time the same subdomain and public URL must come back, with no URL-change alert, and SCIM
  * requests through the public URL must work again. Reconnect times are printed, not asserted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { oktaUser } from '../fixtures/okta';
-import { FAST_TUNNEL, online, startController, waitForStatus } from '../support/controller';
-import { ScimClient } from '../support/scim-client';
-import { TestTunnelServer } from '../support/tunnel-server';
+import { oktaUser } from '../../../tools/idp/okta';
+import { FAST_TUNNEL, online, startController, waitForStatus } from '../../support/controller';
+import { ScimClient } from '../../../tools/scim-client';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
 
 const ROUNDS = 10;
 const SUBDOMAIN = 'fault-test';
@@ -31,7 +31,7 @@ describe('tunnel faults', () => {
       expect(first.tunnel).toMatchObject({ phase: 'online', subdomain: SUBDOMAIN, subdomainNotGranted: false, reconnects: 0 });
       expect(first.publicUrl).toBe(`${server.url}/t/${SUBDOMAIN}`);
       expect(first.urlChange).toBeNull();
-      const { token } = await t.controller.setEnabled('okta', true);
+      const { token } = await t.controller.core.connections.setEnabled('okta', true);
       const okta = new ScimClient(first.scimUrl!, `Bearer ${token}`);
 
       const durations: number[] = [];

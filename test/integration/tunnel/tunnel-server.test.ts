@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, request as httpRequest, type Server
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import localtunnel from 'localtunnel';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { INVALID_SUBDOMAIN_MESSAGE, isValidSubdomain, TestTunnelServer, type TestTunnelServerOptions } from '../support/tunnel-server';
+import { INVALID_SUBDOMAIN_MESSAGE, isValidSubdomain, TestTunnelServer, type TestTunnelServerOptions } from '../../../tools/tunnel-server';
 
 /** How long an open may take before the test calls it a hang (the client never rejects by itself). */
 const OPEN_LIMIT_MS = 5000;

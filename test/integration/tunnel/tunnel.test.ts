@@ -1,16 +1,16 @@
 /**
  * The tunnel supervisor with the real localtunnel client against a localtunnel server on
- * 127.0.0.1 (test/support/tunnel-server.ts): requests reach the SCIM server through the
+ * 127.0.0.1 (tools/tunnel-server.ts): requests reach the SCIM server through the
  * tunnel, it survives the tunnel server's restart with the same URL, a taken subdomain is said
  * loudly, an unreachable host is an error state (no hang), and idle time does not poison it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppStatus } from '../../server/api-types';
-import { oktaUser } from '../fixtures/okta';
-import { FAST_TUNNEL, type TestController, online, startController, waitForStatus } from '../support/controller';
-import { ScimClient } from '../support/scim-client';
-import { tempDir } from '../support/scim-server';
-import { TestTunnelServer } from '../support/tunnel-server';
+import type { AppStatus } from '../../../contract/model';
+import { oktaUser } from '../../../tools/idp/okta';
+import { FAST_TUNNEL, type TestController, online, startController, waitForStatus } from '../../support/controller';
+import { ScimClient } from '../../../tools/scim-client';
+import { tempDir } from '../../support/scim-server';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -31,7 +31,7 @@ async function controllerThrough(server: TestTunnelServer, subdomain: string | n
 }
 
 async function enableOkta(t: TestController): Promise<ScimClient> {
-  const { token } = await t.controller.setEnabled('okta', true);
+  const { token } = await t.controller.core.connections.setEnabled('okta', true);
   const status = t.controller.status();
   return new ScimClient(status.scimUrl!, `Bearer ${token}`);
 }
@@ -52,7 +52,7 @@ describe('tunnel', () => {
     expect(created.body.meta.location).toBe(`${server.url}/t/acme-scim/scim/v2/Users/${created.body.id}`);
     expect(created.headers.get('location')).toBe(created.body.meta.location);
     // The token travelled through the tunnel: the server knew the connection.
-    const [entry] = t.controller.listActivity({ limit: 1 });
+    const [entry] = t.controller.panel.listActivity({ limit: 1 });
     expect(entry).toMatchObject({ connection: 'okta', action: 'Create user', status: 201 });
     expect((await new ScimClient(status.scimUrl!, 'Bearer wrong').get('/Users')).status).toBe(401);
   });
@@ -97,7 +97,8 @@ describe('tunnel', () => {
     expect(status.tunnel.lastError).toMatch(/our-name.*in use/);
     expect(status.urlChange).toEqual({ previous: confirmed, current: status.publicUrl });
     // Once the admin updated Okta, the alert goes away.
-    expect(second.controller.confirmPublicUrl().urlChange).toBeNull();
+    second.controller.endpoint.confirm();
+    expect(second.controller.status().urlChange).toBeNull();
   });
 
   it('an unreachable tunnel host is an error state with a reason and a retry time, not a hang', async () => {
@@ -122,7 +123,7 @@ describe('tunnel', () => {
     const status = await waitForStatus(t.controller, online, 15_000, 'online');
     await server.waitForSockets(status.tunnel.subdomain!, 2);
     // The tunnel's idle sockets never reach the SCIM server (so no 408 can wait in them).
-    const http = t.controller['server']!.app.server;
+    const http = t.controller['running']!.app.server;
     const openConnections = (): Promise<number> => new Promise((resolve, reject) => http.getConnections((err, n) => (err ? reject(err) : resolve(n))));
     expect(await openConnections()).toBe(0);
     const okta = await enableOkta(t);
@@ -137,12 +138,12 @@ describe('tunnel', () => {
   it('validates settings: a bad subdomain is refused with the rule, nothing is saved', async () => {
     const t = await startController();
     cleanups.push(() => t.stop());
-    await expect(t.controller.setTunnelSettings({ mode: 'localtunnel', host: 'http://127.0.0.1:9', subdomain: 'ab' })).rejects.toMatchObject({
+    await expect(t.controller.endpoint.configure({ mode: 'localtunnel', host: 'http://127.0.0.1:9', subdomain: 'ab' })).rejects.toMatchObject({
       code: 'invalid-settings',
       message: expect.stringMatching(/4 to 63 characters/),
     });
-    expect(t.controller.getTunnelSettings().mode).toBe('none');
-    const external = await t.controller.setTunnelSettings({ mode: 'external', publicUrl: 'https://scim.example.com/' });
-    expect(external).toMatchObject({ publicUrl: 'https://scim.example.com', scimUrl: 'https://scim.example.com/scim/v2', reachable: 'internet' } satisfies Partial<AppStatus>);
+    expect(t.controller.endpoint.settings().mode).toBe('none');
+    await t.controller.endpoint.configure({ mode: 'external', publicUrl: 'https://scim.example.com/' });
+    expect(t.controller.status()).toMatchObject({ publicUrl: 'https://scim.example.com', scimUrl: 'https://scim.example.com/scim/v2', reachable: 'internet' } satisfies Partial<AppStatus>);
   });
 });

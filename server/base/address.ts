@@ -1,0 +1,14 @@
+/**
+ * Where ScimDesk's SCIM server listens unless told otherwise: loopback only (a tunnel or a
+ * reverse proxy publishes it), on a port the CLI and the desktop app share. Links in what the
+ * core writes (an export's meta.location) use this address while no public URL is known.
+ */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 8787;
+
+/** http://host:port of a listening socket (IPv6 hosts in brackets). */
+export function localUrlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export const DEFAULT_LOCAL_URL = localUrlOf(DEFAULT_HOST, DEFAULT_PORT);

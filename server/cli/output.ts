@@ -1,0 +1,93 @@
+/**
+ * What the CLI prints: the usage, one line per connection, the token shown once, the tunnel's
+ * state changes. The sentences the core and the controller answer with are printed as they are.
+ */
+import type { ConnectionName } from '../../contract/connections';
+import type { AppStatus, ConnectionStatus } from '../../contract/model';
+import { defaultDataDir } from '../base/paths';
+import { DEFAULT_RETENTION } from '../store/activity-log';
+
+export interface Io {
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal(): Promise<string>;
+}
+
+export function usage(): string {
+  return `Usage: npm run -s scimdesk -- <command> [options]
+
+Commands:
+  enable    --connection okta|entra    Enable a connection; the first enable prints its token once
+  disable   --connection okta|entra    Disable a connection (its requests get 403)
+  token new --connection okta|entra    Issue a new token, printed once; the old token stops working
+  serve     [--host H] [--port P] [--log-level L] [--body-limit BYTES]
+            [--tunnel none|localtunnel] [--tunnel-host URL] [--subdomain NAME]
+            [--public-url URL] [--activity-keep N] [--activity-days D]
+                                       Run the SCIM server in the foreground (Ctrl-C stops it).
+                                       --tunnel localtunnel publishes it through a tunnel
+                                       (--tunnel-host: your own localtunnel server; the
+                                       subdomain is remembered so the URL stays the same);
+                                       --public-url: your own reverse proxy's public URL;
+                                       the activity log keeps the newest N requests (default
+                                       ${DEFAULT_RETENTION.maxEntries}) from the last D days (default ${DEFAULT_RETENTION.maxAgeDays}; 0: no age limit)
+  status    [--json]                   Show connections and how many users and groups exist
+  backup    [--out FILE]               Copy the database now, also while serve runs
+  export    --format json|csv [--out PATH]
+                                       Write the users and groups as SCIM JSON, or as CSV files
+
+Options for every command:
+  --data-dir DIR               Data folder (default: ${defaultDataDir()})
+  --secret-store keychain|file Where token hashes are kept (default: keychain; "file" is an
+                               explicit opt-in for servers without an OS keychain)`;
+}
+
+export function describeConnection(s: ConnectionStatus): string {
+  const parts = [s.enabled ? 'enabled' : 'disabled', s.hasToken ? `token issued ${s.tokenCreatedAt}` : 'no token yet'];
+  if (s.lastUsedAt) parts.push(`last request ${s.lastUsedAt} from ${s.lastUsedIp ?? '?'} (${s.lastUsedAgent ?? 'unknown client'})`);
+  return `${s.label} (${s.name}): ${parts.join(', ')}`;
+}
+
+/** `status --json`: the data folder, each connection, and the counts. */
+export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }): string {
+  // The label is for people; the JSON keeps the fields scripts already read.
+  const plain = connections.map(({ label: _label, ...rest }) => rest);
+  return JSON.stringify({ dataDir, connections: plain, ...counts }, null, 2);
+}
+
+/** The token, shown once; the last line is the token alone (scripts take it with `tail -n 1`). */
+export function printToken(io: Io, connection: { name: ConnectionName; label: string }, token: string): void {
+  io.out(`The newly generated token will be shown only once. Make sure to copy and save it.`);
+  io.out(`In ${connection.label}, set the API Token (Authorization header) to "Bearer <token>".`);
+  io.out(token);
+}
+
+/** One line per tunnel change worth telling the operator about. */
+export function tunnelLines(prev: AppStatus | undefined, next: AppStatus): string[] {
+  const lines: string[] = [];
+  const a = prev?.tunnel;
+  const b = next.tunnel;
+  if (next.tunnelSettings.mode === 'localtunnel' && (a?.phase !== b.phase || a?.url !== b.url || a?.lastError !== b.lastError)) {
+    switch (b.phase) {
+      case 'connecting':
+        lines.push(`tunnel: connecting to ${b.host}${b.wantedSubdomain ? ` (asking for "${b.wantedSubdomain}")` : ''}…`);
+        break;
+      case 'online':
+        lines.push(`tunnel: online at ${b.url}`);
+        lines.push(`SCIM base URL: ${next.scimUrl}`);
+        if (b.subdomainNotGranted) lines.push(`tunnel: WARNING ${b.lastError}`);
+        break;
+      case 'reconnecting':
+      case 'error':
+        lines.push(`tunnel: ${b.phase === 'error' ? 'cannot connect' : 'reconnecting'} (attempt ${b.attempt}${b.nextRetryAt ? `, next try ${b.nextRetryAt}` : ''}): ${b.lastError}`);
+        break;
+      case 'off':
+        lines.push('tunnel: off');
+        break;
+    }
+  }
+  if (next.urlChange && prev?.urlChange?.current !== next.urlChange.current) {
+    lines.push(`WARNING: the public URL changed from ${next.urlChange.previous} to ${next.urlChange.current}. Update the Base URL in Okta (and the Tenant URL in Entra) to ${next.scimUrl}`);
+  }
+  return lines;
+}

@@ -1,0 +1,65 @@
+/** `serve`: the SCIM server in the foreground, with the tunnel, until SIGINT or SIGTERM. */
+import pino from 'pino';
+import type { AppStatus } from '../../contract/model';
+import { Controller } from '../controller/controller';
+import { ServiceError } from '../core/errors';
+import { redactUrl } from '../scim/redact';
+import { checkSecretStore } from '../secrets/secret-store';
+import { type Values, bodyLimitOf, dataDirOf, hostOf, portOf, retentionOf, secretStoreOf, tunnelOverridesOf } from './options';
+import { type Io, describeConnection, tunnelLines } from './output';
+
+export async function serve(values: Values, io: Io): Promise<number> {
+  const port = portOf(values);
+  const tunnel = tunnelOverridesOf(values);
+  const bodyLimit = bodyLimitOf(values);
+  const host = hostOf(values);
+  const retention = retentionOf(values);
+  const dataDir = dataDirOf(values);
+  // Request lines only: method, URL (secret-looking query values masked), peer; never headers or bodies.
+  const logger = pino(
+    {
+      level: values['log-level'] ?? 'info',
+      serializers: {
+        req: (req: { method?: string; url?: string; socket?: { remoteAddress?: string } }) => ({ method: req.method, url: redactUrl(req.url ?? ''), remoteAddress: req.socket?.remoteAddress }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
+    },
+    pino.destination(2),
+  );
+  const secretStore = secretStoreOf(values, dataDir);
+  // Fail now, with the one clear sentence, rather than answer every request with 503.
+  await checkSecretStore(secretStore);
+  let controller: Controller;
+  try {
+    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, tunnel, retention });
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === 'server-not-running') {
+      io.err(`scimdesk: ${err.message}; stop the other program or pass --port`);
+      return 1;
+    }
+    throw err;
+  }
+  try {
+    const first = controller.status();
+    if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`scimdesk: warning: listening on ${host}, not loopback: the SCIM server is reachable from the network`);
+    io.out(`ScimDesk SCIM server listening on ${first.server.localUrl} (data: ${dataDir}, secrets: ${secretStore.description})`);
+    for (const c of first.connections) io.out(describeConnection(c));
+    if (!first.connections.some((c) => c.enabled)) io.out('No connection is enabled yet: run "npm run -s scimdesk -- enable --connection okta" to get a token.');
+    if (first.tunnelSettings.mode !== 'localtunnel') io.out(`SCIM base URL: ${first.scimUrl}`);
+    if (first.reachable === 'local-only') io.out('Reachable from this machine only: use --tunnel localtunnel or --public-url for Okta.');
+    let last: AppStatus | undefined;
+    const print = (s: AppStatus): void => {
+      for (const line of tunnelLines(last, s)) io.out(line);
+      last = s;
+    };
+    print(first);
+    const unsubscribe = controller.on('status', print);
+    const signal = await io.stopSignal();
+    unsubscribe();
+    io.out(`Stopping (${signal})…`);
+    return 0;
+  } finally {
+    await controller.stop();
+    io.out('Stopped.');
+  }
+}
