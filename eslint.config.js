@@ -41,9 +41,15 @@ const layerPolicies = LAYERS.flatMap((row, i) =>
   })),
 );
 
-/** Node's built-in modules, as `node:x` and as bare names (exact names: `../http/app` is no built-in). */
-const noNode = (message) => ({ paths: builtinModules.map((name) => ({ name, message })), patterns: [{ group: ['node:*'], message }] });
 const ELECTRON = { regex: '^(electron|electron/.*|@electron/.*)$', message: 'Only electron/main*, window, ipc and preload may import electron.' };
+/**
+ * no-restricted-imports options refusing Node's built-in modules (`node:x`, and bare names
+ * matched exactly: `../http/app` is no built-in), electron, and the given packages.
+ */
+const restrict = (nodeMessage, packages) => ({
+  paths: builtinModules.map((name) => ({ name, message: nodeMessage })),
+  patterns: [ELECTRON, { group: ['node:*'], message: nodeMessage }, ...(packages ? [packages] : [])],
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.native/**', 'coverage/**', '.tmp/**'] },
@@ -102,14 +108,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: noNode('server/scim is the pure SCIM domain: no Node built-ins.').paths,
-          patterns: [
-            ELECTRON,
-            { group: ['fastify', 'fastify/*', '@fastify/*', 'better-sqlite3', 'keytar', 'localtunnel', 'pino'], message: 'server/scim is the pure SCIM domain: no HTTP, storage or I/O.' },
-            ...noNode('server/scim is the pure SCIM domain: no Node built-ins.').patterns,
-          ],
-        },
+        restrict('server/scim is the pure SCIM domain: no Node built-ins.', {
+          group: ['fastify', 'fastify/*', '@fastify/*', 'better-sqlite3', 'keytar', 'localtunnel', 'pino'],
+          message: 'server/scim is the pure SCIM domain: no HTTP, storage or I/O.',
+        }),
       ],
     },
   },
@@ -117,7 +119,7 @@ export default tseslint.config(
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { paths: noNode('The renderer runs sandboxed: no Node modules.').paths, patterns: [ELECTRON, ...noNode('The renderer runs sandboxed: no Node modules.').patterns] }],
+      'no-restricted-imports': ['error', restrict('The renderer runs sandboxed: no Node modules.')],
     },
   },
 );

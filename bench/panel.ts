@@ -1,8 +1,8 @@
 /**
  * `npm run bench:panel`: the Users screen with 100 000 users (BENCH_USERS), in headless
- * Chromium bound to the real core, as in the e2e tests. Prints: the time to the first painted
+ * Chromium bound to the real controller, as in the e2e tests. Prints: the time to the first painted
  * rows, a search (typing → matching rows shown; the UI waits ~250 ms after the last keystroke
- * before it asks), a sort and a jump to the last page — and the core's own query times for
+ * before it asks), a sort and a jump to the last page — and the panel queries' own times for
  * the same calls. A benchmark: it prints numbers and asserts nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:tunnel`: what the tunnel costs and how fast it heals, on loopback, with the
  * real localtunnel client and the production supervisor settings against the localtunnel-
- * protocol server in test/support. Prints numbers; asserts nothing.
+ * protocol server in tools/tunnel-server.ts. Prints numbers; asserts nothing.
  *
  * - added latency: sequential GETs direct vs through the tunnel (p50, p99);
  * - throughput at 10 concurrent requests, direct vs tunnel;

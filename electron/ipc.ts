@@ -1,5 +1,5 @@
 /**
- * Main's side of the IPC contract. Every call is checked twice before it reaches the core —
+ * Main's side of the IPC contract. Every call is checked twice before it reaches the controller —
  * the sender must be ScimDesk's own window and page, the payload must match its schema — and
  * every answer is a Result: errors cross the boundary as { code, message }, never as thrown
  * exceptions, stack traces or internal details.
@@ -114,7 +114,7 @@ export function registerIpc(deps: IpcDeps): () => void {
   };
 }
 
-/** Forwards the core's events to the window; returns a function that stops forwarding. */
+/** Forwards the controller's events to the window; returns a function that stops forwarding. */
 export function forwardEvents(controller: Controller, target: () => WebContents | undefined): () => void {
   const send = (channel: string, payload: unknown): void => {
     const wc = target();

@@ -1,5 +1,5 @@
 /**
- * Electron main process: single instance; starts the connection core (store, SCIM server on
+ * Electron main process: single instance; starts the controller (the core, the SCIM server on
  * 127.0.0.1, keychain, tunnel) with its data in the same per-user folder as the headless CLI;
  * one hardened window; the IPC contract; a clean quit (tunnel, server, database closed).
  */

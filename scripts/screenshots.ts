@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots [-- --out DIR]` (default resources/screenshots): pictures of every panel
  * screen with realistic data, for
- * people to look at. It starts the real core on a throwaway data folder, provisions a few
+ * people to look at. It starts the real controller on a throwaway data folder, provisions a few
  * hundred users and groups through real SCIM requests as Okta and Entra ID would send them,
  * publishes it through a localtunnel-protocol server on 127.0.0.1, opens the built panel in
  * headless Chromium (bound to the real IPC handlers) and writes one PNG per screen.

@@ -1,7 +1,7 @@
 /**
  * The admin panel in real headless Chromium (Debian's, driven by playwright-core), served from
  * the built renderer on 127.0.0.1 with the app's CSP, and with window.scimdesk bound to the
- * REAL main-process IPC handlers (electron/ipc.ts `answer`) over the real connection core via
+ * REAL main-process IPC handlers (electron/ipc.ts `answer`) over the real controller via
  * page.exposeFunction. Only Electron's own objects (the window, shell) are absent.
  */
 import { spawnSync } from 'node:child_process';
@@ -79,7 +79,7 @@ export interface BridgeGlobal {
 
 /**
  * Opens the panel with window.scimdesk bound to the real IPC handlers over `controller` (or
- * over a core that failed to start, to see what the admin sees then).
+ * over a controller that failed to start, to see what the admin sees then).
  */
 export async function openPanel(browser: Browser, url: string, controller: Controller, viewport = { width: 1440, height: 900 }, state?: () => ControllerState): Promise<Panel> {
   const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });

@@ -170,7 +170,7 @@ export class Directory {
       version: record.version,
       location: locationOf(type, record.id, this.baseUrl()),
       notes,
-      ...(projection ? { resource: this.full(type, record, projection) } : {}),
+      resource: projection ? this.full(type, record, projection) : undefined,
     };
   }
 
@@ -184,8 +184,8 @@ export class Directory {
     const table = this.table(type);
     const wanted = this.wantsRelations(type, params.projection);
     const { total, records } = table.list({
-      ...(params.filter ? { filter: params.filter } : {}),
-      ...(params.sortBy ? { sortBy: params.sortBy } : {}),
+      filter: params.filter,
+      sortBy: params.sortBy,
       descending: params.descending,
       offset: params.startIndex - 1,
       limit: params.count,

@@ -4,10 +4,10 @@
  *
  * Why: the localtunnel client connects its local sockets eagerly. Node's HTTP server answers
  * a connection that sends nothing with "408 Request Timeout" after its headers timeout; that
- * 408 then waits in the tunnel socket and is served to the next real caller (see tunnel.md:
- * half the requests of a soak with idle gaps failed). Here an idle tunnel socket never reaches
- * the server. And when the server cannot be reached, the caller gets a 502 SCIM error instead
- * of the tunnel server's silent hang.
+ * 408 then waits in the tunnel socket and is served to the next real caller (see
+ * server/tunnel/LOCALTUNNEL.md: half the requests of a soak with idle gaps failed). Here an
+ * idle tunnel socket never reaches the server. And when the server cannot be reached, the
+ * caller gets a 502 SCIM error instead of the tunnel server's silent hang.
  */
 import { type Server, type Socket, createServer, connect } from 'node:net';
 

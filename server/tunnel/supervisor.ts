@@ -1,11 +1,12 @@
 /**
  * Keeps a localtunnel tunnel alive: off → connecting → online → reconnecting → online …, or
- * error with a reason. It handles every failure in tunnel.md: the client never reconnects by
- * itself (any 'error' means close and reopen, with exponential backoff and jitter), its open
- * can hang (bounded here), a taken subdomain comes back as a random one (retried after the
- * server's grace period, then accepted loudly), a tunnel can die silently (health checks of
- * the server's tunnel status and a probe through the tunnel), and idle local sockets would
- * collect 408s (the LazyRelay never connects them to the server until a request arrives).
+ * error with a reason. It handles the client failures in server/tunnel/LOCALTUNNEL.md: the
+ * client never reconnects by itself (any 'error' means close and reopen, with exponential
+ * backoff and jitter), its open can hang (bounded here), a taken subdomain comes back as a
+ * random one (retried after the server's grace period, then accepted loudly), a tunnel can die
+ * silently (health checks of the server's tunnel status and a probe through the tunnel), and
+ * idle local sockets would collect 408s (the LazyRelay never connects them to the server until
+ * a request arrives).
  */
 import type { TunnelStatus } from '../../contract/model';
 import { Emitter } from '../base/emitter';

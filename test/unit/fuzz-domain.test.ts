@@ -43,16 +43,16 @@ import {
 } from '../../tools/idp/entra';
 import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaReactivate, oktaRemoveMember, oktaRename, oktaReplaceMembers, oktaUser } from '../../tools/idp/okta';
 import { patchOp } from '../../tools/scim-client';
+import { FUZZ_SEED, anyText, copyJson, editString, jsonArbitraries, mutate, objectOf, stringEditArb, subValueArb, valueForPath } from '../support/fuzz-kit';
 
-const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 0x7fffffff));
 const ENT = ENTERPRISE_USER_URN;
 
 /** fc.assert with the shared seed; a failure names the seed to replay it with. */
 function runProperty<Ts>(property: fc.IProperty<Ts>, numRuns: number): void {
   try {
-    fc.assert(property, { numRuns, seed: SEED });
+    fc.assert(property, { numRuns, seed: FUZZ_SEED });
   } catch (err) {
-    (err as Error).message = `FUZZ_SEED=${SEED}\n${(err as Error).message}`;
+    (err as Error).message = `FUZZ_SEED=${FUZZ_SEED}\n${(err as Error).message}`;
     throw err;
   }
 }
@@ -75,20 +75,6 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
-}
-
-/** An object with exactly these own keys, `__proto__` included (as JSON.parse builds it). */
-function objectOf(entries: readonly (readonly [string, unknown])[]): Record<string, Json> {
-  const out: Record<string, Json> = {};
-  for (const [k, v] of entries) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  return out;
-}
-
-/** A deep copy that keeps own `__proto__` keys (structuredClone would too; this also works on frozen input). */
-function copyJson(value: unknown): Json {
-  if (Array.isArray(value)) return value.map(copyJson);
-  if (value !== null && typeof value === 'object') return objectOf(Object.entries(value).map(([k, v]) => [k, copyJson(v)]));
-  return value as Json;
 }
 
 /**
@@ -164,15 +150,6 @@ function schemaViolation(type: ResourceTypeName, attributes: Attributes): string
 // ---------------------------------------------------------------------------------------------
 // Text
 
-/** Any code point, lone surrogates and the characters that matter to the grammar included. */
-const anyChar = fc.oneof(
-  { weight: 4, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
-  { weight: 2, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)) },
-  { weight: 3, arbitrary: fc.constantFrom('"', '\\', '(', ')', '[', ']', '.', ':', ' ', '\t', '\n', '\u0000', '\u00a0', '\u2028', '\ufeff', 'İ', 'ß', '😀', '\u0301') },
-);
-const anyText = (maxLength = 40): fc.Arbitrary<string> => fc.string({ unit: anyChar, maxLength });
-
 const ATTR_NAMES = [
   'userName', 'USERNAME', 'username', 'displayName', 'externalId', 'id', 'title', 'active', 'nickName', 'userType', 'locale', 'timezone', 'name', 'name.givenName',
   'NAME.familyName', 'name.formatted', 'emails', 'emails.value', 'Emails.Type', 'emails.primary', 'emails.display', 'phoneNumbers', 'phoneNumbers.value', 'addresses',
@@ -243,50 +220,12 @@ const FILTER_CORPUS = [
   'userName Eq "A" AND NOT (title Pr) oR emails[TYPE eq "Work"]',
 ];
 
-type StrMutation = { kind: 'insert' | 'delete' | 'replace' | 'duplicate' | 'recase' | 'truncate'; at: number; len: number; text: string };
-
-const strMutation: fc.Arbitrary<StrMutation> = fc.record({
-  kind: fc.constantFrom('insert', 'insert', 'delete', 'replace', 'replace', 'duplicate', 'recase', 'truncate'),
-  at: fc.nat(),
-  len: fc.nat({ max: 12 }),
-  text: fc.oneof(filterToken, anyText(3)),
-});
-
-/** Code-unit edits (they can split surrogate pairs, as a broken client would). */
-function mutateString(base: string, mutations: readonly StrMutation[]): string {
-  let s = base;
-  for (const m of mutations) {
-    const i = m.at % (s.length + 1);
-    const j = Math.min(s.length, i + m.len);
-    switch (m.kind) {
-      case 'insert':
-        s = s.slice(0, i) + m.text + s.slice(i);
-        break;
-      case 'delete':
-        s = s.slice(0, i) + s.slice(j);
-        break;
-      case 'replace':
-        s = s.slice(0, i) + m.text + s.slice(j);
-        break;
-      case 'duplicate':
-        s = s.slice(0, j) + s.slice(i, j) + s.slice(j);
-        break;
-      case 'recase': {
-        const part = s.slice(i, j);
-        s = s.slice(0, i) + (m.len % 2 ? part.toUpperCase() : part.toLowerCase()) + s.slice(j);
-        break;
-      }
-      case 'truncate':
-        s = s.slice(0, i);
-        break;
-    }
-  }
-  return s;
-}
+/** Edits of filters and paths, inserting grammar tokens. */
+const strMutation = stringEditArb(fc.oneof(filterToken, anyText(3)));
 
 const mutatedFilter = fc
   .tuple(fc.constantFrom(...FILTER_CORPUS), fc.array(strMutation, { minLength: 1, maxLength: 6 }))
-  .map(([base, ms]) => mutateString(base, ms));
+  .map(([base, ms]) => editString(base, ms));
 
 /** and/or/not/value-path trees of corpus filters: valid shapes the mutations then break. */
 const combinedFilter = fc
@@ -315,7 +254,7 @@ const anyFilter = fc.oneof(
   { weight: 2, arbitrary: anyText() },
   { weight: 4, arbitrary: tokenString },
   { weight: 6, arbitrary: mutatedFilter },
-  { weight: 2, arbitrary: combinedFilter.chain((f) => fc.array(strMutation, { maxLength: 3 }).map((ms) => mutateString(f, ms))) },
+  { weight: 2, arbitrary: combinedFilter.chain((f) => fc.array(strMutation, { maxLength: 3 }).map((ms) => editString(f, ms))) },
   { weight: 1, arbitrary: deepFilter },
 );
 
@@ -421,154 +360,12 @@ const KEYS = [
   'DisplayName', 'Members', 'ACTIVE', 'urn:acme:1.0:User', 'urn:acme:1.0:User:badge', `${ENT}:manager`, 'name.givenName', 'emails[type eq "work"].value', '', ' ',
   '\u0000', 'ünïcödé', '😀', '__defineGetter__', '__lookupGetter__', 'isPrototypeOf', 'propertyIsEnumerable', 'length', '0',
 ];
-const keyArb = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.mixedCase(fc.constantFrom(...KEYS)) }, { weight: 1, arbitrary: anyText(8) });
 
-const scalarArb: fc.Arbitrary<Json> = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom(...INTERESTING_VALUES) },
-  { weight: 2, arbitrary: anyText(20) },
-  { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
-  { weight: 1, arbitrary: fc.integer() },
-  { weight: 1, arbitrary: fc.constantFrom(null, true, false) },
-);
+const { key: keyArb, scalar: scalarArb, json: anyJson, mutations } = jsonArbitraries({ keys: KEYS, values: INTERESTING_VALUES });
 
-/** JSON of any shape, with the keys above (prototype keys included, as own properties). */
-const jsonArb: fc.Arbitrary<Json> = fc.letrec<{ json: Json }>((tie) => ({
-  json: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    { weight: 4, arbitrary: scalarArb },
-    { weight: 1, arbitrary: fc.array(tie('json'), { maxLength: 4 }) },
-    { weight: 1, arbitrary: fc.array(fc.tuple(keyArb, tie('json')), { maxLength: 5 }).map(objectOf) },
-  ),
-})).json;
-
-const anyJson: fc.Arbitrary<Json> = fc.oneof(jsonArb, fc.jsonValue({ maxDepth: 4 }) as fc.Arbitrary<Json>);
-
-type JsonMutationKind = 'drop' | 'retype' | 'rename' | 'recase' | 'addKey' | 'huge' | 'deep' | 'wrap' | 'unwrap' | 'numberize' | 'stringify' | 'unicode' | 'dupCase' | 'proto';
-interface JsonMutation {
-  readonly kind: JsonMutationKind;
-  readonly at: number;
-  readonly n: number;
-  readonly key: string;
-  readonly value: Json;
-}
-
-const DROP = Symbol('drop');
-
-function nodeCount(v: Json): number {
-  if (Array.isArray(v)) return 1 + v.reduce<number>((n, x) => n + nodeCount(x), 0);
-  if (v !== null && typeof v === 'object') return 1 + Object.values(v).reduce<number>((n, x) => n + nodeCount(x), 0);
-  return 1;
-}
-
-function recase(s: string, n: number): string {
-  switch (n % 4) {
-    case 0:
-      return s.toUpperCase();
-    case 1:
-      return s.toLowerCase();
-    case 2:
-      return Array.from(s, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
-    default:
-      return s.charAt(0).toUpperCase() + s.slice(1);
-  }
-}
-
-function nested(depth: number, kind: number, leaf: Json): Json {
-  let v = leaf;
-  for (let i = 0; i < depth; i++) v = kind % 2 ? [v] : { a: v };
-  return v;
-}
-
-/** What one mutation turns a node into (DROP: remove it from its parent). */
-function mutateNode(node: Json, m: JsonMutation, maxDepth: number): Json | typeof DROP {
-  const isObj = node !== null && typeof node === 'object' && !Array.isArray(node);
-  const entries = isObj ? Object.entries(node) : [];
-  switch (m.kind) {
-    case 'drop':
-      return DROP;
-    case 'retype':
-      return m.value;
-    case 'rename':
-      if (!entries.length) return m.value;
-      return objectOf(entries.map(([k, v], i) => [i === m.n % entries.length ? m.key : k, v]));
-    case 'recase':
-      if (typeof node === 'string') return recase(node, m.n);
-      return entries.length ? objectOf(entries.map(([k, v], i) => [i === m.n % entries.length ? recase(k, m.n >> 2) : k, v])) : node;
-    case 'addKey':
-      if (Array.isArray(node)) return [...node, m.value];
-      return isObj ? objectOf([...entries, [m.key, m.value]]) : objectOf([[m.key, m.value]]);
-    case 'huge':
-      return (m.n % 2 ? 'x' : 'é😀\u0000').repeat([1000, 10_000, 40_000][m.n % 3]!);
-    case 'deep':
-      return nested(1 + (m.n % maxDepth), m.n >> 3, m.n % 5 ? node : m.value);
-    case 'wrap':
-      return [node];
-    case 'unwrap':
-      return Array.isArray(node) ? (node[0] ?? null) : isObj ? (entries[0]?.[1] ?? null) : node;
-    case 'numberize':
-      return typeof node === 'string' && node.trim() !== '' && Number.isFinite(Number(node)) ? Number(node) : [42, -0, 1e308, 0.1, -1][m.n % 5]!;
-    case 'stringify':
-      return typeof node === 'string' ? node : (JSON.stringify(node) ?? 'null');
-    case 'unicode':
-      return typeof node === 'string' ? `${node}${['\u0000', '\ud800', '\u202e', 'İ', '😀', '\u0301', '\uffff'][m.n % 7]}` : ['\u0000', '\ud800x', ''][m.n % 3]!;
-    case 'proto': {
-      // Prototype-pollution keys as own properties (what JSON.parse makes of them), holding a copy of the node.
-      const key = ['__proto__', 'constructor', 'prototype'][m.n % 3]!;
-      const payload = m.n % 2 ? copyJson(node) : objectOf([['prototype', objectOf([['polluted', 'yes']])], ['polluted', 'yes']]);
-      return isObj ? objectOf([[key, payload], ...entries]) : objectOf([[key, payload]]);
-    }
-    case 'dupCase':
-      // The same attribute twice, in two cases (attribute names are case-insensitive).
-      if (!entries.length) return node;
-      {
-        const [k, v] = entries[m.n % entries.length]!;
-        return objectOf([...entries, [recase(k, m.n >> 2), v]]);
-      }
-  }
-}
-
-/** Applies the mutation to the node at pre-order index `target`; returns a new tree (input untouched). */
-function mutateJsonAt(value: Json, m: JsonMutation, maxDepth: number): Json {
-  let index = m.at % nodeCount(value);
-  const walk = (v: Json): Json | typeof DROP => {
-    if (index-- === 0) return mutateNode(v, m, maxDepth);
-    if (Array.isArray(v)) {
-      const out: Json[] = [];
-      for (const x of v) {
-        const y = walk(x);
-        if (y !== DROP) out.push(y);
-      }
-      return out;
-    }
-    if (v !== null && typeof v === 'object') {
-      const out: [string, Json][] = [];
-      for (const [k, x] of Object.entries(v)) {
-        const y = walk(x);
-        if (y !== DROP) out.push([k, y]);
-      }
-      return objectOf(out);
-    }
-    return v;
-  };
-  const result = walk(value);
-  return result === DROP ? {} : result;
-}
-
-const jsonMutation: fc.Arbitrary<JsonMutation> = fc.record({
-  kind: fc.constantFrom<JsonMutationKind>(
-    'drop', 'drop', 'retype', 'retype', 'retype', 'rename', 'rename', 'recase', 'addKey', 'addKey', 'huge', 'deep', 'wrap', 'unwrap', 'numberize', 'numberize',
-    'stringify', 'unicode', 'dupCase', 'proto',
-  ),
-  at: fc.nat(),
-  n: fc.nat(),
-  key: keyArb,
-  value: anyJson,
-});
-
+/** One of `bases` with one to `maxMutations` mutations (built in memory: up to 40 000 characters, 200 levels). */
 function mutatedFrom(bases: readonly Json[], maxMutations = 5): fc.Arbitrary<Json> {
-  return fc
-    .tuple(fc.constantFrom(...bases), fc.array(jsonMutation, { minLength: 1, maxLength: maxMutations }))
-    .map(([base, ms]) => ms.reduce<Json>((v, m) => mutateJsonAt(v, m, 200), copyJson(base)));
+  return fc.tuple(fc.constantFrom(...bases), mutations(maxMutations)).map(([base, ms]) => mutate(base, ms));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -656,7 +453,7 @@ const SCHEMA_PATHS = PATHS.filter((p) => /^(emails|phoneNumbers|addresses|roles|
 const pathArb: fc.Arbitrary<Json> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...PATHS) },
   { weight: 2, arbitrary: fc.mixedCase(fc.constantFrom(...PATHS)) },
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...PATHS), fc.array(strMutation, { minLength: 1, maxLength: 3 })).map(([p, ms]) => mutateString(p, ms)) },
+  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...PATHS), fc.array(strMutation, { minLength: 1, maxLength: 3 })).map(([p, ms]) => editString(p, ms)) },
   { weight: 1, arbitrary: tokenString },
   { weight: 1, arbitrary: anyText(20) },
   { weight: 1, arbitrary: scalarArb },
@@ -715,8 +512,6 @@ function operationOf(spec: OpSpec): Json {
   return objectOf(entries);
 }
 
-const subValueArb = fc.constantFrom<Json>(null, '', 'x', 'work', 'jo@x.com', 'True', 'false', true, false, 0, {}, []);
-
 /**
  * Well-formed operations (a known op, a schema path, a value shaped for that path): they get
  * past parsing into applyPatch. A value path without a sub-attribute takes one element, a
@@ -733,13 +528,7 @@ const wellFormedOp: fc.Arbitrary<Json> = fc
     shape: fc.nat(9),
   })
   .map(({ op, path, element, elements, scalar, other, shape }) => {
-    let value: Json | undefined;
-    if (shape === 0) value = undefined;
-    else if (shape === 1 || path === undefined) value = other;
-    else if (/\]$/.test(path)) value = element;
-    else if (/\]\.\w+$/.test(path) || /\.\w+$/.test(path)) value = scalar;
-    else if (/^(emails|phoneNumbers|addresses|roles|entitlements|members)$/i.test(path)) value = shape % 2 ? elements : element;
-    else value = shape % 2 ? scalar : other;
+    const value = valueForPath(path, shape, { element, elements, scalar, other });
     return objectOf([['op', op], ...(path !== undefined ? [['path', path] as const] : []), ...(value !== undefined ? [['value', value] as const] : [])]);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The query client and the live-update wiring: subscribes once to the core's events and keeps
+ * The query client and the live-update wiring: subscribes once to the controller's events and keeps
  * the cache fresh, so lists follow what the IdPs write without a reload.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';

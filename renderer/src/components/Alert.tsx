@@ -30,7 +30,7 @@ export function Alert({ tone, title, children, actions, role, className }: Alert
   );
 }
 
-/** A failed call, as a clear message: what went wrong and what the core said. */
+/** A failed call, as a clear message: what went wrong and what ScimDesk said. */
 export function ErrorAlert({ error, title, actions }: { error: unknown; title?: string; actions?: ReactNode }) {
   const code = error instanceof ApiError && error.code !== 'internal' ? error.code : null;
   return (

@@ -3,133 +3,29 @@
  * a fresh data folder per test, the real SQLite file and the real OS keychain (the private
  * gnome-keyring session `npm test` starts), and HTTP to the served port on 127.0.0.1.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SCHEMA, ScimClient, USER_SCHEMA } from '../../../tools/scim-client';
-import { tempDir } from '../../support/scim-server';
+import { TOKEN, type Exit, cliProcesses, lines } from '../../support/cli-process';
 import { TestTunnelServer } from '../../../tools/tunnel-server';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
 const ANY_TOKEN = /scimdesk_[A-Za-z0-9_-]{43}/;
 const USAGE = 'Usage: npm run -s scimdesk -- <command> [options]';
-/** How long one CLI command may take before the test gives up on it (a hang is a failure). */
-const COMMAND_LIMIT_MS = 30_000;
 /** Each command is a fresh Node process that loads the server (seconds on a busy machine); a test runs several. */
 const SLOW_TEST_MS = 180_000;
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** One CLI command may take 30 s before the test gives up on it (a hang is a failure). */
+const scimdesk = cliProcesses({ limitMs: 30_000, dirPrefix: 'scimdesk-cli-' });
+const { newDir, start, cli, serve, stop, waitFor } = scimdesk;
 
-/** Every process a test started, with the promise of its exit. */
-const children = new Map<ChildProcess, Promise<unknown>>();
-const dirs: string[] = [];
-
-afterEach(async () => {
-  for (const child of children.keys()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.allSettled(children.values());
-  children.clear();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(prefix = 'scimdesk-cli-'): string {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<Exit>;
-  stdout(): string;
-  stderr(): string;
-}
-
-function start(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  children.set(child, exited.catch(() => undefined));
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-/** Runs one CLI command to completion. */
-async function cli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<Exit> {
-  const run = start(args, env);
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      run.child.kill('SIGKILL');
-      reject(new Error(`scimdesk ${args.join(' ')} did not finish; stdout: ${run.stdout()} stderr: ${run.stderr()}`));
-    }, COMMAND_LIMIT_MS);
-  });
-  try {
-    return await Promise.race([run.exited, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((l) => l !== '');
-}
-
-/** `enable` that must print a first token; returns it. */
+/** `enable` that must print a first token, and nothing on stderr; returns the token. */
 async function enable(dataDir: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv, connection = 'okta'): Promise<string> {
-  const res = await cli(['enable', '--connection', connection, '--data-dir', dataDir, ...extra], env);
+  const res = await scimdesk.enable(dataDir, { connection, args: extra, env });
   expect(res.stderr).toBe('');
-  expect(res.code).toBe(0);
-  const token = lines(res.stdout).at(-1) ?? '';
-  expect(token).toMatch(TOKEN);
-  return token;
-}
-
-interface Served extends Running {
-  readonly port: number;
-  readonly base: string;
-  client(token: string | undefined): ScimClient;
-}
-
-/** `serve --port 0`, resolved once the server printed its address and is waiting for a signal. */
-async function serve(dataDir: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv): Promise<Served> {
-  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...extra], env);
-  const deadline = Date.now() + COMMAND_LIMIT_MS;
-  // "SCIM base URL" is the last line before the server waits for SIGINT/SIGTERM.
-  while (!/^SCIM base URL: /m.test(run.stdout())) {
-    if (run.child.exitCode !== null || run.child.signalCode !== null || Date.now() > deadline) {
-      run.child.kill('SIGKILL');
-      const exit = await run.exited;
-      throw new Error(`serve did not start (exit ${exit.code}); stdout: ${exit.stdout} stderr: ${exit.stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout());
-  expect(match, run.stdout()).not.toBeNull();
-  const port = Number(match![1]);
-  expect(port).toBeGreaterThan(0);
-  const base = `http://127.0.0.1:${port}/scim/v2`;
-  expect(run.stdout()).toContain(`SCIM base URL: ${base}`);
-  return { ...run, port, base, client: (token) => new ScimClient(base, token === undefined ? undefined : `Bearer ${token}`) };
-}
-
-async function stop(served: Served, signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
-  served.child.kill(signal);
-  return served.exited;
+  return res.token;
 }
 
 function status(dataDir: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv): Promise<Exit> {
@@ -299,7 +195,7 @@ describe('CLI with the OS keychain', { timeout: SLOW_TEST_MS }, () => {
   it('serve --activity-keep N bounds the activity log to the newest N requests', async () => {
     const dataDir = newDir();
     const token = await enable(dataDir);
-    const served = await serve(dataDir, ['--activity-keep', '100']);
+    const served = await serve(dataDir, { args: ['--activity-keep', '100'] });
     const okta = served.client(token);
     for (let round = 0; round < 12; round++) {
       const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => okta.get(`/Users?filter=${encodeURIComponent(`userName eq "keep${round}.${i}@example.com"`)}`)));
@@ -417,7 +313,7 @@ describe('CLI without an OS keychain', { timeout: SLOW_TEST_MS }, () => {
     expect(text).not.toContain(token);
     expect(JSON.parse(text)).toEqual({ 'okta-token-sha256': createHash('sha256').update(token).digest('hex') });
 
-    const served = await serve(dataDir, ['--secret-store', 'file'], env);
+    const served = await serve(dataDir, { args: ['--secret-store', 'file'], env });
     expect(served.stdout()).toContain('secrets: the file');
     expect((await served.client(token).get('/Users')).status).toBe(200);
     expect((await served.client(randomLookingToken()).get('/Users')).status).toBe(401);
@@ -434,16 +330,6 @@ describe('CLI without an OS keychain', { timeout: SLOW_TEST_MS }, () => {
 });
 
 describe('serve through a tunnel', () => {
-  async function waitForOutput(run: Running, pattern: RegExp, what: string): Promise<RegExpExecArray> {
-    const deadline = Date.now() + COMMAND_LIMIT_MS;
-    for (;;) {
-      const m = pattern.exec(run.stdout());
-      if (m) return m;
-      if (run.child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${what}; stdout: ${run.stdout()} stderr: ${run.stderr()}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-
   it(
     'prints the public SCIM URL and every tunnel state change; the public URL works',
     async () => {
@@ -452,16 +338,16 @@ describe('serve through a tunnel', () => {
         const dataDir = newDir();
         const token = await enable(dataDir);
         const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', 'cli-tunnel']);
-        await waitForOutput(run, /tunnel: connecting to /, 'connecting line');
-        const online = await waitForOutput(run, /tunnel: online at (\S+)\nSCIM base URL: (\S+)/, 'online line');
+        await waitFor(run, /tunnel: connecting to /, 'connecting line');
+        const online = await waitFor(run, /tunnel: online at (\S+)\nSCIM base URL: (\S+)/, 'online line');
         expect(online[1]).toBe(`${tunnel.url}/t/cli-tunnel`);
         expect(online[2]).toBe(`${tunnel.url}/t/cli-tunnel/scim/v2`);
         expect((await new ScimClient(online[2]!, `Bearer ${token}`).get('/Users')).status).toBe(200);
 
         await tunnel.kill();
-        await waitForOutput(run, /tunnel: reconnecting \(attempt \d+/, 'reconnecting line');
+        await waitFor(run, /tunnel: reconnecting \(attempt \d+/, 'reconnecting line');
         await tunnel.restart();
-        await waitForOutput(run, /tunnel: online at [^\n]+\n[^]*tunnel: online at (\S+)/, 'second online line');
+        await waitFor(run, /tunnel: online at [^\n]+\n[^]*tunnel: online at (\S+)/, 'second online line');
         expect((await new ScimClient(online[2]!, `Bearer ${token}`).get('/Users')).status).toBe(200);
 
         run.child.kill('SIGINT');

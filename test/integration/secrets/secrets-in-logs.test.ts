@@ -10,21 +10,16 @@
  * Token hashes are searched as the lower- and upper-case hex of their SHA-256, base64,
  * base64url and the raw 32 bytes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { entraUser } from '../../../tools/idp/entra';
 import { oktaUser } from '../../../tools/idp/okta';
 import { ScimClient, patchOp } from '../../../tools/scim-client';
-import { tempDir } from '../../support/scim-server';
+import { type Served, cliProcesses } from '../../support/cli-process';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
-const COMMAND_LIMIT_MS = 30_000;
 const SETUP_MS = 180_000;
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTRA_HEADERS = {
@@ -33,83 +28,25 @@ const ENTRA_HEADERS = {
   'content-type': 'application/scim+json',
 };
 
-const children = new Map<ChildProcess, Promise<unknown>>();
-const dirs: string[] = [];
-
-afterAll(async () => {
-  for (const child of children.keys()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.allSettled(children.values());
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(): string {
-  const dir = tempDir('scimdesk-secrets-');
-  dirs.push(dir);
-  return dir;
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<Exit>;
-  /** stdout and stderr, interleaved as they arrived. */
-  output(): string;
-}
-
-function start(args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal }));
-  });
-  children.set(child, exited.catch(() => undefined));
-  return { child, exited, output: () => output };
-}
-
-async function waitFor(run: Running, pattern: RegExp, what: string): Promise<RegExpExecArray> {
-  const deadline = Date.now() + COMMAND_LIMIT_MS;
-  for (;;) {
-    const m = pattern.exec(run.output());
-    if (m) return m;
-    if (run.child.exitCode !== null || Date.now() > deadline) throw new Error(`no ${what}; output: ${run.output()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** Processes and folders live until the file ends: the tests read what the beforeAll made. */
+const cli = cliProcesses({ limitMs: 30_000, dirPrefix: 'scimdesk-secrets-', cleanup: 'all' });
 
 /** `enable --secret-store file`; returns the token it printed (its output is captured too). */
 async function enable(dataDir: string, connection: 'okta' | 'entra', logs: string[]): Promise<string> {
-  const run = start(['enable', '--connection', connection, '--data-dir', dataDir, '--secret-store', 'file']);
-  const exit = await run.exited;
-  expect(exit.code, run.output()).toBe(0);
-  const token = run.output().trim().split('\n').at(-1) ?? '';
-  expect(token).toMatch(TOKEN);
+  const { token, output } = await cli.enable(dataDir, { connection, args: ['--secret-store', 'file'] });
   // enable prints the token once on purpose: that output is the admin's, not a log.
-  logs.push(run.output().split(token).join('<printed token>'));
+  logs.push(output.split(token).join('<printed token>'));
   return token;
 }
 
-interface Served {
-  readonly run: Running;
-  readonly base: string;
-}
-
-async function serve(dataDir: string): Promise<Served> {
-  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--secret-store', 'file', '--log-level', 'trace']);
-  const m = await waitFor(run, /^SCIM base URL: (\S+)$/m, 'SCIM base URL');
-  return { run, base: m[1]! };
+/** `serve --log-level trace`: in pino, everything `debug` shows and more. */
+function serve(dataDir: string): Promise<Served> {
+  return cli.serve(dataDir, { args: ['--secret-store', 'file'], logLevel: 'trace' });
 }
 
 async function stop(served: Served): Promise<void> {
-  served.run.child.kill('SIGTERM');
-  const exit = await served.run.exited;
-  expect(exit.code, served.run.output()).toBe(0);
+  const exit = await cli.stop(served);
+  expect(exit.code, exit.output).toBe(0);
 }
 
 /** Every file below `dir` (recursively), read raw, keyed by its relative path. */
@@ -206,7 +143,7 @@ describe('tokens in headers and bodies, passwords in every IdP form', () => {
   let requests = 0;
 
   beforeAll(async () => {
-    dataDir = newDir();
+    dataDir = cli.newDir();
     const cliOutput: string[] = [];
     oktaToken = await enable(dataDir, 'okta', cliOutput);
     entraToken = await enable(dataDir, 'entra', cliOutput);
@@ -258,7 +195,7 @@ describe('tokens in headers and bodies, passwords in every IdP form', () => {
     whileServing = readFiles(dataDir, ['secrets.json']);
     await stop(served);
     afterStop = readFiles(dataDir, ['secrets.json']);
-    logs = [...cliOutput, served.run.output()].join('\n');
+    logs = [...cliOutput, served.output()].join('\n');
   }, SETUP_MS);
 
   const tokenSecrets = (): Needle[] => [
@@ -318,7 +255,7 @@ describe('a token in the query string (?access_token=…)', () => {
   let files: Map<string, Buffer>;
 
   beforeAll(async () => {
-    dataDir = newDir();
+    dataDir = cli.newDir();
     const cliOutput: string[] = [];
     oktaToken = await enable(dataDir, 'okta', cliOutput);
     wrongToken = wrongTokens(oktaToken)['wrong token (random)']!;
@@ -336,7 +273,7 @@ describe('a token in the query string (?access_token=…)', () => {
     expect(await waitForActivity(dataDir, requests)).toBeGreaterThanOrEqual(requests);
     await stop(served);
     files = readFiles(dataDir, ['secrets.json']);
-    logs = [...cliOutput, served.run.output()].join('\n');
+    logs = [...cliOutput, served.output()].join('\n');
   }, SETUP_MS);
 
   it('appears in no log line', () => {

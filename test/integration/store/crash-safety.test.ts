@@ -7,20 +7,16 @@
  *
  * The token hashes live in the opt-in file store (`--secret-store file`), so no keychain is used.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { oktaUser } from '../../../tools/idp/okta';
 import { ERROR_SCHEMA, ScimClient } from '../../../tools/scim-client';
-import { tempDir } from '../../support/scim-server';
+import { cliProcesses, lines } from '../../support/cli-process';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
-/** How long one CLI command may take before the test gives up on it (a hang is a failure). */
-const COMMAND_LIMIT_MS = 30_000;
+/** One CLI command may take 30 s before the test gives up on it (a hang is a failure). */
+const { newDir, cli, enable, serve, stop } = cliProcesses({ limitMs: 30_000, dirPrefix: 'scimdesk-crash-' });
 const TEST_TIMEOUT_MS = 300_000;
 
 const TOTAL_USERS = 10_000;
@@ -29,84 +25,6 @@ const CONCURRENCY = 16;
 const KILL_AFTER = 3_000 + Math.floor(Math.random() * 2_001);
 /** Attributes compared between what was sent and what is stored. */
 const COMPARED = ['userName', 'name', 'emails', 'externalId', 'active', 'displayName', 'locale'] as const;
-
-interface Exit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<Exit>;
-  stdout(): string;
-  stderr(): string;
-}
-
-const children = new Map<ChildProcess, Promise<unknown>>();
-const dirs: string[] = [];
-
-afterEach(async () => {
-  for (const child of children.keys()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.allSettled(children.values());
-  children.clear();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function start(args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  children.set(child, exited.catch(() => undefined));
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-/** Runs one CLI command to completion (bounded). */
-async function cli(args: readonly string[]): Promise<Exit> {
-  const run = start(args);
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      run.child.kill('SIGKILL');
-      reject(new Error(`scimdesk ${args.join(' ')} did not finish; stdout: ${run.stdout()} stderr: ${run.stderr()}`));
-    }, COMMAND_LIMIT_MS);
-  });
-  try {
-    return await Promise.race([run.exited, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
-
-interface Served extends Running {
-  readonly base: string;
-}
-
-/** `serve --port 0 --secret-store file`, resolved once it printed its address and SCIM base URL. */
-async function serve(dataDir: string): Promise<Served> {
-  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--secret-store', 'file', '--log-level', 'warn']);
-  const deadline = Date.now() + COMMAND_LIMIT_MS;
-  while (!/^SCIM base URL: /m.test(run.stdout())) {
-    if (run.child.exitCode !== null || run.child.signalCode !== null || Date.now() > deadline) {
-      run.child.kill('SIGKILL');
-      const exit = await run.exited;
-      throw new Error(`serve did not start (exit ${exit.code}); stdout: ${exit.stdout} stderr: ${exit.stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout());
-  if (!m) throw new Error(`no listening line in: ${run.stdout()}`);
-  return { ...run, base: `http://127.0.0.1:${m[1]}/scim/v2` };
-}
 
 /** The i-th user of the import: Okta's create body with its own userName, name and externalId. */
 function importedUser(i: number): Record<string, unknown> {
@@ -174,17 +92,13 @@ describe('crash safety', () => {
   it(
     'SIGKILL during a 10 000-user import: every 201 is there as sent, nothing half-written, the store opens cleanly, the import can finish',
     async () => {
-      const dataDir = tempDir('scimdesk-crash-');
-      dirs.push(dataDir);
+      const dataDir = newDir();
       const dbFile = join(dataDir, 'scimdesk.db');
 
-      const enabled = await cli(['enable', '--connection', 'okta', '--data-dir', dataDir, '--secret-store', 'file']);
-      expect(enabled.code, enabled.stderr).toBe(0);
-      const token = lines(enabled.stdout).at(-1) ?? '';
-      expect(token).toMatch(TOKEN);
+      const { token } = await enable(dataDir, { args: ['--secret-store', 'file'] });
 
       // --- The import, killed part-way --------------------------------------------------------
-      const first = await serve(dataDir);
+      const first = await serve(dataDir, { args: ['--secret-store', 'file'] });
       const okta = new ScimClient(first.base, `Bearer ${token}`);
       const outcomes: Outcome[] = Array.from({ length: TOTAL_USERS }, () => ({ kind: 'unsent' }));
       let created = 0;
@@ -252,7 +166,7 @@ describe('crash safety', () => {
       expect(counts.groups).toBe(0);
 
       // --- Restart: every 201 is there, exactly as sent ----------------------------------------
-      const second = await serve(dataDir);
+      const second = await serve(dataDir, { args: ['--secret-store', 'file'] });
       const client = new ScimClient(second.base, `Bearer ${token}`);
       const missingOrWrong: string[] = [];
       await pool(createdIdx, CONCURRENCY, async (i) => {
@@ -330,8 +244,7 @@ describe('crash safety', () => {
       expect(conflicts).toBe(committedInFlight.length);
       expect((await client.get('/Users?count=0')).body.totalResults).toBe(TOTAL_USERS);
 
-      second.child.kill('SIGTERM');
-      const stopped = await second.exited;
+      const stopped = await stop(second);
       expect(stopped.code).toBe(0);
       expect(lines(stopped.stdout).at(-1)).toBe('Stopped.');
 

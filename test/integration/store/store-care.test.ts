@@ -9,10 +9,8 @@
  * - the panel's path (Controller.backupNow / exportDirectory) writes into the data folder's
  *   backups/ and exports/.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ActivityInput, ActivityLog } from '../../../server/store/activity-log';
@@ -20,11 +18,8 @@ import { type Db, openStore } from '../../../server/store/database';
 import { oktaUser } from '../../../tools/idp/okta';
 import { type TestController, startController } from '../../support/controller';
 import { GROUP_SCHEMA, ScimClient, USER_SCHEMA } from '../../../tools/scim-client';
-import { tempDir } from '../../support/scim-server';
+import { type Exit, cliProcesses } from '../../support/cli-process';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const TOKEN = /^scimdesk_[A-Za-z0-9_-]{43}$/;
-const COMMAND_LIMIT_MS = 60_000;
 const SETUP_MS = 240_000;
 
 const USERS_HEADER = ['id', 'userName', 'name', 'email', 'active', 'externalId', 'source', 'created', 'lastModified'];
@@ -48,63 +43,8 @@ const PASSWORD = 'StoreCarePw7h8j9k';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const modeOf = (path: string): number => statSync(path).mode & 0o777;
 
-const children = new Map<ChildProcess, Promise<unknown>>();
-const dirs: string[] = [];
-
-afterAll(async () => {
-  for (const child of children.keys()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  await Promise.allSettled(children.values());
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function newDir(prefix = 'scimdesk-care-'): string {
-  const dir = tempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
-
-interface Exit {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<Exit>;
-  stdout(): string;
-}
-
-function start(args: readonly string[]): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  children.set(child, exited.catch(() => undefined));
-  return { child, exited, stdout: () => stdout };
-}
-
-/** Runs one CLI command to completion (a hang is a failure). */
-async function cli(args: readonly string[]): Promise<Exit> {
-  const run = start(args);
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      run.child.kill('SIGKILL');
-      reject(new Error(`scimdesk ${args.join(' ')} did not finish`));
-    }, COMMAND_LIMIT_MS);
-  });
-  try {
-    return await Promise.race([run.exited, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** Processes and folders live until the file ends: the tests read what the beforeAll made. */
+const { newDir, cli, enable, serve, stop } = cliProcesses({ limitMs: 60_000, dirPrefix: 'scimdesk-care-', cleanup: 'all' });
 
 /**
  * A strict RFC 4180 reader: CRLF record ends, quoted fields with "" escapes, no quote or bare
@@ -191,19 +131,10 @@ describe('backup and export while serve runs and users keep arriving', () => {
 
   beforeAll(async () => {
     dataDir = newDir();
-    const enabled = await cli(['enable', '--connection', 'okta', '--data-dir', dataDir, '--secret-store', 'file']);
-    expect(enabled.code, enabled.stderr).toBe(0);
-    const token = enabled.stdout.trim().split('\n').at(-1)!;
-    expect(token).toMatch(TOKEN);
+    const { token } = await enable(dataDir, { args: ['--secret-store', 'file'] });
 
-    const served = start(['serve', '--port', '0', '--data-dir', dataDir, '--secret-store', 'file', '--log-level', 'warn']);
-    const deadline = Date.now() + COMMAND_LIMIT_MS;
-    while (!/^SCIM base URL: /m.test(served.stdout())) {
-      if (served.child.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${served.stdout()}`);
-      await sleep(25);
-    }
-    const base = /^SCIM base URL: (\S+)$/m.exec(served.stdout())![1]!;
-    const okta = new ScimClient(base, `Bearer ${token}`);
+    const served = await serve(dataDir, { args: ['--secret-store', 'file'] });
+    const okta = new ScimClient(served.base, `Bearer ${token}`);
 
     // The directory before: ordinary users (with passwords, as Okta sends them), the special
     // ones, and groups whose names need care too.
@@ -249,8 +180,7 @@ describe('backup and export while serve runs and users keep arriving', () => {
     stopWriting = true;
     await writer;
 
-    served.child.kill('SIGTERM');
-    expect((await served.exited).code).toBe(0);
+    expect((await stop(served)).code).toBe(0);
   }, SETUP_MS);
 
   it('the IdP\'s writes kept succeeding while backup and export ran', () => {
