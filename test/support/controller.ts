@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { CONNECTIONS } from '../../contract/connections';
 import type { AppStatus } from '../../contract/model';
 import { Controller, type ControllerOptions } from '../../server/controller/controller';
 import { KeytarSecretStore } from '../../server/secrets/keytar-store';
@@ -32,7 +33,7 @@ export async function startController(options: Partial<ControllerOptions> = {}):
       if (stopped) return;
       stopped = true;
       await controller.stop();
-      for (const name of ['okta', 'entra']) await secretStore.delete(tokenAccount(name)).catch(() => false);
+      for (const name of CONNECTIONS) await secretStore.delete(tokenAccount(name)).catch(() => false);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ConnectionName } from '../../contract/connections';
+import { CONNECTIONS, type ConnectionName } from '../../contract/connections';
 import { Core } from '../../server/core/core';
 import { type RunningServer, listen } from '../../server/http/listen';
 import { type ServerOptions, serverOptions } from '../../server/http/options';
@@ -48,7 +48,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let localUrl: string | null = null;
   const core = new Core({ dataDir, secretStore, publicUrl: () => localUrl });
   const tokens = {} as Record<ConnectionName, string>;
-  for (const name of options.enable ?? (['okta', 'entra'] as const)) {
+  for (const name of options.enable ?? CONNECTIONS) {
     const { token } = await core.connections.setEnabled(name, true);
     if (token) tokens[name] = token;
   }
@@ -66,7 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await server.close();
       core.close();
       if (secretStore.kind === 'keychain') {
-        for (const name of ['okta', 'entra']) await secretStore.delete(tokenAccount(name)).catch(() => false);
+        for (const name of CONNECTIONS) await secretStore.delete(tokenAccount(name)).catch(() => false);
       }
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -15,6 +15,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionName } from '../../../contract/connections';
 import { entraUser } from '../../../tools/idp/entra';
 import { oktaUser } from '../../../tools/idp/okta';
 import { ScimClient, patchOp } from '../../../tools/scim-client';
@@ -32,7 +33,7 @@ const ENTRA_HEADERS = {
 const cli = cliProcesses({ limitMs: 30_000, dirPrefix: 'scimdesk-secrets-', cleanup: 'all' });
 
 /** `enable --secret-store file`; returns the token it printed (its output is captured too). */
-async function enable(dataDir: string, connection: 'okta' | 'entra', logs: string[]): Promise<string> {
+async function enable(dataDir: string, connection: ConnectionName, logs: string[]): Promise<string> {
   const { token, output } = await cli.enable(dataDir, { connection, args: ['--secret-store', 'file'] });
   // enable prints the token once on purpose: that output is the admin's, not a log.
   logs.push(output.split(token).join('<printed token>'));
