@@ -6,7 +6,8 @@
  * imports, so the sandboxed preload bundles only the channel names.
  */
 import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, TokenResult, UserDetail, UserSummary } from './model';
-import type { ExportFormat, PAYLOAD_SCHEMAS } from './schemas';
+import type { ExportFormat } from './choices';
+import type { PAYLOAD_SCHEMAS } from './schemas';
 import type { Static } from 'typebox';
 
 export type ErrorCode =

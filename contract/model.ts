@@ -4,7 +4,7 @@
  * sends is typed in schemas.ts, derived from the schemas main validates it with.
  */
 import type { ConnectionName } from './connections';
-import type { TunnelMode } from './schemas';
+import type { TunnelMode } from './choices';
 
 export type { ConnectionName };
 

@@ -5,6 +5,7 @@
  * Only main imports this file's values; the preload and the renderer import its types.
  */
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typebox';
+import { EXPORT_FORMATS, GROUP_SORT_KEYS, SORT_ORDERS, STATUS_CLASSES, TUNNEL_MODES, USER_SORT_KEYS, USER_STATUSES } from './choices';
 import { CONNECTIONS } from './connections';
 import type { CallName } from './ipc';
 
@@ -20,14 +21,8 @@ function OneOf<const Values extends readonly string[]>(values: Values): TUnion<{
 /** Closed objects: a key the contract does not know is refused, not ignored. */
 const closed = { additionalProperties: false } as const;
 
-export const USER_SORT_KEYS = ['userName', 'name', 'email', 'active', 'source', 'created', 'lastModified'] as const;
-export const GROUP_SORT_KEYS = ['displayName', 'members', 'source', 'created', 'lastModified'] as const;
-export const STATUS_CLASSES = ['success', 'client-error', 'server-error'] as const;
-export const TUNNEL_MODES = ['none', 'localtunnel', 'external'] as const;
-export const EXPORT_FORMATS = ['json', 'csv'] as const;
-
 const Connection = OneOf(CONNECTIONS);
-const Order = Type.Optional(OneOf(['asc', 'desc']));
+const Order = Type.Optional(OneOf(SORT_ORDERS));
 const Offset = Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 }));
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500 }));
 const Search = Type.Optional(Type.String({ maxLength: 256 }));
@@ -37,7 +32,7 @@ const Nothing = Type.Undefined();
 const MemberQuery = Type.Object({ search: Search, offset: Offset, limit: Limit }, closed);
 
 const UserQuery = Type.Object(
-  { search: Search, status: Type.Optional(OneOf(['all', 'active', 'inactive'])), sort: Type.Optional(OneOf(USER_SORT_KEYS)), order: Order, offset: Offset, limit: Limit },
+  { search: Search, status: Type.Optional(OneOf(USER_STATUSES)), sort: Type.Optional(OneOf(USER_SORT_KEYS)), order: Order, offset: Offset, limit: Limit },
   closed,
 );
 
@@ -84,14 +79,8 @@ export const PAYLOAD_SCHEMAS = {
 } satisfies Record<CallName, TSchema>;
 
 export type UserQuery = Static<typeof UserQuery>;
-export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 export type GroupQuery = Static<typeof GroupQuery>;
-export type GroupSortKey = (typeof GROUP_SORT_KEYS)[number];
 export type MemberQuery = Static<typeof MemberQuery>;
 export type ActivityQuery = Static<typeof ActivityQuery>;
-export type StatusClass = (typeof STATUS_CLASSES)[number];
-export type SortOrder = NonNullable<UserQuery['order']>;
-export type TunnelMode = (typeof TUNNEL_MODES)[number];
 /** What the panel may change of the tunnel settings (TunnelSettings, every field optional). */
 export type TunnelSettingsChange = Static<typeof TunnelSettingsChange>;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -3,7 +3,7 @@
  * The one place that solves the native-module ABI problem. better-sqlite3 and keytar are
  * compiled for one ABI: node_modules keeps the Node builds (tests, the headless CLI), and the
  * desktop app in development loads Electron builds from .native/electron/ (electron/main.ts
- * points SCIMDESK_NATIVE_DIR there; see server/native.ts). A packaged app has Electron builds in
+ * points SCIMDESK_NATIVE_DIR there; see server/base/native.ts). A packaged app has Electron builds in
  * its own node_modules, made by electron-builder's in-place rebuild.
  *
  *   node scripts/native.mjs electron [--force]

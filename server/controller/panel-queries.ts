@@ -4,7 +4,8 @@
  * IPC handlers call these with payloads already validated against the contract's schemas.
  */
 import type { ActivityDetail, ActivitySummary, GroupDetail, GroupSummary, Page, UserDetail, UserSummary } from '../../contract/model';
-import type { ActivityQuery, GroupQuery, MemberQuery, StatusClass, UserQuery } from '../../contract/schemas';
+import type { StatusClass } from '../../contract/choices';
+import type { ActivityQuery, GroupQuery, MemberQuery, UserQuery } from '../../contract/schemas';
 import type { Core } from '../core/core';
 import { ServiceError } from '../core/errors';
 import type { ActivityEntry } from '../store/activity-log';

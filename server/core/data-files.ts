@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { chmodSync, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ExportResult } from '../../contract/ipc';
-import type { ExportFormat } from '../../contract/schemas';
+import type { ExportFormat } from '../../contract/choices';
 import { parseListParams } from '../scim/list';
 import type { JsonObject } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';

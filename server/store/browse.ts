@@ -4,7 +4,8 @@
  * is LIMIT/OFFSET, so a list of 100 000 users costs one page, not the whole table.
  */
 import type { GroupSummary, MemberSummary, Page, UserSummary } from '../../contract/model';
-import type { GroupQuery, GroupSortKey, MemberQuery, UserQuery, UserSortKey } from '../../contract/schemas';
+import type { GroupSortKey, UserSortKey } from '../../contract/choices';
+import type { GroupQuery, MemberQuery, UserQuery } from '../../contract/schemas';
 import { foldCase } from '../scim/text';
 import type { Attributes } from '../scim/resource';
 import type { Db } from './database';

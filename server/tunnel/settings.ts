@@ -4,7 +4,7 @@
  * ("external") with its public URL.
  */
 import type { TunnelSettings } from '../../contract/model';
-import { TUNNEL_MODES, type TunnelMode } from '../../contract/schemas';
+import { TUNNEL_MODES, type TunnelMode } from '../../contract/choices';
 
 export const DEFAULT_TUNNEL_HOST = 'https://localtunnel.me';
 

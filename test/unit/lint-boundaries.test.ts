@@ -38,7 +38,7 @@ async function lint(code: string, filePath: string): Promise<Linter.LintMessage[
   return results[0]!.messages;
 }
 
-const FENCES = new Set(['no-restricted-imports', 'boundaries/dependencies', 'boundaries/no-unknown-files', 'boundaries/no-unknown-dependencies']);
+const FENCES = new Set(['no-restricted-imports', '@typescript-eslint/no-restricted-imports', 'boundaries/dependencies', 'boundaries/no-unknown-files', 'boundaries/no-unknown-dependencies']);
 
 /** The errors of the fencing rules among all lint messages. */
 async function fenceErrors(code: string, filePath: string): Promise<string[]> {
@@ -118,6 +118,18 @@ describe('server/scim is the pure SCIM domain', () => {
     expect(await fenceErrors(valueImport('better-sqlite3'), 'server/store/boundary-probe.ts')).toEqual([]);
     expect(await fenceErrors(valueImport('node:crypto'), 'server/secrets/boundary-probe.ts')).toEqual([]);
     expect(await fenceErrors(valueImport('fastify'), 'server/http/boundary-probe.ts')).toEqual([]);
+  });
+});
+
+describe('the server loads no TypeBox', () => {
+  it('a value import of the payload schemas in server/ is an error; types and the value lists are fine', async () => {
+    expect(await fenceErrors(valueImport('../../contract/schemas'), 'server/core/boundary-probe.ts')).toEqual([expect.stringMatching(/TypeBox is slow to import/)]);
+    expect(await fenceErrors("import type { UserQuery } from '../../contract/schemas';\nexport type Q = UserQuery;\n", 'server/core/boundary-probe.ts')).toEqual([]);
+    expect(await fenceErrors(valueImport('../../contract/choices'), 'server/core/boundary-probe.ts')).toEqual([]);
+  });
+
+  it('electron/ipc.ts, which validates payloads, may import the schemas', async () => {
+    expect(await fenceErrors(valueImport('../contract/schemas'), 'electron/ipc.ts')).toEqual([]);
   });
 });
 

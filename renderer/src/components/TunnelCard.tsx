@@ -4,7 +4,7 @@
  */
 import { type FormEvent, type ReactNode, type Ref, useId, useState } from 'react';
 import type { AppStatus, TunnelSettings } from '../../../contract/model';
-import type { TunnelMode } from '../../../contract/schemas';
+import type { TunnelMode } from '../../../contract/choices';
 import { useSetTunnelSettings } from '../api/useStatus';
 import { formatDateTime, formatNumber } from '../format';
 import { useAnnounce } from '../hooks/useAnnounce';

@@ -3,7 +3,7 @@ import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/re
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ActivitySummary } from '../../../contract/model';
 import type { ConnectionName } from '../../../contract/connections';
-import type { StatusClass } from '../../../contract/schemas';
+import type { StatusClass } from '../../../contract/choices';
 import { useActivityActions, useActivityLog } from '../api/useActivity';
 import type { ActivityFilters } from '../api/query-keys';
 import { useConnectionLabel, useLoadedStatus } from '../api/useStatus';

@@ -1,0 +1,22 @@
+/**
+ * The closed sets of values the contract allows (the connection names are in connections.ts).
+ * No imports: the server and the CLI read them without loading TypeBox, whose import alone
+ * costs a CLI start about half a second. schemas.ts builds its unions from these lists.
+ */
+
+export const USER_SORT_KEYS = ['userName', 'name', 'email', 'active', 'source', 'created', 'lastModified'] as const;
+export const GROUP_SORT_KEYS = ['displayName', 'members', 'source', 'created', 'lastModified'] as const;
+export const USER_STATUSES = ['all', 'active', 'inactive'] as const;
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+/** Activity entries by the class of their HTTP status. */
+export const STATUS_CLASSES = ['success', 'client-error', 'server-error'] as const;
+/** none: local only; localtunnel: a public tunnel; external: the admin's own public URL (reverse proxy). */
+export const TUNNEL_MODES = ['none', 'localtunnel', 'external'] as const;
+export const EXPORT_FORMATS = ['json', 'csv'] as const;
+
+export type UserSortKey = (typeof USER_SORT_KEYS)[number];
+export type GroupSortKey = (typeof GROUP_SORT_KEYS)[number];
+export type SortOrder = (typeof SORT_ORDERS)[number];
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+export type TunnelMode = (typeof TUNNEL_MODES)[number];
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
