@@ -6,8 +6,6 @@
 import type { ConnectionName } from './connections';
 import type { TunnelMode } from './choices';
 
-export type { ConnectionName };
-
 export interface ConnectionStatus {
   readonly name: ConnectionName;
   /** "Okta", "Microsoft Entra ID". */

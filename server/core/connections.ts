@@ -40,7 +40,8 @@ export interface ConnectionsOptions {
 /** How often the last-use details are written for a connection that keeps being used. */
 const USE_WRITE_INTERVAL_MS = 5_000;
 
-const KEYCHAIN_UNAVAILABLE = 'ScimDesk cannot use its OS keychain, so it cannot check SCIM tokens; see the ScimDesk app';
+/** The answer while the secret store cannot be read: nothing can be checked, so nothing is let in. */
+const keychainUnavailable = (): ScimError => ScimError.unavailable('ScimDesk cannot use its OS keychain, so it cannot check SCIM tokens; see the ScimDesk app', 60);
 
 interface CachedHash {
   readonly generation: number;
@@ -199,7 +200,7 @@ export class Connections {
   async check(req: RequestInfo): Promise<AuthOutcome> {
     const token = tokenFromHeader(req.authorization);
     if (token === undefined) return { connection: null, error: ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"') };
-    if (this.secretsProblem !== null) return { connection: null, error: ScimError.unavailable(KEYCHAIN_UNAVAILABLE, 60) };
+    if (this.secretsProblem !== null) return { connection: null, error: keychainUnavailable() };
     const presented = hashToken(token);
     let matched: ConnectionRecord | undefined;
     let unreadable: SecretStoreUnavailableError | undefined;
@@ -217,7 +218,7 @@ export class Connections {
     }
     if (!matched && unreadable) {
       this.setSecretsProblem(unreadable.message);
-      return { connection: null, error: ScimError.unavailable(KEYCHAIN_UNAVAILABLE, 60) };
+      return { connection: null, error: keychainUnavailable() };
     }
     if (!matched) return { connection: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)') };
     if (!matched.enabled) {

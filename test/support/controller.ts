@@ -1,16 +1,12 @@
 /**
- * The real connection core for tests: a temp data folder, the real OS keychain under a
+ * The real controller for tests: a temp data folder, the real OS keychain under a
  * per-test service name (cleaned up afterwards), the SCIM server on a random loopback port,
  * and the tunnel off unless a test asks for one (tests never reach a public host).
  */
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { CONNECTIONS } from '../../contract/connections';
 import type { AppStatus } from '../../contract/model';
 import { Controller, type ControllerOptions } from '../../server/controller/controller';
-import { KeytarSecretStore } from '../../server/secrets/keytar-store';
-import { tokenAccount } from '../../server/secrets/secret-store';
-import { tempDir } from './scim-server';
+import { forgetTokens, tempDir, testKeychain } from './scim-server';
 
 export interface TestController {
   readonly controller: Controller;
@@ -21,19 +17,19 @@ export interface TestController {
 
 export async function startController(options: Partial<ControllerOptions> = {}): Promise<TestController> {
   const dataDir = options.dataDir ?? tempDir();
-  const keychainService = `ScimDesk-test-${randomBytes(6).toString('hex')}`;
-  const secretStore = options.secretStore ?? new KeytarSecretStore(keychainService);
+  const keychain = testKeychain();
+  const secretStore = options.secretStore ?? keychain.store;
   const controller = await Controller.start({ port: 0, tunnel: { mode: 'none' }, eventIntervalMs: 20, ...options, dataDir, secretStore });
   let stopped = false;
   return {
     controller,
     dataDir,
-    keychainService,
+    keychainService: keychain.service,
     async stop() {
       if (stopped) return;
       stopped = true;
       await controller.stop();
-      for (const name of CONNECTIONS) await secretStore.delete(tokenAccount(name)).catch(() => false);
+      await forgetTokens(secretStore);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

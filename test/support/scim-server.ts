@@ -41,10 +41,20 @@ export function tempDir(prefix = 'scimdesk-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** The real OS keychain under a service name of its own, so tests never share or leave entries. */
+export function testKeychain(): { readonly service: string; readonly store: KeytarSecretStore } {
+  const service = `ScimDesk-test-${randomBytes(6).toString('hex')}`;
+  return { service, store: new KeytarSecretStore(service) };
+}
+
+/** Removes the connections' token hashes a test left in a secret store. */
+export async function forgetTokens(store: SecretStore): Promise<void> {
+  for (const name of CONNECTIONS) await store.delete(tokenAccount(name)).catch(() => false);
+}
+
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
-  const service = `ScimDesk-test-${randomBytes(6).toString('hex')}`;
-  const secretStore: SecretStore = options.secrets === 'file' ? new FileSecretStore(dataDir) : new KeytarSecretStore(service);
+  const secretStore: SecretStore = options.secrets === 'file' ? new FileSecretStore(dataDir) : testKeychain().store;
   let localUrl: string | null = null;
   const core = new Core({ dataDir, secretStore, publicUrl: () => localUrl });
   const tokens = {} as Record<ConnectionName, string>;
@@ -65,9 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async stop() {
       await server.close();
       core.close();
-      if (secretStore.kind === 'keychain') {
-        for (const name of CONNECTIONS) await secretStore.delete(tokenAccount(name)).catch(() => false);
-      }
+      if (secretStore.kind === 'keychain') await forgetTokens(secretStore);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

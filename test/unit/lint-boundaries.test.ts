@@ -51,20 +51,25 @@ function valueImport(source: string): string {
   return `import * as imported from '${source}';\nexport const used = imported;\n`;
 }
 
-/** A real module of a folder (the first .ts file found), as an import path from a probe in `from`. */
-function moduleIn(folder: string, from: string): string {
-  const find = (dir: string): string | undefined => {
-    const entries = readdirSync(join(ROOT, dir), { withFileTypes: true }).sort((a, b) => Number(a.isDirectory()) - Number(b.isDirectory()));
-    for (const e of entries) {
-      if (e.isFile() && /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts')) return `${dir}/${e.name}`;
-      if (e.isDirectory() && !e.name.startsWith('__')) {
-        const found = find(`${dir}/${e.name}`);
-        if (found) return found;
-      }
+/** The first .ts file found in a folder (depth first, files before subfolders). */
+function firstModule(dir: string): string | undefined {
+  const entries = readdirSync(join(ROOT, dir), { withFileTypes: true }).sort((a, b) => Number(a.isDirectory()) - Number(b.isDirectory()));
+  for (const e of entries) {
+    if (e.isFile() && /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts')) return `${dir}/${e.name}`;
+    if (e.isDirectory() && !e.name.startsWith('__')) {
+      const found = firstModule(`${dir}/${e.name}`);
+      if (found) return found;
     }
-    return undefined;
-  };
-  const file = find(folder);
+  }
+  return undefined;
+}
+
+/** One real module of each layer folder. */
+const MODULES = new Map(ORDER.flat().map((folder) => [folder, firstModule(folder)]));
+
+/** A real module of a folder, as an import path from a probe in `from`. */
+function moduleIn(folder: string, from: string): string {
+  const file = MODULES.get(folder);
   if (!file) throw new Error(`no .ts file in ${folder}`);
   const path = relative(join(ROOT, from), join(ROOT, file)).replace(/\.tsx?$/, '');
   return path.startsWith('.') ? path : `./${path}`;
