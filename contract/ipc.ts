@@ -5,7 +5,7 @@
  * from its schema in schemas.ts, which main validates it against. This file's values have no
  * imports, so the sandboxed preload bundles only the channel names.
  */
-import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, TokenResult, UserDetail, UserSummary } from './model';
+import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, RefusedSummary, TokenResult, UserDetail, UserSummary } from './model';
 import type { ExportFormat } from './choices';
 import type { PAYLOAD_SCHEMAS } from './schemas';
 import type { Static } from 'typebox';
@@ -38,6 +38,7 @@ export const INVOKE_CHANNELS = {
   listActivity: 'activity.list',
   getActivity: 'activity.get',
   activityActions: 'activity.actions',
+  listRefused: 'activity.refused',
   backupNow: 'data.backup',
   exportDirectory: 'data.export',
   openExternal: 'app.openExternal',
@@ -73,6 +74,7 @@ export interface Results {
   listActivity: readonly ActivitySummary[];
   getActivity: ActivityDetail;
   activityActions: readonly string[];
+  listRefused: readonly RefusedSummary[];
   /** Where the copy of the database was written. */
   backupNow: { file: string };
   exportDirectory: ExportResult;

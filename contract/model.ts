@@ -17,6 +17,25 @@ export interface ConnectionStatus {
   readonly lastUsedAt: string | null;
   readonly lastUsedIp: string | null;
   readonly lastUsedAgent: string | null;
+  /** How the IdP's requests have been going (from the request log). */
+  readonly health: ConnectionHealth;
+}
+
+/**
+ * idle: no request yet (or none in the last day); ok: the last request succeeded; failing: the
+ * latest requests failed; old-token: the IdP sends a token that has since been replaced;
+ * disabled: the IdP calls while the connection is disabled.
+ */
+export type HealthState = 'idle' | 'ok' | 'failing' | 'old-token' | 'disabled';
+
+export interface ConnectionHealth {
+  readonly state: HealthState;
+  /** One sentence for people: "Okta is using an old token since 05:10 — 12 refused". */
+  readonly sentence: string;
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+  /** Requests refused or failed in the last hour (wrong-token requests that claim this connection included). */
+  readonly failuresLastHour: number;
 }
 
 export interface TunnelSettings {
@@ -73,6 +92,37 @@ export interface AppStatus {
   readonly tunnel: TunnelStatus;
   readonly connections: readonly ConnectionStatus[];
   readonly counts: { readonly users: number; readonly groups: number };
+  /** The directory database: degraded while a write cannot commit (the disk is full…). */
+  readonly store: StoreHealth;
+  readonly requestLog: RequestLogStatus;
+}
+
+export interface StoreHealth {
+  readonly state: 'ok' | 'disk-full' | 'failing';
+  /** Why, for people, and what to do; null when ok. */
+  readonly message: string | null;
+  /** When the problem was first seen (null when ok). */
+  readonly since: string | null;
+}
+
+export interface RequestLogRetention {
+  /** Successful authenticated requests: the newest N, none older than D days. */
+  readonly successes: { readonly maxEntries: number; readonly maxAgeDays: number };
+  /** Failed authenticated requests (4xx/5xx), kept longer. */
+  readonly errors: { readonly maxEntries: number; readonly maxAgeDays: number };
+  /** Requests no token authenticated (401, 429…), kept as one aggregate per address and status. */
+  readonly unauthenticated: { readonly maxEntries: number; readonly maxAgeDays: number };
+  /** The audit trail of a deleted user or group is kept this many days after the delete. */
+  readonly auditDaysAfterDelete: number;
+}
+
+export interface RequestLogStatus {
+  /** ok; disk-full / unavailable: entries are being dropped (the directory is unaffected). */
+  readonly state: 'ok' | 'disk-full' | 'unavailable';
+  readonly message: string | null;
+  /** Entries not written since the server started (queue full, or the file unusable). */
+  readonly dropped: number;
+  readonly retention: RequestLogRetention;
 }
 
 export interface TokenResult {
@@ -111,8 +161,7 @@ export interface UserDetail {
   /** The SCIM resource exactly as the server returns it. */
   readonly resource: unknown;
   readonly groups: readonly GroupRef[];
-  /** IdP requests that touched this user, newest first. */
-  readonly history: readonly ActivitySummary[];
+  readonly history: History;
 }
 
 export interface GroupSummary {
@@ -138,20 +187,100 @@ export interface GroupDetail {
   /** The SCIM resource without its members (they are paged below). */
   readonly resource: unknown;
   readonly members: Page<MemberSummary>;
-  readonly history: readonly ActivitySummary[];
+  readonly history: History;
 }
+
+/** A field's value before and after a change (redacted: secrets read "[redacted]"); undefined: absent. */
+export interface FieldChange {
+  /** The attribute path, e.g. "name.givenName", "emails", "active". */
+  readonly field: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+/** A group's membership change: counts, and the first few members by userName. */
+export interface MemberDelta {
+  readonly added: number;
+  readonly removed: number;
+  readonly addedSample: readonly string[];
+  readonly removedSample: readonly string[];
+}
+
+export type AuditAction = 'create' | 'update' | 'deactivate' | 'reactivate' | 'members' | 'delete';
+
+/** One change to a user or group, written in the same transaction as the change itself. */
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  /** The connection that made the change (null: made without one, e.g. an import). */
+  readonly connection: ConnectionName | null;
+  readonly action: AuditAction;
+  readonly resourceType: 'User' | 'Group';
+  readonly resourceId: string;
+  /** The userName or displayName at the time of the change. */
+  readonly target: string;
+  /** "Created", "active: true → false", "+194 members", "3 fields changed". */
+  readonly summary: string;
+  readonly changes: readonly FieldChange[];
+  readonly members: MemberDelta | null;
+}
+
+/** A record's audit trail, oldest first: its Create always, then the newest changes. */
+export interface History {
+  readonly entries: readonly AuditEntry[];
+  /** Changes between the Create and the first of the newest ones that are not listed. */
+  readonly omitted: number;
+}
+
+/** Something the panel can do about a failed request. */
+export type Remedy =
+  | { readonly kind: 'enable'; readonly connection: ConnectionName }
+  | { readonly kind: 'new-token'; readonly connection: ConnectionName }
+  | { readonly kind: 'open-user'; readonly id: string; readonly userName: string }
+  | { readonly kind: 'open-group'; readonly id: string; readonly displayName: string };
 
 export interface ActivitySummary {
   readonly seq: number;
   readonly at: string;
-  readonly connection: string | null;
+  /** The connection whose token authenticated the request; null when none did. */
+  readonly connection: ConnectionName | null;
   readonly method: string;
+  /** The URL path and query (secrets masked, long URLs cut). */
   readonly path: string;
   readonly status: number;
   readonly durationMs: number;
+  /** The IdP action: "Create user", "Push group members"… */
   readonly action: string;
-  readonly resourceType: string | null;
+  readonly resourceType: 'User' | 'Group' | null;
   readonly resourceId: string | null;
+  /** The userName or displayName the request was about, resolved when it was written. */
+  readonly target: string | null;
+  /** What it did, short: "+194 members", "active: true → false"; null when nothing to say. */
+  readonly summary: string | null;
+  /** For every 4xx/5xx: one sentence with the reason and the fix. */
+  readonly explanation: string | null;
+  readonly remedy: Remedy | null;
+}
+
+/**
+ * Requests no token authenticated (missing, wrong or replaced token; throttled): kept as one
+ * aggregate per client address, status and reason, so a flood costs a counter, not the log.
+ */
+export interface RefusedSummary {
+  readonly id: number;
+  readonly clientIp: string | null;
+  readonly status: number;
+  readonly count: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+  /** The most recent request of the aggregate (URL and User-Agent cut short). */
+  readonly samplePath: string;
+  readonly sampleMethod: string;
+  readonly sampleAgent: string | null;
+  /** The connection a replaced token belonged to, when it was one of ours. */
+  readonly claimedConnection: ConnectionName | null;
+  readonly explanation: string;
+  readonly remedy: Remedy | null;
 }
 
 export interface ActivityDetail extends ActivitySummary {
@@ -161,6 +290,9 @@ export interface ActivityDetail extends ActivitySummary {
   readonly responseBody: string | null;
   /** What the server normalised in the request ("Replace" → "replace", "False" → false, …). */
   readonly notes: readonly string[];
+  /** A write's changes, field by field (the same diff as the audit trail). */
+  readonly changes: readonly FieldChange[];
+  readonly members: MemberDelta | null;
 }
 
 export interface DirectoryChangeEvent {

@@ -40,8 +40,10 @@ const GroupQuery = Type.Object({ search: Search, sort: Type.Optional(OneOf(GROUP
 
 const ActivityQuery = Type.Object(
   {
-    connection: Type.Optional(Type.Union([Connection, Type.Literal('none')])),
+    connection: Type.Optional(Connection),
     action: Type.Optional(Type.String({ maxLength: 100 })),
+    /** Free text over the target, the path and the status. */
+    search: Search,
     status: Type.Optional(OneOf(STATUS_CLASSES)),
     beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
     limit: Limit,
@@ -73,6 +75,7 @@ export const PAYLOAD_SCHEMAS = {
   listActivity: ActivityQuery,
   getActivity: Type.Object({ seq: Type.Integer({ minimum: 1 }) }, closed),
   activityActions: Nothing,
+  listRefused: Nothing,
   backupNow: Nothing,
   exportDirectory: Type.Object({ format: OneOf(EXPORT_FORMATS) }, closed),
   openExternal: Type.Object({ url: Type.String({ maxLength: 2048 }) }, closed),
