@@ -34,13 +34,13 @@ function Screen({ route }: { route: Route }) {
       return <ScimScreen />;
     case 'connection':
       // Keyed: a token shown on one connection's page never carries over to the other.
-      return <ConnectionScreen key={route.connection} connection={route.connection} />;
+      return <ConnectionScreen key={route.connection} connection={route.connection} section={route.section} />;
     case 'users':
       return <UsersScreen selectedId={route.id} />;
     case 'groups':
       return <GroupsScreen selectedId={route.id} />;
     case 'activity':
-      return <ActivityScreen selectedSeq={route.seq} />;
+      return <ActivityScreen selectedSeq={route.seq} tab={route.tab} filters={route.filters} />;
     default:
       return <NotFoundScreen path={route.path} />;
   }

@@ -4,6 +4,7 @@ const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const timeWithSeconds = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
 const monthDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const monthDayYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
 const number = new Intl.NumberFormat();
 
@@ -38,6 +39,14 @@ export function formatLogTime(iso: string, now: number): string {
   const today = new Date(now);
   const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
   return sameDay ? timeWithSeconds.format(d) : `${monthDay.format(d)}, ${timeWithSeconds.format(d)}`;
+}
+
+/** A log timestamp that always names the day: "Dec 5, 7:48:40 AM" (with the year when not this year). */
+export function formatLogDateTime(iso: string | null | undefined, now: number = Date.now()): string {
+  const d = parse(iso);
+  if (!d) return '—';
+  const day = d.getFullYear() === new Date(now).getFullYear() ? monthDay.format(d) : monthDayYear.format(d);
+  return `${day}, ${timeWithSeconds.format(d)}`;
 }
 
 /** "just now", "3 min ago", "5 h ago", "yesterday", "4 days ago", then the date; "in 12 s" for the future. */

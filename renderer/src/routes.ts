@@ -1,12 +1,28 @@
-/** Hash routes: #/scim, #/scim/okta, #/users/<id>, #/groups/<id>, #/activity/<seq>. */
+/**
+ * Hash routes: #/scim, #/scim/okta, #/scim/okta/token, #/users/<id>, #/groups/<id>,
+ * #/activity/<seq>, #/activity/refused. The activity screen keeps its filters in the hash's
+ * query (#/activity/12?connection=okta&status=client-error&search=ada), so a reload or Back
+ * shows the same list.
+ */
 import { type ConnectionName, isConnectionName } from '../../contract/connections';
+import { STATUS_CLASSES, type StatusClass } from '../../contract/choices';
+
+/** The activity filters the URL carries (each absent when "all"). */
+export interface ActivityUrlFilters {
+  readonly connection?: ConnectionName;
+  readonly action?: string;
+  readonly status?: StatusClass;
+  readonly search?: string;
+}
+
+export type ActivityTab = 'requests' | 'refused';
 
 export type Route =
   | { readonly screen: 'scim' }
-  | { readonly screen: 'connection'; readonly connection: ConnectionName }
+  | { readonly screen: 'connection'; readonly connection: ConnectionName; readonly section: 'token' | null }
   | { readonly screen: 'users'; readonly id: string | null }
   | { readonly screen: 'groups'; readonly id: string | null }
-  | { readonly screen: 'activity'; readonly seq: number | null }
+  | { readonly screen: 'activity'; readonly seq: number | null; readonly tab: ActivityTab; readonly filters: ActivityUrlFilters }
   | { readonly screen: 'not-found'; readonly path: string };
 
 export const DEFAULT_PATH = '/scim';
@@ -19,29 +35,71 @@ function decode(part: string): string | null {
   }
 }
 
+/** The filters in a query string; unknown keys and values outside the contract's lists are dropped. */
+export function parseActivityFilters(query: string): ActivityUrlFilters {
+  const params = new URLSearchParams(query);
+  const connection = params.get('connection');
+  const status = params.get('status');
+  const action = params.get('action')?.slice(0, 100);
+  const search = params.get('search')?.slice(0, 256);
+  return {
+    ...(isConnectionName(connection) ? { connection } : {}),
+    ...(action ? { action } : {}),
+    ...(status !== null && (STATUS_CLASSES as readonly string[]).includes(status) ? { status: status as StatusClass } : {}),
+    ...(search && search.trim() ? { search } : {}),
+  };
+}
+
+function activityQuery(filters: ActivityUrlFilters | undefined): string {
+  if (!filters) return '';
+  const params = new URLSearchParams();
+  if (filters.connection) params.set('connection', filters.connection);
+  if (filters.action) params.set('action', filters.action);
+  if (filters.status) params.set('status', filters.status);
+  if (filters.search && filters.search.trim()) params.set('search', filters.search);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || DEFAULT_PATH;
+  const full = hash.replace(/^#/, '') || DEFAULT_PATH;
+  const q = full.indexOf('?');
+  const path = q === -1 ? full : full.slice(0, q);
+  const query = q === -1 ? '' : full.slice(q + 1);
   const [, first = '', second, ...rest] = path.split('/');
   const id = second === undefined || second === '' ? null : decode(second);
-  if (rest.length === 0 || (rest.length === 1 && rest[0] === '')) {
+  const end = rest.length === 0 || (rest.length === 1 && rest[0] === '');
+  if (first === 'scim' && isConnectionName(second) && rest.length === 1 && rest[0] === 'token') return { screen: 'connection', connection: second, section: 'token' };
+  if (end) {
     if (first === 'scim' && second === undefined) return { screen: 'scim' };
-    if (first === 'scim' && isConnectionName(second)) return { screen: 'connection', connection: second };
+    if (first === 'scim' && isConnectionName(second)) return { screen: 'connection', connection: second, section: null };
     if (first === 'users' && (second === undefined || id !== null)) return { screen: 'users', id };
     if (first === 'groups' && (second === undefined || id !== null)) return { screen: 'groups', id };
-    if (first === 'activity' && second === undefined) return { screen: 'activity', seq: null };
-    if (first === 'activity' && second && /^[1-9]\d{0,15}$/.test(second)) return { screen: 'activity', seq: Number(second) };
+    if (first === 'activity') {
+      const filters = parseActivityFilters(query);
+      if (second === undefined || second === '') return { screen: 'activity', seq: null, tab: 'requests', filters };
+      if (second === 'refused') return { screen: 'activity', seq: null, tab: 'refused', filters };
+      if (/^[1-9]\d{0,15}$/.test(second)) return { screen: 'activity', seq: Number(second), tab: 'requests', filters };
+    }
   }
-  return { screen: 'not-found', path };
+  return { screen: 'not-found', path: full };
 }
 
 export const href = {
   scim: () => '#/scim',
-  connection: (name: ConnectionName) => `#/scim/${name}`,
+  connection: (name: ConnectionName, section?: 'token') => `#/scim/${name}${section ? `/${section}` : ''}`,
   users: (id?: string) => (id === undefined ? '#/users' : `#/users/${encodeURIComponent(id)}`),
   groups: (id?: string) => (id === undefined ? '#/groups' : `#/groups/${encodeURIComponent(id)}`),
-  activity: (seq?: number) => (seq === undefined ? '#/activity' : `#/activity/${seq}`),
+  /** The request log (with its filters), or one entry of it. */
+  activity: (seq?: number, filters?: ActivityUrlFilters) => `${seq === undefined ? '#/activity' : `#/activity/${seq}`}${activityQuery(filters)}`,
+  refused: (filters?: ActivityUrlFilters) => `#/activity/refused${activityQuery(filters)}`,
 };
 
 export function navigate(to: string): void {
   if (window.location.hash !== to) window.location.hash = to;
+}
+
+/** Changes the URL without a new history entry (typing in a search box). */
+export function replaceRoute(to: string): void {
+  if (window.location.hash !== to) window.location.replace(to);
 }

@@ -15,4 +15,5 @@ export const queryKeys = {
   activityLog: (f: ActivityFilters) => ['activity', 'log', f] as const,
   activityEntry: (seq: number) => ['activity', 'entry', seq] as const,
   activityActions: ['activity', 'actions'] as const,
+  refused: ['activity', 'refused'] as const,
 };

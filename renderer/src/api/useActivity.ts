@@ -23,3 +23,8 @@ export function useActivityEntry(seq: number | null) {
 export function useActivityActions() {
   return useQuery({ queryKey: queryKeys.activityActions, queryFn: () => call('activityActions') });
 }
+
+/** Requests no token authenticated, one aggregate per address and status; refreshed by activity events and every 15 s. */
+export function useRefused() {
+  return useQuery({ queryKey: queryKeys.refused, queryFn: () => call('listRefused'), refetchInterval: 15_000 });
+}

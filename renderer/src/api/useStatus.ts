@@ -1,6 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import type { AppStatus, ConnectionStatus, TunnelSettings } from '../../../contract/model';
+import type { ConnectionName } from '../../../contract/connections';
+import { connectionLabel } from '../activity';
 import { call } from './client';
 import { queryKeys } from './query-keys';
 
@@ -16,10 +18,10 @@ export function useLoadedStatus(): AppStatus {
   return data;
 }
 
-/** "Okta", "Microsoft Entra ID" for a connection name, as the core labels them. */
+/** "Okta", "Microsoft Entra ID" for a connection name, as the core labels them (the contract's labels otherwise). */
 export function useConnectionLabel(): (name: string | null) => string | null {
   const connections = useStatus().data?.connections;
-  return useCallback((name) => (name === null ? null : (connections?.find((c) => c.name === name)?.label ?? name)), [connections]);
+  return useCallback((name) => (name === null ? null : (connections?.find((c) => c.name === name)?.label ?? connectionLabel(name))), [connections]);
 }
 
 /** Replaces one connection in the cached status (after setEnabled / rotateToken). */
@@ -27,6 +29,19 @@ export function useUpdateConnection(): (connection: ConnectionStatus) => void {
   const client = useQueryClient();
   return (connection) =>
     client.setQueryData<AppStatus>(queryKeys.status, (s) => s && { ...s, connections: s.connections.map((c) => (c.name === connection.name ? connection : c)) });
+}
+
+/**
+ * Turns a connection's provisioning on or off, and puts the answer in the cached status: the
+ * switch on the connection page and the "Enable" remedy in the activity log use this one action.
+ * `token` in the answer is set only on the first enable (shown once, by the caller).
+ */
+export function useSetConnectionEnabled() {
+  const update = useUpdateConnection();
+  return useMutation({
+    mutationFn: ({ connection, enabled }: { connection: ConnectionName; enabled: boolean }) => call('setEnabled', { connection, enabled }),
+    onSuccess: (result) => update(result.connection),
+  });
 }
 
 function useStatusMutation<P>(fn: (payload: P) => Promise<AppStatus>) {

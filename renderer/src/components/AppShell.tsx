@@ -1,7 +1,8 @@
 /** The frame: header with status chips, the left navigation, and the main area. */
 import type { ReactNode } from 'react';
 import type { AppStatus } from '../../../contract/model';
-import { formatNumber } from '../format';
+import { formatDateTime, formatFull, formatNumber } from '../format';
+import { Alert } from './Alert';
 import { type Route, href } from '../routes';
 import { ActivityIcon, AppLogo, PlugIcon, UserIcon, UsersIcon } from './Icons';
 import { StatusChips } from './StatusChips';
@@ -19,6 +20,31 @@ function NavLink({ to, current, icon, children, count }: { to: string; current: 
         )}
       </a>
     </li>
+  );
+}
+
+/** The directory database cannot save: every screen says so, first, until it can again. */
+function StoreAlert({ status }: { status: AppStatus }) {
+  const store = status.store;
+  if (store.state === 'ok') return null;
+  return (
+    <Alert
+      tone="danger"
+      role="alert"
+      className="alert-prominent app-alert"
+      title={store.state === 'disk-full' ? 'The disk is full: ScimDesk cannot save changes to users and groups' : 'ScimDesk cannot save changes to users and groups'}
+    >
+      <p>{store.message ?? 'Writes to the directory database fail. The identity providers get an error and will retry.'}</p>
+      {store.since && (
+        <p className="muted">
+          Since{' '}
+          <time dateTime={store.since} title={formatFull(store.since)}>
+            {formatDateTime(store.since)}
+          </time>
+          .
+        </p>
+      )}
+    </Alert>
   );
 }
 
@@ -78,6 +104,7 @@ export function AppShell({ status, route, children }: { status: AppStatus; route
           </div>
         </nav>
         <main id="main" className="app-main" tabIndex={-1}>
+          <StoreAlert status={status} />
           {children}
         </main>
       </div>

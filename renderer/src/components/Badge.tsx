@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { STATUS_CLASS_LABELS, STATUS_CLASS_TONES, statusClass } from '../activity';
+import { ErrorIcon, SuccessIcon, WarningIcon } from './Icons';
 
 export type Tone = 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'accent';
 
@@ -24,13 +26,19 @@ export function EnabledBadge({ enabled }: { enabled: boolean }) {
   );
 }
 
-/** An HTTP status as a colour-coded code. */
-export function HttpStatusBadge({ status }: { status: number }) {
-  const tone: Tone = status >= 500 ? 'danger' : status >= 400 ? 'warning' : 'success';
+/**
+ * An HTTP status: the code, an icon and its class in words ("404 Client error"), so the
+ * colour is never the only thing that tells success from a client or server error.
+ */
+export function HttpStatusBadge({ status, compact }: { status: number; compact?: boolean }) {
+  const cls = statusClass(status);
+  const tone = STATUS_CLASS_TONES[cls];
+  const Icon = cls === 'success' ? SuccessIcon : cls === 'client-error' ? WarningIcon : ErrorIcon;
   return (
-    <span className={`http-status http-status-${tone}`}>
-      <span className="badge-dot" aria-hidden="true" />
-      {status}
+    <span className={`http-status http-status-${tone}${compact ? ' is-compact' : ''}`} title={`${status} ${STATUS_CLASS_LABELS[cls]}`}>
+      <Icon size={13} />
+      <span className="http-status-code">{status}</span>
+      <span className={compact ? 'sr-only' : 'http-status-text'}>{STATUS_CLASS_LABELS[cls]}</span>
     </span>
   );
 }

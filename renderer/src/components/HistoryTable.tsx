@@ -1,42 +1,66 @@
-import type { ActivitySummary } from '../../../contract/model';
-import { formatFull, formatLogTime } from '../format';
+/**
+ * A user's or group's change history (its audit trail), oldest first: the Create, then the
+ * newest changes, each with its date and time, the connection that made it and a one-line
+ * summary; the field-by-field diff opens under it. Changes between the Create and the newest
+ * ones that the core left out are counted where they would be.
+ */
+import type { AuditEntry, History } from '../../../contract/model';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTION_TONES, connectionLabel } from '../activity';
+import { formatFull, formatLogDateTime, plural } from '../format';
 import { useNow } from '../hooks/useNow';
-import { href } from '../routes';
-import { HttpStatusBadge } from './Badge';
+import { Badge } from './Badge';
+import { ChangesTable, MemberDeltaText } from './ChangesTable';
 
-/** The IdP requests that touched a user or group, newest first; each links to its log entry. */
-export function HistoryTable({ entries, label }: { entries: readonly ActivitySummary[]; label: string }) {
-  const now = useNow(60_000);
-  if (entries.length === 0) return <p className="muted">No requests recorded for this {label} (the log keeps recent requests only).</p>;
+function Entry({ entry, now, label }: { entry: AuditEntry; now: number; label: string }) {
+  const hasDiff = entry.changes.length > 0 || entry.members !== null;
+  const by = connectionLabel(entry.connection);
   return (
-    <table className="mini-table">
-      <caption className="sr-only">Requests that touched this {label}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Time</th>
-          <th scope="col">Action</th>
-          <th scope="col" className="cell-num">
-            Status
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.seq}>
-            <td className="nowrap">
-              <time dateTime={e.at} title={formatFull(e.at)}>
-                {formatLogTime(e.at, now)}
-              </time>
-            </td>
-            <td>
-              <a href={href.activity(e.seq)}>{e.action}</a>
-            </td>
-            <td className="cell-num">
-              <HttpStatusBadge status={e.status} />
-            </td>
-          </tr>
+    <li className={`history-entry history-${entry.action}`}>
+      <div className="history-head">
+        <Badge tone={AUDIT_ACTION_TONES[entry.action]}>{AUDIT_ACTION_LABELS[entry.action]}</Badge>
+        <span className="history-summary">{entry.summary}</span>
+      </div>
+      <p className="history-meta">
+        <time dateTime={entry.at} title={formatFull(entry.at)}>
+          {formatLogDateTime(entry.at, now)}
+        </time>
+        <span aria-hidden="true"> · </span>
+        <span className="sr-only">, </span>
+        <span>{by ? `by ${by}` : 'without a connection'}</span>
+      </p>
+      {hasDiff && (
+        <details className="history-details">
+          <summary>
+            {entry.action === 'create' ? 'Show the values it was created with' : 'Show what changed'}
+            {entry.changes.length > 0 && ` (${plural(entry.changes.length, 'field')})`}
+          </summary>
+          {entry.changes.length > 0 && <ChangesTable changes={entry.changes} caption={`${AUDIT_ACTION_LABELS[entry.action]} ${label}: changes`} />}
+          {entry.members && <MemberDeltaText members={entry.members} />}
+        </details>
+      )}
+    </li>
+  );
+}
+
+export function HistoryTable({ history, label }: { history: History; label: 'user' | 'group' }) {
+  const now = useNow(60_000);
+  const { entries, omitted } = history;
+  if (entries.length === 0) return <p className="muted">No change recorded for this {label}.</p>;
+  const [first, ...rest] = entries;
+  return (
+    <>
+      <p className="history-order muted">Oldest first: its creation, then the most recent changes.</p>
+      <ol className="history-list" aria-label={`Changes to this ${label}, oldest first`}>
+        <Entry entry={first!} now={now} label={label} />
+        {omitted > 0 && (
+          <li className="history-omitted">
+            … {plural(omitted, 'earlier change')} not shown
+          </li>
+        )}
+        {rest.map((e) => (
+          <Entry key={e.seq} entry={e} now={now} label={label} />
         ))}
-      </tbody>
-    </table>
+      </ol>
+    </>
   );
 }

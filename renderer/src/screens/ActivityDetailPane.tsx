@@ -1,13 +1,19 @@
-/** The "Request details" pane: who sent what, what ScimDesk answered, and what it normalised. */
+/**
+ * The "Request details" pane: what the request was about (by name), why it failed and what to
+ * do, what it changed (field by field, members), who sent it, and the bodies pretty-printed.
+ */
+import type { ActivityDetail } from '../../../contract/model';
+import { connectionLabel } from '../activity';
 import { isApiError } from '../api/client';
 import { useActivityEntry } from '../api/useActivity';
-import { useConnectionLabel } from '../api/useStatus';
-import { ErrorAlert } from '../components/Alert';
+import { Alert, ErrorAlert } from '../components/Alert';
 import { HttpStatusBadge } from '../components/Badge';
+import { ChangesTable, MemberDeltaText } from '../components/ChangesTable';
 import { DetailPane, DetailSection, Facts } from '../components/DetailPane';
 import { JsonView } from '../components/JsonView';
+import { RemedyButton } from '../components/RemedyButton';
 import { Skeleton } from '../components/Spinner';
-import { formatDuration, formatFull } from '../format';
+import { formatDuration, formatFull, formatLogDateTime } from '../format';
 import { href } from '../routes';
 
 function Body({ text, label }: { text: string | null; label: string }) {
@@ -15,33 +21,71 @@ function Body({ text, label }: { text: string | null; label: string }) {
   return <JsonView text={text} label={label} copyWhat={`${label.toLowerCase()} body`} />;
 }
 
-export function ActivityDetailPane({ seq }: { seq: number }) {
+/** The user or group by name, linked; its SCIM id underneath. */
+function Target({ e }: { e: ActivityDetail }) {
+  const link = e.resourceId && e.resourceType === 'User' ? href.users(e.resourceId) : e.resourceId && e.resourceType === 'Group' ? href.groups(e.resourceId) : null;
+  const name = e.target ?? e.resourceId;
+  if (name === null) return <>—</>;
+  return (
+    <span className="target-value">
+      {link ? <a href={link}>{name}</a> : <span>{name}</span>}
+      {e.resourceId && e.target && <span className="mono muted target-id">{e.resourceId}</span>}
+    </span>
+  );
+}
+
+function Explanation({ e }: { e: ActivityDetail }) {
+  if (e.status < 400) return null;
+  const server = e.status >= 500;
+  return (
+    <Alert
+      tone={server ? 'danger' : 'warning'}
+      role="note"
+      className="request-explanation"
+      title={server ? 'ScimDesk could not complete this request' : `ScimDesk refused this request`}
+      actions={e.remedy ? <RemedyButton remedy={e.remedy} /> : undefined}
+    >
+      <p>{e.explanation ?? 'No explanation was recorded for this request.'}</p>
+    </Alert>
+  );
+}
+
+export function ActivityDetailPane({ seq, closeHref = href.activity() }: { seq: number; closeHref?: string }) {
   const entry = useActivityEntry(seq);
-  const labelOf = useConnectionLabel();
-  const close = href.activity();
 
   if (entry.isPending) {
     return (
-      <DetailPane label="Loading request details" closeHref={close} heading="Request" busy>
+      <DetailPane label="Loading request details" closeHref={closeHref} heading="Request" busy>
         <Skeleton lines={8} />
       </DetailPane>
     );
   }
   if (entry.isError) {
     return (
-      <DetailPane label="Request details" closeHref={close} heading="Request">
+      <DetailPane label="Request details" closeHref={closeHref} heading="Request">
         <ErrorAlert error={entry.error} title={isApiError(entry.error, 'not-found') ? 'This request is no longer in the log' : 'The request could not be loaded'} />
       </DetailPane>
     );
   }
   const e = entry.data;
-  const resourceLink =
-    e.resourceId && e.resourceType === 'User' ? href.users(e.resourceId) : e.resourceId && e.resourceType === 'Group' ? href.groups(e.resourceId) : null;
+  const noun = e.resourceType === 'User' ? 'User' : e.resourceType === 'Group' ? 'Group' : 'Target';
   return (
-    <DetailPane label="Request details" closeHref={close} heading="Request">
+    <DetailPane label="Request details" closeHref={closeHref} heading="Request">
       <header className="detail-header detail-header-request">
         <div className="detail-header-text">
-          <h2 className="detail-title">{e.action}</h2>
+          <h2 className="detail-title">
+            {e.action}
+            {e.target && (
+              <>
+                <span className="title-sep" aria-hidden="true">
+                  {' · '}
+                </span>
+                <span className="sr-only">: </span>
+                <span className="detail-title-target">{e.target}</span>
+              </>
+            )}
+          </h2>
+          {e.summary && <p className="detail-subtitle request-summary-line">{e.summary}</p>}
           <p className="request-line">
             <span className={`method method-${e.method.toLowerCase()}`}>{e.method}</span>
             <span className="mono break">{e.path}</span>
@@ -50,25 +94,34 @@ export function ActivityDetailPane({ seq }: { seq: number }) {
         <HttpStatusBadge status={e.status} />
       </header>
 
+      <Explanation e={e} />
+
       <DetailSection title="Summary" id="request-summary">
         <Facts
           items={[
-            ['Time', <time key="t" dateTime={e.at}>{formatFull(e.at)}</time>],
-            ['Connection', e.connection === null ? 'No valid token' : labelOf(e.connection)],
+            [noun, <Target key="t" e={e} />, 'wide'],
+            [
+              'Time',
+              <time key="t" dateTime={e.at} title={formatFull(e.at)}>
+                {formatLogDateTime(e.at)}
+              </time>,
+            ],
+            ['Connection', connectionLabel(e.connection) ?? '—'],
+            ['Result', <HttpStatusBadge key="s" status={e.status} />],
+            ['Duration', formatDuration(e.durationMs)],
             ['Client IP', e.clientIp ? <span key="ip" className="mono">{e.clientIp}</span> : '—'],
             ['User agent', e.userAgent ? <span key="ua" className="mono break">{e.userAgent}</span> : '—'],
-            ['Status', <HttpStatusBadge key="s" status={e.status} />],
-            ['Duration', formatDuration(e.durationMs)],
-            resourceLink !== null && [
-              e.resourceType === 'User' ? 'User' : 'Group',
-              <a key="r" href={resourceLink} className="mono break">
-                {e.resourceId}
-              </a>,
-            ],
             ['Log entry', `#${e.seq}`],
           ]}
         />
       </DetailSection>
+
+      {(e.changes.length > 0 || e.members !== null) && (
+        <DetailSection title="What changed" id="request-changes">
+          {e.members !== null && <MemberDeltaText members={e.members} />}
+          {e.changes.length > 0 && <ChangesTable changes={e.changes} caption={`What ${e.action.toLowerCase()} changed, field by field`} />}
+        </DetailSection>
+      )}
 
       <DetailSection title="What ScimDesk normalised" id="request-notes">
         {e.notes.length === 0 ? (

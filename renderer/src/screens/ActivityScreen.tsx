@@ -1,46 +1,176 @@
-/** Activity: the live log of IdP requests, filtered on the server and paged back with "Load older". */
+/**
+ * Activity: the live log of the IdPs' requests, each row one sentence ("Create user ·
+ * ada@example.com"), filtered on the server (connection, action, result, free text) with the
+ * filters in the URL, paged back with "Load older"; and, apart, the requests refused without a
+ * valid token, one aggregate per address and status.
+ */
 import { createColumnHelper, getCoreRowModel, useReactTable } from '@tanstack/react-table';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ActivitySummary } from '../../../contract/model';
-import type { ConnectionName } from '../../../contract/connections';
+import { CONNECTIONS, type ConnectionName } from '../../../contract/connections';
 import type { StatusClass } from '../../../contract/choices';
-import { useActivityActions, useActivityLog } from '../api/useActivity';
+import type { ActivitySummary, AppStatus, RefusedSummary } from '../../../contract/model';
+import { connectionLabel, retentionSentence, statusClass } from '../activity';
+import { useActivityActions, useActivityEntry, useActivityLog, useRefused } from '../api/useActivity';
 import type { ActivityFilters } from '../api/query-keys';
-import { useConnectionLabel, useLoadedStatus } from '../api/useStatus';
-import { ErrorAlert } from '../components/Alert';
-import { HttpStatusBadge } from '../components/Badge';
+import { useLoadedStatus } from '../api/useStatus';
+import { Alert, ErrorAlert } from '../components/Alert';
+import { Badge, HttpStatusBadge } from '../components/Badge';
 import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
-import { ActivityIcon } from '../components/Icons';
+import { ActivityIcon, InfoIcon, LockIcon } from '../components/Icons';
 import { PageHeader } from '../components/PageHeader';
+import { RemedyButton } from '../components/RemedyButton';
+import { SearchInput } from '../components/SearchInput';
 import { SelectField } from '../components/SelectField';
-import { TableSkeleton } from '../components/Spinner';
-import { formatDuration, formatFull, formatLogTime, formatNumber } from '../format';
+import { Skeleton, TableSkeleton } from '../components/Spinner';
+import { formatDuration, formatFull, formatLogDateTime, formatNumber, plural } from '../format';
+import { useDebouncedValue } from '../hooks/useDebouncedValue';
 import { useNow } from '../hooks/useNow';
-import { href, navigate } from '../routes';
+import { type ActivityTab, type ActivityUrlFilters, href, navigate, replaceRoute } from '../routes';
 import { ActivityDetailPane } from './ActivityDetailPane';
 
-type ConnectionFilter = 'all' | ConnectionName | 'none';
+type ConnectionFilter = 'all' | ConnectionName;
 type ResultFilter = 'all' | StatusClass;
 
 const col = createColumnHelper<ActivitySummary>();
 
-export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) {
-  const status = useLoadedStatus();
-  const labelOf = useConnectionLabel();
-  const [connection, setConnection] = useState<ConnectionFilter>('all');
-  const [action, setAction] = useState('all');
-  const [result, setResult] = useState<ResultFilter>('all');
-  const filters: ActivityFilters = {
-    ...(connection !== 'all' ? { connection } : {}),
-    ...(action !== 'all' ? { action } : {}),
-    ...(result !== 'all' ? { status: result } : {}),
+/** What the server is asked for: the URL's filters, the search trimmed. */
+function queryFilters(f: ActivityUrlFilters): ActivityFilters {
+  const search = f.search?.trim();
+  return {
+    ...(f.connection ? { connection: f.connection } : {}),
+    ...(f.action ? { action: f.action } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(search ? { search } : {}),
   };
+}
+
+/** Whether an entry passes the filters, as far as the panel can tell (the server decides for the list). */
+function passes(e: ActivitySummary, f: ActivityFilters): boolean {
+  if (f.connection && e.connection !== f.connection) return false;
+  if (f.action && e.action !== f.action) return false;
+  if (f.status && statusClass(e.status) !== f.status) return false;
+  if (f.search) {
+    const q = f.search.toLowerCase();
+    return [e.target ?? '', e.path, String(e.status)].some((t) => t.toLowerCase().includes(q));
+  }
+  return true;
+}
+
+/** The request as one sentence: action · target · what it did; then the explanation (errors) or the request line. */
+function RequestCell({ e }: { e: ActivitySummary }) {
+  const error = e.status >= 400;
+  return (
+    <div className="req">
+      <span className="req-line">
+        <span className="req-action">{e.action}</span>
+        {e.target && (
+          <>
+            <span className="req-sep" aria-hidden="true">
+              {' · '}
+            </span>
+            <span className="sr-only">, </span>
+            <span className="req-target">{e.target}</span>
+          </>
+        )}
+        {e.summary && (
+          <>
+            <span className="req-sep" aria-hidden="true">
+              {' · '}
+            </span>
+            <span className="sr-only">, </span>
+            <span className="req-summary">{e.summary}</span>
+          </>
+        )}
+      </span>
+      {error && e.explanation ? (
+        <span className={`req-sub req-explanation req-explanation-${e.status >= 500 ? 'danger' : 'warning'}`} title={e.explanation}>
+          {e.explanation}
+        </span>
+      ) : (
+        <span className="req-sub mono" title={`${e.method} ${e.path}`}>
+          {e.method} {e.path}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function RequestLogAlert({ status }: { status: AppStatus }) {
+  const log = status.requestLog;
+  if (log.state === 'ok' && log.dropped === 0) return null;
+  const title = log.state === 'disk-full' ? 'The disk is full: the activity log is not recording every request' : log.state === 'unavailable' ? 'The activity log is unavailable' : 'Some requests were not recorded in the activity log';
+  return (
+    <Alert tone="warning" role="alert" title={title} className="activity-alert">
+      {log.message && <p>{log.message}</p>}
+      {log.dropped > 0 && <p>{plural(log.dropped, 'entry', 'entries')} not written since ScimDesk started. Users and groups are not affected.</p>}
+    </Alert>
+  );
+}
+
+function RetentionNote({ status }: { status: AppStatus }) {
+  return (
+    <p className="retention-note">
+      <InfoIcon size={14} />
+      <span>{retentionSentence(status.requestLog.retention)}</span>
+    </p>
+  );
+}
+
+function Tabs({ tab, filters, refused }: { tab: ActivityTab; filters: ActivityUrlFilters; refused: readonly RefusedSummary[] | undefined }) {
+  const total = refused?.reduce((n, r) => n + r.count, 0) ?? 0;
+  return (
+    <nav className="view-tabs" aria-label="Activity views">
+      <a className={`view-tab${tab === 'requests' ? ' is-current' : ''}`} href={href.activity(undefined, filters)} aria-current={tab === 'requests' ? 'page' : undefined}>
+        <ActivityIcon size={15} />
+        Requests
+      </a>
+      <a className={`view-tab${tab === 'refused' ? ' is-current' : ''}`} href={href.refused(filters)} aria-current={tab === 'refused' ? 'page' : undefined}>
+        <LockIcon size={15} />
+        Refused without a valid token
+        {total > 0 && (
+          <span className="view-tab-count">
+            {formatNumber(total)}
+            <span className="sr-only"> refused</span>
+          </span>
+        )}
+      </a>
+    </nav>
+  );
+}
+
+function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null; urlFilters: ActivityUrlFilters }) {
+  const urlKey = JSON.stringify(urlFilters);
+  // Keyed by value: the route object is new on every render.
+  const filters = useMemo(() => queryFilters(urlFilters), [urlKey]);
   const log = useActivityLog(filters);
   const actions = useActivityActions();
+  const selected = useActivityEntry(selectedSeq);
   const now = useNow(30_000);
-
   const entries = useMemo(() => log.data?.pages.flat() ?? [], [log.data]);
+
+  // The search box: typed text reaches the URL (without a new history entry) once typing pauses;
+  // a URL that changes (Back, a link) puts its search in the box.
+  const urlSearch = urlFilters.search ?? '';
+  const [search, setSearch] = useState(urlSearch);
+  const debouncedSearch = useDebouncedValue(search, 300);
+  const latest = useRef({ urlFilters, selectedSeq });
+  latest.current = { urlFilters, selectedSeq };
+  useEffect(() => {
+    setSearch((s) => (s.trim() === urlSearch.trim() ? s : urlSearch));
+  }, [urlSearch]);
+  useEffect(() => {
+    const { urlFilters: f, selectedSeq: seq } = latest.current;
+    if (debouncedSearch.trim() === (f.search ?? '').trim()) return;
+    const { search: _old, ...rest } = f;
+    replaceRoute(href.activity(seq ?? undefined, debouncedSearch.trim() ? { ...rest, search: debouncedSearch.trim() } : rest));
+  }, [debouncedSearch]);
+
+  const setFilter = (change: Partial<Record<keyof ActivityUrlFilters, string | undefined>>): void => {
+    const next: Record<string, string | undefined> = { ...urlFilters, ...change };
+    for (const k of Object.keys(next)) if (next[k] === undefined || next[k] === 'all') delete next[k];
+    navigate(href.activity(selectedSeq ?? undefined, next as ActivityUrlFilters));
+  };
 
   // Entries that arrive live (same filters, newer than what was shown) get a brief highlight.
   const filterKey = JSON.stringify(filters);
@@ -55,37 +185,57 @@ export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) 
     newestSeen.current = { key: filterKey, seq: newest };
   }, [newest, filterKey]);
 
+  const filtered = Object.keys(filters).length > 0;
+
+  // The pane closes when the filters exclude its entry: it is not in the list the server
+  // answered (when that list reaches back past it), or it does not pass them.
+  const listReady = log.isSuccess && !log.isPlaceholderData;
+  useEffect(() => {
+    if (selectedSeq === null || !filtered || !listReady) return;
+    if (entries.some((e) => e.seq === selectedSeq)) return;
+    const oldest = entries[entries.length - 1];
+    let excluded: boolean;
+    if (!log.hasNextPage || oldest === undefined || selectedSeq > oldest.seq) excluded = true;
+    else if (selected.data) excluded = !passes(selected.data, filters);
+    else return;
+    if (excluded) replaceRoute(href.activity(undefined, latest.current.urlFilters));
+  }, [selectedSeq, filtered, listReady, entries, log.hasNextPage, selected.data, filters]);
+
+  // Escape closes the pane from anywhere on the screen but a field (the pane handles its own).
+  useEffect(() => {
+    if (selectedSeq === null) return undefined;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      const t = e.target as HTMLElement | null;
+      if (t?.closest('input, select, textarea, [role="dialog"], .detail-pane')) return;
+      navigate(href.activity(undefined, latest.current.urlFilters));
+      requestAnimationFrame(() => document.querySelector<HTMLElement>('.list-card tbody tr[tabindex="0"]')?.focus());
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [selectedSeq]);
+
   const columns = useMemo(
     () => [
       col.accessor('at', {
         header: 'Time',
         cell: (c) => (
           <time className="nowrap num" dateTime={c.getValue()} title={formatFull(c.getValue())}>
-            {formatLogTime(c.getValue(), now)}
+            {formatLogDateTime(c.getValue(), now)}
           </time>
         ),
         meta: { className: 'col-time' },
       }),
+      col.display({ id: 'request', header: 'Request', cell: (c) => <RequestCell e={c.row.original} />, meta: { className: 'col-request' } }),
       col.accessor('connection', {
         header: 'Connection',
-        cell: (c) => (c.getValue() === null ? <span className="muted nowrap">No valid token</span> : <span className="nowrap">{labelOf(c.getValue())}</span>),
+        cell: (c) => <span className="nowrap">{connectionLabel(c.getValue()) ?? <span className="muted">—</span>}</span>,
         meta: { className: 'col-connection' },
       }),
-      col.accessor('action', { header: 'Action', cell: (c) => <span className="cell-primary">{c.getValue()}</span>, meta: { className: 'col-action' } }),
-      col.accessor('method', { header: 'Method', cell: (c) => <span className={`method method-${c.getValue().toLowerCase()}`}>{c.getValue()}</span>, meta: { className: 'col-method' } }),
-      col.accessor('path', {
-        header: 'Path',
-        cell: (c) => (
-          <span className="mono path-cell" title={c.getValue()}>
-            {c.getValue()}
-          </span>
-        ),
-        meta: { className: 'col-path' },
-      }),
-      col.accessor('status', { header: 'Status', cell: (c) => <HttpStatusBadge status={c.getValue()} />, meta: { className: 'col-http' } }),
+      col.accessor('status', { header: 'Result', cell: (c) => <HttpStatusBadge status={c.getValue()} />, meta: { className: 'col-http' } }),
       col.accessor('durationMs', { header: 'Duration', cell: (c) => <span className="num nowrap">{formatDuration(c.getValue())}</span>, meta: { className: 'col-duration cell-num' } }),
     ],
-    [labelOf, now],
+    [now],
   );
 
   const table = useReactTable({
@@ -96,14 +246,15 @@ export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) 
     getCoreRowModel: getCoreRowModel(),
   });
 
-  const filtered = connection !== 'all' || action !== 'all' || result !== 'all';
-  const connectionOptions = [
-    { value: 'all' as ConnectionFilter, label: 'All' },
-    ...status.connections.map((c) => ({ value: c.name as ConnectionFilter, label: c.label })),
-    { value: 'none' as ConnectionFilter, label: 'No valid token' },
-  ];
+  const connectionOptions = [{ value: 'all' as ConnectionFilter, label: 'All' }, ...CONNECTIONS.map((c) => ({ value: c as ConnectionFilter, label: connectionLabel(c)! }))];
   const actionOptions = [{ value: 'all', label: 'All' }, ...(actions.data ?? []).map((a) => ({ value: a, label: a }))];
+  const action = urlFilters.action ?? 'all';
   if (action !== 'all' && !actionOptions.some((o) => o.value === action)) actionOptions.push({ value: action, label: action });
+
+  const clearFilters = (): void => {
+    setSearch('');
+    navigate(href.activity());
+  };
 
   let body;
   if (log.isPending) body = <TableSkeleton label="Loading activity" />;
@@ -126,20 +277,12 @@ export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) 
       <EmptyState
         title="No matching requests."
         action={
-          <button
-            type="button"
-            className="btn btn-secondary"
-            onClick={() => {
-              setConnection('all');
-              setAction('all');
-              setResult('all');
-            }}
-          >
+          <button type="button" className="btn btn-secondary" onClick={clearFilters}>
             Clear filters
           </button>
         }
       >
-        No request in the log matches these filters.
+        {filters.search ? `No request in the log matches “${filters.search}” with these filters.` : 'No request in the log matches these filters.'}
       </EmptyState>
     ) : (
       <EmptyState
@@ -159,11 +302,14 @@ export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) 
       <>
         <DataTable
           table={table}
-          caption="Activity log, newest first"
+          caption={filtered ? 'Activity log, filtered, newest first' : 'Activity log, newest first'}
           selectedId={selectedSeq === null ? null : String(selectedSeq)}
-          onActivate={(row) => navigate(href.activity(row.original.seq))}
+          onActivate={(row) => navigate(href.activity(row.original.seq, urlFilters))}
           stale={log.isPlaceholderData}
-          rowClassName={(row) => (highlightAbove !== null && row.original.seq > highlightAbove ? 'is-new' : undefined)}
+          rowClassName={(row) => {
+            const cls = `status-${statusClass(row.original.status)}`;
+            return highlightAbove !== null && row.original.seq > highlightAbove ? `${cls} is-new` : cls;
+          }}
           className="activity-table"
         />
         <div className="load-older">
@@ -173,7 +319,9 @@ export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) 
               Load older
             </button>
           ) : (
-            <p className="muted">Beginning of the log: {formatNumber(entries.length)} requests shown.</p>
+            <p className="muted">
+              {filtered ? 'All matching requests in the log' : 'Beginning of the log'}: {plural(entries.length, 'request')} shown.
+            </p>
           )}
           {log.isFetchNextPageError && <ErrorAlert error={log.error} title="Older requests could not be loaded" />}
         </div>
@@ -181,10 +329,134 @@ export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) 
     );
 
   return (
-    <div className="page page-list">
+    <>
+      <div className="toolbar" role="search" aria-label="Filter the activity log">
+        <SearchInput label="Search activity" value={search} onChange={setSearch} placeholder="Search by user, group, path or status" />
+        <SelectField<ConnectionFilter> label="Connection" value={urlFilters.connection ?? 'all'} onChange={(v) => setFilter({ connection: v })} options={connectionOptions} />
+        <SelectField<string> label="Action" value={action} onChange={(v) => setFilter({ action: v })} options={actionOptions} />
+        <SelectField<ResultFilter>
+          label="Result"
+          value={urlFilters.status ?? 'all'}
+          onChange={(v) => setFilter({ status: v })}
+          options={[
+            { value: 'all', label: 'All' },
+            { value: 'success', label: 'Success' },
+            { value: 'client-error', label: 'Client error (4xx)' },
+            { value: 'server-error', label: 'Server error (5xx)' },
+          ]}
+        />
+        {filtered && (
+          <button type="button" className="btn btn-ghost btn-sm" onClick={clearFilters}>
+            Clear filters
+          </button>
+        )}
+      </div>
+      <div className={`split${selectedSeq !== null ? ' has-detail' : ''}`}>
+        <div className="card list-card">
+          <div className="table-scroll">{body}</div>
+        </div>
+        {selectedSeq !== null && <ActivityDetailPane seq={selectedSeq} closeHref={href.activity(undefined, urlFilters)} />}
+      </div>
+    </>
+  );
+}
+
+function RefusedItem({ r, now }: { r: RefusedSummary; now: number }) {
+  const from = r.clientIp ?? 'an unknown address';
+  return (
+    <li className={`refused-item refused-${statusClass(r.status)}`}>
+      <div className="refused-head">
+        <HttpStatusBadge status={r.status} />
+        <h3 className="refused-title">
+          {plural(r.count, 'request')} from <span className="mono">{from}</span>
+        </h3>
+        {r.claimedConnection && <Badge tone="warning">{`Replaced ${connectionLabel(r.claimedConnection)} token`}</Badge>}
+      </div>
+      <p className="refused-explanation">{r.explanation}</p>
+      <dl className="refused-facts">
+        <div>
+          <dt>First seen</dt>
+          <dd>
+            <time dateTime={r.firstAt} title={formatFull(r.firstAt)}>
+              {formatLogDateTime(r.firstAt, now)}
+            </time>
+          </dd>
+        </div>
+        <div>
+          <dt>Last seen</dt>
+          <dd>
+            <time dateTime={r.lastAt} title={formatFull(r.lastAt)}>
+              {formatLogDateTime(r.lastAt, now)}
+            </time>
+          </dd>
+        </div>
+        <div className="refused-fact-wide">
+          <dt>Latest request</dt>
+          <dd className="mono break">
+            {r.sampleMethod} {r.samplePath}
+          </dd>
+        </div>
+        <div className="refused-fact-wide">
+          <dt>Client</dt>
+          <dd className="mono break">{r.sampleAgent ?? '—'}</dd>
+        </div>
+      </dl>
+      {r.remedy && (
+        <div className="refused-actions">
+          <RemedyButton remedy={r.remedy} variant="secondary" />
+        </div>
+      )}
+    </li>
+  );
+}
+
+function RefusedView({ refused }: { refused: ReturnType<typeof useRefused> }) {
+  const now = useNow(30_000);
+  let body;
+  if (refused.isPending) body = <Skeleton lines={6} />;
+  else if (refused.isError && !refused.data) body = <ErrorAlert error={refused.error} title="The refused requests could not be loaded" />;
+  else if (refused.data.length === 0)
+    body = (
+      <EmptyState title="Nothing refused." icon={<LockIcon size={22} />}>
+        Every request ScimDesk received carried a valid token. Requests without one (a missing, wrong or replaced token) are counted here by address.
+      </EmptyState>
+    );
+  else
+    body = (
+      <ul className="refused-list" aria-label="Refused requests, by address and status">
+        {[...refused.data]
+          .sort((a, b) => b.lastAt.localeCompare(a.lastAt))
+          .map((r) => (
+            <RefusedItem key={r.id} r={r} now={now} />
+          ))}
+      </ul>
+    );
+  return (
+    <section className="card refused-card" aria-labelledby="refused-title">
+      <div className="card-header">
+        <div className="card-header-icon">
+          <LockIcon size={18} />
+        </div>
+        <div>
+          <h2 className="card-title" id="refused-title">
+            Refused without a valid token
+          </h2>
+          <p className="card-subtitle">Requests no token let in are not logged one by one: each address and status is one line, with its count and the latest request.</p>
+        </div>
+      </div>
+      <div className="card-body">{body}</div>
+    </section>
+  );
+}
+
+export function ActivityScreen({ selectedSeq, tab, filters }: { selectedSeq: number | null; tab: ActivityTab; filters: ActivityUrlFilters }) {
+  const status = useLoadedStatus();
+  const refused = useRefused();
+  return (
+    <div className={`page${tab === 'requests' ? ' page-list' : ''}`}>
       <PageHeader
         title="Activity"
-        subtitle="Every SCIM request the identity providers send, as it happens: what they asked, what ScimDesk answered."
+        subtitle="Every SCIM request the identity providers send, as it happens: what they asked, what ScimDesk answered, and what to do when it failed."
         actions={
           <span className="live-pill" title="New requests appear automatically">
             <span className="live-dot" aria-hidden="true" />
@@ -192,27 +464,10 @@ export function ActivityScreen({ selectedSeq }: { selectedSeq: number | null }) 
           </span>
         }
       />
-      <div className="toolbar">
-        <SelectField<ConnectionFilter> label="Connection" value={connection} onChange={setConnection} options={connectionOptions} />
-        <SelectField<string> label="Action" value={action} onChange={setAction} options={actionOptions} />
-        <SelectField<ResultFilter>
-          label="Result"
-          value={result}
-          onChange={setResult}
-          options={[
-            { value: 'all', label: 'All' },
-            { value: 'success', label: 'Success' },
-            { value: 'client-error', label: 'Client error' },
-            { value: 'server-error', label: 'Server error' },
-          ]}
-        />
-      </div>
-      <div className={`split${selectedSeq !== null ? ' has-detail' : ''}`}>
-        <div className="card list-card">
-          <div className="table-scroll">{body}</div>
-        </div>
-        {selectedSeq !== null && <ActivityDetailPane seq={selectedSeq} />}
-      </div>
+      <RequestLogAlert status={status} />
+      <Tabs tab={tab} filters={filters} refused={refused.data} />
+      <RetentionNote status={status} />
+      {tab === 'requests' ? <RequestsView selectedSeq={selectedSeq} urlFilters={filters} /> : <RefusedView refused={refused} />}
     </div>
   );
 }

@@ -3,18 +3,18 @@
  * token (shown once, only in this component's state, never stored), the setup steps and the
  * tunnel. Keyed by connection in App, so leaving the page or switching IdP drops the token.
  */
-import { useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { AppStatus, ConnectionStatus } from '../../../contract/model';
 import type { ConnectionName } from '../../../contract/connections';
 import { call } from '../api/client';
-import { useCheckKeychain, useConfirmPublicUrl, useLoadedStatus, useUpdateConnection } from '../api/useStatus';
+import { useCheckKeychain, useConfirmPublicUrl, useLoadedStatus, useSetConnectionEnabled, useUpdateConnection } from '../api/useStatus';
 import { Alert, ErrorAlert } from '../components/Alert';
-import { EnabledBadge } from '../components/Badge';
+import { ConnectionStateBadge, HealthBadge, HealthFacts } from '../components/Health';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { CopyField } from '../components/CopyField';
-import { KeyRotateIcon, LockIcon, WarningIcon } from '../components/Icons';
+import { ActivityIcon, KeyRotateIcon, LockIcon, WarningIcon } from '../components/Icons';
 import { IdpLogo } from '../components/IdpLogo';
 import { PageHeader } from '../components/PageHeader';
 import { RelativeTime } from '../components/RelativeTime';
@@ -139,14 +139,40 @@ function TokenInfo({ connection }: { connection: ConnectionStatus }) {
   );
 }
 
-export function ConnectionScreen({ connection: name }: { connection: ConnectionName }) {
+/** How the IdP's requests have been going, from the request log, with a way to its entries. */
+function HealthSection({ connection }: { connection: ConnectionStatus }) {
+  const h = connection.health;
+  const troubled = h.state === 'failing' || h.state === 'old-token' || h.state === 'disabled';
+  return (
+    <div className={`card-body card-body-divided health-section health-${h.state}`}>
+      <div className="health-head">
+        <h3 className="health-title">Requests from {connection.label}</h3>
+        <HealthBadge health={h} />
+      </div>
+      <p className={`health-sentence${troubled ? ' is-troubled' : ''}`}>
+        {troubled && <WarningIcon size={15} />}
+        <span>{h.sentence}</span>
+      </p>
+      <HealthFacts health={h} />
+      <p className="health-links">
+        <a href={href.activity(undefined, { connection: connection.name })}>
+          <ActivityIcon size={14} /> {connection.label}&apos;s requests in Activity
+        </a>
+        {h.failuresLastHour > 0 && <a href={href.activity(undefined, { connection: connection.name, status: 'client-error' })}>Its refused requests</a>}
+        {h.state === 'old-token' && <a href={href.refused()}>Requests with an old token</a>}
+      </p>
+    </div>
+  );
+}
+
+export function ConnectionScreen({ connection: name, section = null }: { connection: ConnectionName; section?: 'token' | null }) {
   const status = useLoadedStatus();
   const connection = status.connections.find((c) => c.name === name);
   const updateConnection = useUpdateConnection();
   const announce = useAnnounce();
   // The token lives here only: shown once, gone when dismissed or when the page unmounts.
   const [token, setToken] = useState<string | null>(null);
-  const [switching, setSwitching] = useState(false);
+  const switchEnabled = useSetConnectionEnabled();
   const [switchError, setSwitchError] = useState<unknown>(null);
   const [confirmRotate, setConfirmRotate] = useState(false);
   const [rotating, setRotating] = useState(false);
@@ -155,23 +181,33 @@ export function ConnectionScreen({ connection: name }: { connection: ConnectionN
   const rotateButtonRef = useRef<HTMLButtonElement>(null);
   const labelId = useId();
   const descId = useId();
+  const tokenRef = useRef<HTMLDivElement>(null);
+  const switchRowRef = useRef<HTMLDivElement>(null);
+
+  // #/scim/<name>/token (the activity log's "Make a new token"): the token field, in view and focused.
+  useEffect(() => {
+    if (section !== 'token') return;
+    const frame = requestAnimationFrame(() => {
+      const target = tokenRef.current ?? switchRowRef.current;
+      target?.scrollIntoView({ block: 'center' });
+      (rotateButtonRef.current ?? switchRowRef.current?.querySelector<HTMLElement>('[role="switch"]'))?.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [section]);
 
   if (!connection) return <ErrorAlert error={new Error(`ScimDesk has no connection named ${name}`)} />;
   const label = connection.label;
   const fields = IDP_FIELDS[name];
 
+  const switching = switchEnabled.isPending;
   const setEnabled = async (enabled: boolean): Promise<void> => {
-    setSwitching(true);
     setSwitchError(null);
     try {
-      const result = await call('setEnabled', { connection: name, enabled });
-      updateConnection(result.connection);
+      const result = await switchEnabled.mutateAsync({ connection: name, enabled });
       setToken(enabled ? result.token : null);
       announce(enabled ? `${label} provisioning enabled` : `${label} provisioning disabled`, enabled ? 'success' : 'info');
     } catch (err) {
       setSwitchError(err);
-    } finally {
-      setSwitching(false);
     }
   };
 
@@ -202,9 +238,7 @@ export function ConnectionScreen({ connection: name }: { connection: ConnectionN
         title={label}
         subtitle={`SCIM 2.0 provisioning: ${label} creates, updates and deactivates users and pushes groups into ScimDesk.`}
         icon={<IdpLogo connection={name} size={48} />}
-        actions={
-          <EnabledBadge enabled={connection.enabled} />
-        }
+        actions={<ConnectionStateBadge connection={connection} />}
       >
         <Breadcrumb items={[{ label: 'App Integrations' }, { label: 'SCIM', href: href.scim() }, { label }]} />
       </PageHeader>
@@ -216,7 +250,7 @@ export function ConnectionScreen({ connection: name }: { connection: ConnectionN
           <h2 className="sr-only" id={`${labelId}-card`}>
             Provisioning
           </h2>
-          <div className="card-body switch-row">
+          <div className="card-body switch-row" ref={switchRowRef}>
             <div className="switch-text">
               <p className="switch-label" id={labelId}>
                 Enable {label} provisioning
@@ -239,7 +273,7 @@ export function ConnectionScreen({ connection: name }: { connection: ConnectionN
             <div className="card-body card-body-divided credentials">
               <CopyField label="SCIM URL" value={status.scimUrl ?? ''} copyWhat="SCIM URL" hint={`Paste it into ${label}'s ${fields.url} field.`} />
 
-              <div className="field">
+              <div className={`field${section === 'token' ? ' is-target' : ''}`} ref={tokenRef}>
                 <div className="token-head">
                   {token ? (
                     <label className="field-label" htmlFor={`${labelId}-token-input`}>
@@ -315,6 +349,7 @@ export function ConnectionScreen({ connection: name }: { connection: ConnectionN
               </div>
             </div>
           )}
+          {(connection.enabled || connection.health.state !== 'idle') && <HealthSection connection={connection} />}
         </section>
 
         <section className="card" aria-labelledby={`${labelId}-setup`}>

@@ -116,8 +116,16 @@ export function GroupDetailPane({ id }: { id: string }) {
         <JsonView value={resource} label="SCIM JSON" copyWhat="SCIM JSON" />
       </DetailSection>
 
-      <DetailSection title="History" id="group-history">
-        <HistoryTable entries={history} label="group" />
+      <DetailSection
+        title="History"
+        id="group-history"
+        aside={
+          <a className="section-link" href={href.activity(undefined, { search: g.displayName })}>
+            Requests in Activity
+          </a>
+        }
+      >
+        <HistoryTable history={history} label="group" />
       </DetailSection>
     </DetailPane>
   );

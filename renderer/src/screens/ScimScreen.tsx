@@ -2,7 +2,8 @@
 import type { AppStatus, ConnectionStatus } from '../../../contract/model';
 import { useLoadedStatus } from '../api/useStatus';
 import { DataCard } from '../components/DataCard';
-import { Badge, EnabledBadge } from '../components/Badge';
+import { Badge } from '../components/Badge';
+import { ConnectionStateBadge, HealthFacts } from '../components/Health';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { CopyButton } from '../components/CopyButton';
 import { HelpLink } from '../components/ExternalLink';
@@ -29,9 +30,15 @@ function Tile({ connection, status }: { connection: ConnectionStatus; status: Ap
           <div className="tile-title">
             <span className="tile-name">{connection.label}</span>
           </div>
-          <EnabledBadge enabled={connection.enabled} />
+          <ConnectionStateBadge connection={connection} />
         </div>
         <p className="tile-text">{TAGLINES[connection.name]}</p>
+        {connection.health.state !== 'idle' || connection.enabled ? (
+          <div className={`tile-health tile-health-${connection.health.state}`}>
+            <p className="tile-health-sentence">{connection.health.sentence}</p>
+            <HealthFacts health={connection.health} className="health-facts-compact" />
+          </div>
+        ) : null}
         <div className="tile-meta">
           <span className="tile-meta-item">
             <ActivityIcon size={14} />

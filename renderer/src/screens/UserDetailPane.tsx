@@ -83,8 +83,16 @@ export function UserDetailPane({ id }: { id: string }) {
         <JsonView value={resource} label="SCIM JSON" copyWhat="SCIM JSON" />
       </DetailSection>
 
-      <DetailSection title="History" id="user-history">
-        <HistoryTable entries={history} label="user" />
+      <DetailSection
+        title="History"
+        id="user-history"
+        aside={
+          <a className="section-link" href={href.activity(undefined, { search: u.userName })}>
+            Requests in Activity
+          </a>
+        }
+      >
+        <HistoryTable history={history} label="user" />
       </DetailSection>
     </DetailPane>
   );
