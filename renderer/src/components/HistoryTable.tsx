@@ -18,7 +18,7 @@ function Entry({ entry, now, label }: { entry: AuditEntry; now: number; label: s
     <li className={`history-entry history-${entry.action}`}>
       <div className="history-head">
         <Badge tone={AUDIT_ACTION_TONES[entry.action]}>{AUDIT_ACTION_LABELS[entry.action]}</Badge>
-        <span className="history-summary">{entry.summary}</span>
+        {entry.summary.toLowerCase() !== AUDIT_ACTION_LABELS[entry.action].toLowerCase() && <span className="history-summary">{entry.summary}</span>}
       </div>
       <p className="history-meta">
         <time dateTime={entry.at} title={formatFull(entry.at)}>

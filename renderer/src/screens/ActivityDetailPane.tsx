@@ -96,10 +96,17 @@ export function ActivityDetailPane({ seq, closeHref = href.activity() }: { seq: 
 
       <Explanation e={e} />
 
+      {(e.changes.length > 0 || e.members !== null) && (
+        <DetailSection title="What changed" id="request-changes">
+          {e.members !== null && <MemberDeltaText members={e.members} />}
+          {e.changes.length > 0 && <ChangesTable changes={e.changes} caption={`What ${e.action.toLowerCase()} changed, field by field`} />}
+        </DetailSection>
+      )}
+
       <DetailSection title="Summary" id="request-summary">
         <Facts
           items={[
-            [noun, <Target key="t" e={e} />, 'wide'],
+            [noun, <Target key="t" e={e} />],
             [
               'Time',
               <time key="t" dateTime={e.at} title={formatFull(e.at)}>
@@ -115,13 +122,6 @@ export function ActivityDetailPane({ seq, closeHref = href.activity() }: { seq: 
           ]}
         />
       </DetailSection>
-
-      {(e.changes.length > 0 || e.members !== null) && (
-        <DetailSection title="What changed" id="request-changes">
-          {e.members !== null && <MemberDeltaText members={e.members} />}
-          {e.changes.length > 0 && <ChangesTable changes={e.changes} caption={`What ${e.action.toLowerCase()} changed, field by field`} />}
-        </DetailSection>
-      )}
 
       <DetailSection title="What ScimDesk normalised" id="request-notes">
         {e.notes.length === 0 ? (

@@ -60,6 +60,8 @@ function passes(e: ActivitySummary, f: ActivityFilters): boolean {
 /** The request as one sentence: action · target · what it did; then the explanation (errors) or the request line. */
 function RequestCell({ e }: { e: ActivitySummary }) {
   const error = e.status >= 400;
+  // The connection, here only when its column is hidden (a narrow list).
+  const conn = e.connection && <span className="req-conn">{connectionLabel(e.connection)} · </span>;
   return (
     <div className="req">
       <span className="req-line">
@@ -85,11 +87,15 @@ function RequestCell({ e }: { e: ActivitySummary }) {
       </span>
       {error && e.explanation ? (
         <span className={`req-sub req-explanation req-explanation-${e.status >= 500 ? 'danger' : 'warning'}`} title={e.explanation}>
+          {conn}
           {e.explanation}
         </span>
       ) : (
-        <span className="req-sub mono" title={`${e.method} ${e.path}`}>
-          {e.method} {e.path}
+        <span className="req-sub" title={`${e.method} ${e.path}`}>
+          {conn}
+          <span className="mono">
+            {e.method} {e.path}
+          </span>
         </span>
       )}
     </div>

@@ -189,7 +189,13 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
     if (section !== 'token') return;
     const frame = requestAnimationFrame(() => {
       const target = tokenRef.current ?? switchRowRef.current;
-      target?.scrollIntoView({ block: 'center' });
+      const main = document.getElementById('main');
+      // Scrolls the page's own scroller only (scrollIntoView would also shift the app frame).
+      if (target && main) {
+        const t = target.getBoundingClientRect();
+        const m = main.getBoundingClientRect();
+        main.scrollTo({ top: main.scrollTop + t.top - m.top - (m.height - t.height) / 2 });
+      }
       (rotateButtonRef.current ?? switchRowRef.current?.querySelector<HTMLElement>('[role="switch"]'))?.focus({ preventScroll: true });
     });
     return () => cancelAnimationFrame(frame);
