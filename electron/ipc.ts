@@ -70,6 +70,7 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
   listActivity: (c, p) => c.panel.listActivity(p),
   getActivity: (c, p) => c.panel.getActivity(p.seq),
   activityActions: (c) => c.panel.activityActions(),
+  listRefused: (c) => c.panel.listRefused(),
   backupNow: (c) => c.core.files.backup(),
   exportDirectory: (c, p) => c.core.files.export(p.format),
   openExternal: () => null, // handled in answer(): it needs the shell

@@ -5,7 +5,9 @@
  *   disable   --connection okta|entra   refuse that connection's requests
  *   token new --connection okta|entra   issue a new token (printed once); the old one stops working
  *   serve                               run the SCIM server in the foreground
- *   status    [--json]                  connections and directory counts
+ *   status    [--json]                  connections (with health), the tunnel, directory counts
+ *   log       [--json] [--follow] …     the request log
+ *   history   --user U | --group G      one record's audit trail
  *   backup    [--out FILE]              a consistent copy of the database, while serve runs
  *   export    --format json|csv         the users and groups as SCIM JSON or CSV files
  *
@@ -23,6 +25,8 @@ import { StoreError } from '../store/database';
 import { OPTIONS, UsageError, type Values, connectionOf, dataDirOf, secretStoreOf } from './options';
 import { type Io, describeConnection, printToken, statusJson, usage } from './output';
 import { serve } from './serve';
+import { historyCommand, logCommand } from './log';
+import { readRuntime } from '../controller/runtime-file';
 
 export type { Io };
 
@@ -66,14 +70,20 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
       return withCore(values, async (core, dataDir) => {
         const counts = core.directory.counts();
         const connections = core.connections.statuses();
-        if (values.json) io.out(statusJson(dataDir, connections, counts));
+        const runtime = readRuntime(dataDir);
+        if (values.json) io.out(statusJson(dataDir, connections, counts, runtime));
         else {
           io.out(`Data folder: ${dataDir}`);
+          if (runtime) io.out(`Server running (pid ${runtime.pid}) at ${runtime.localUrl}${runtime.tunnel.phase !== 'off' ? `; tunnel ${runtime.tunnel.phase}${runtime.tunnel.url ? ` at ${runtime.tunnel.url}` : ''}` : ''}`);
           for (const s of connections) io.out(describeConnection(s));
           io.out(`Users: ${counts.users}, groups: ${counts.groups}`);
         }
         return 0;
       });
+    case 'log':
+      return withCore(values, (core) => logCommand(core, values, io));
+    case 'history':
+      return withCore(values, async (core) => historyCommand(core, values, io));
     case 'backup':
       return withCore(values, async (core) => {
         const { file } = await core.files.backup(values.out);

@@ -12,7 +12,8 @@ import { DEFAULT_BODY_LIMIT } from '../http/options';
 import { FileSecretStore } from '../secrets/file-store';
 import { KeytarSecretStore } from '../secrets/keytar-store';
 import type { SecretStore } from '../secrets/secret-store';
-import { DEFAULT_RETENTION, type RetentionOptions } from '../store/activity-log';
+import { DEFAULT_AUDIT_DAYS_AFTER_DELETE } from '../store/audit-trail';
+import { DEFAULT_LOG_RETENTION, type LogRetention } from '../store/request-log-schema';
 import { InvalidSettingsError, normalizeTunnelSettings } from '../tunnel/settings';
 
 export class UsageError extends Error {}
@@ -31,6 +32,14 @@ export const OPTIONS = {
   'body-limit': { type: 'string' },
   'activity-keep': { type: 'string' },
   'activity-days': { type: 'string' },
+  'errors-keep': { type: 'string' },
+  'errors-days': { type: 'string' },
+  'audit-days': { type: 'string' },
+  limit: { type: 'string' },
+  errors: { type: 'boolean' },
+  follow: { type: 'boolean' },
+  user: { type: 'string' },
+  group: { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
   format: { type: 'string' },
@@ -87,14 +96,31 @@ function publicUrlOf(values: Values): string | undefined {
   return url.replace(/\/+$/, '');
 }
 
-export function retentionOf(values: Values): RetentionOptions {
-  const number = (flag: 'activity-keep' | 'activity-days', fallback: number, min: number): number => {
-    const raw = values[flag];
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${flag} must be a whole number of at least ${min}, not "${raw}"`);
-    return Number(raw);
+type NumberFlag = 'activity-keep' | 'activity-days' | 'errors-keep' | 'errors-days' | 'audit-days' | 'limit';
+
+function wholeNumber(values: Values, flag: NumberFlag, fallback: number, min: number): number {
+  const raw = values[flag];
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${flag} must be a whole number of at least ${min}, not "${raw}"`);
+  return Number(raw);
+}
+
+/** The request log's retention: successes (--activity-*), errors (--errors-*), refused requests (fixed). */
+export function retentionOf(values: Values): LogRetention {
+  const d = DEFAULT_LOG_RETENTION;
+  return {
+    successes: { maxEntries: wholeNumber(values, 'activity-keep', d.successes.maxEntries, 100), maxAgeDays: wholeNumber(values, 'activity-days', d.successes.maxAgeDays, 0) },
+    errors: { maxEntries: wholeNumber(values, 'errors-keep', d.errors.maxEntries, 100), maxAgeDays: wholeNumber(values, 'errors-days', d.errors.maxAgeDays, 0) },
+    unauthenticated: d.unauthenticated,
   };
-  return { maxEntries: number('activity-keep', DEFAULT_RETENTION.maxEntries, 100), maxAgeDays: number('activity-days', DEFAULT_RETENTION.maxAgeDays, 0) };
+}
+
+export function auditDaysOf(values: Values): number {
+  return wholeNumber(values, 'audit-days', DEFAULT_AUDIT_DAYS_AFTER_DELETE, 1);
+}
+
+export function limitOf(values: Values, fallback: number): number {
+  return Math.min(10_000, wholeNumber(values, 'limit', fallback, 1));
 }
 
 /** The tunnel flags of `serve`, as overrides of the saved settings (not saved themselves). */

@@ -5,7 +5,8 @@
 import type { ConnectionName } from '../../contract/connections';
 import type { AppStatus, ConnectionStatus } from '../../contract/model';
 import { defaultDataDir } from '../base/paths';
-import { DEFAULT_RETENTION } from '../store/activity-log';
+import { DEFAULT_LOG_RETENTION } from '../store/request-log-schema';
+import type { RuntimeInfo } from '../controller/runtime-file';
 
 export interface Io {
   out(line: string): void;
@@ -24,14 +25,27 @@ Commands:
   serve     [--host H] [--port P] [--log-level L] [--body-limit BYTES]
             [--tunnel none|localtunnel] [--tunnel-host URL] [--subdomain NAME]
             [--public-url URL] [--activity-keep N] [--activity-days D]
+            [--errors-keep N] [--errors-days D] [--audit-days D]
                                        Run the SCIM server in the foreground (Ctrl-C stops it).
                                        --tunnel localtunnel publishes it through a tunnel
                                        (--tunnel-host: your own localtunnel server; the
                                        subdomain is remembered so the URL stays the same);
                                        --public-url: your own reverse proxy's public URL;
-                                       the activity log keeps the newest N requests (default
-                                       ${DEFAULT_RETENTION.maxEntries}) from the last D days (default ${DEFAULT_RETENTION.maxAgeDays}; 0: no age limit)
-  status    [--json]                   Show connections and how many users and groups exist
+                                       --log-level: server log on stderr (default warn: every
+                                       request is in the request log already; info adds a line
+                                       per request). The request log keeps the newest N
+                                       successful requests (default ${DEFAULT_LOG_RETENTION.successes.maxEntries}) from the last D days
+                                       (default ${DEFAULT_LOG_RETENTION.successes.maxAgeDays}; 0: no age limit), failed ones separately
+                                       (default ${DEFAULT_LOG_RETENTION.errors.maxEntries}, ${DEFAULT_LOG_RETENTION.errors.maxAgeDays} days), requests without a valid
+                                       token as ${DEFAULT_LOG_RETENTION.unauthenticated.maxEntries} aggregates at most (${DEFAULT_LOG_RETENTION.unauthenticated.maxAgeDays} days); a deleted
+                                       record's history is kept D days after the delete (default 90)
+  status    [--json]                   Connections with their health, the tunnel of a running
+                                       server, how many users and groups exist
+  log       [--json] [--limit N] [--connection okta|entra|none] [--errors] [--follow]
+                                       The request log, newest first (--json: an array;
+                                       with --follow, one JSON object per line as they come)
+  history   --user USERNAME | --group DISPLAYNAME [--json]
+                                       What happened to one user or group, oldest first
   backup    [--out FILE]               Copy the database now, also while serve runs
   export    --format json|csv [--out PATH]
                                        Write the users and groups as SCIM JSON, or as CSV files
@@ -45,14 +59,17 @@ Options for every command:
 export function describeConnection(s: ConnectionStatus): string {
   const parts = [s.enabled ? 'enabled' : 'disabled', s.hasToken ? `token issued ${s.tokenCreatedAt}` : 'no token yet'];
   if (s.lastUsedAt) parts.push(`last request ${s.lastUsedAt} from ${s.lastUsedIp ?? '?'} (${s.lastUsedAgent ?? 'unknown client'})`);
-  return `${s.label} (${s.name}): ${parts.join(', ')}`;
+  return `${s.label} (${s.name}): ${parts.join(', ')}${s.health.state === 'idle' ? '' : `\n  ${s.health.sentence}`}`;
 }
 
-/** `status --json`: the data folder, each connection, and the counts. */
-export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }): string {
+/** `status --json`: the data folder, each connection with its health, the running server's tunnel, the counts. */
+export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }, runtime: RuntimeInfo | null): string {
   // The label is for people; the JSON keeps the fields scripts already read.
   const plain = connections.map(({ label: _label, ...rest }) => rest);
-  return JSON.stringify({ dataDir, connections: plain, ...counts }, null, 2);
+  const server = runtime ? { running: true, pid: runtime.pid, localUrl: runtime.localUrl, publicUrl: runtime.publicUrl } : { running: false };
+  const t = runtime?.tunnel;
+  const tunnel = t ? { state: t.phase, url: t.url, host: t.host, subdomain: t.subdomain, lastError: t.lastError, nextRetryAt: t.nextRetryAt, onlineSince: t.onlineSince, reconnects: t.reconnects } : { state: 'not-running', url: null };
+  return JSON.stringify({ dataDir, server, tunnel, connections: plain, ...counts }, null, 2);
 }
 
 /** The token, shown once; the last line is the token alone (scripts take it with `tail -n 1`). */

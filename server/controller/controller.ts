@@ -18,9 +18,10 @@ import { type RunningServer, listen } from '../http/listen';
 import { type ServerOptions, serverOptions } from '../http/options';
 import { scimBaseUrl } from '../scim/urls';
 import type { SecretStore } from '../secrets/secret-store';
-import type { RetentionOptions } from '../store/activity-log';
+import type { LogRetention } from '../store/request-log-schema';
 import { SettingsRepo } from '../store/settings-repo';
-import { PanelQueries, activitySummary } from './panel-queries';
+import { PanelQueries } from './panel-queries';
+import { removeRuntime, writeRuntime } from './runtime-file';
 import { PublicEndpoint, type TunnelTiming } from './public-endpoint';
 
 export interface ControllerEvents {
@@ -33,7 +34,8 @@ export interface ControllerEvents {
 export interface ControllerOptions extends Partial<ServerOptions> {
   readonly dataDir: string;
   readonly secretStore: SecretStore;
-  readonly retention?: RetentionOptions;
+  readonly retention?: LogRetention;
+  readonly auditDaysAfterDelete?: number;
   /** Overrides of the saved tunnel settings for this run (CLI flags); not saved. */
   readonly tunnel?: TunnelSettingsChange;
   readonly tunnelTiming?: TunnelTiming;
@@ -63,6 +65,7 @@ export class Controller {
       dataDir: options.dataDir,
       secretStore: options.secretStore,
       retention: options.retention,
+      auditDaysAfterDelete: options.auditDaysAfterDelete,
       secretsRetryMs: options.secretsRetryMs,
       // Links in SCIM answers use the public URL, and the listening address until there is one.
       publicUrl: () => this.endpoint.url() ?? this.running?.localUrl ?? null,
@@ -91,19 +94,24 @@ export class Controller {
     const { core } = this;
     this.unsubscribe.push(
       core.connections.on('change', () => this.emitStatus()),
-      core.activity.on('recorded', (entries) => {
+      core.activity.log.on('recorded', (entries) => {
         // The panel's live log; without one listening (the headless CLI) nothing is kept.
-        if (this.events.listening('activity')) this.pendingActivity.push(...entries.map(activitySummary));
+        if (this.events.listening('activity')) this.pendingActivity.push(...entries.map((e) => core.activity.summary(e)));
         this.activitySeen = true;
         this.scheduleFlush();
       }),
+      core.activity.log.on('state', () => this.emitStatus()),
+      core.storeHealth.on('change', () => this.emitStatus()),
       core.directory.on('change', (change) => {
         this.pendingChange ??= { types: new Set(), ids: new Set() };
         this.pendingChange.types.add(change.type);
         this.pendingChange.ids.add(change.id);
         this.scheduleFlush();
       }),
-      this.endpoint.on('change', () => this.emitStatus()),
+      this.endpoint.on('change', () => {
+        this.emitStatus();
+        this.writeRuntime();
+      }),
     );
     await core.connections.checkSecrets();
     try {
@@ -115,6 +123,13 @@ export class Controller {
       throw new ServiceError('server-not-running', this.serverError);
     }
     this.endpoint.start(this.running);
+    this.writeRuntime();
+  }
+
+  /** Tells other processes (the CLI's `status`) the local URL and the tunnel's state. */
+  private writeRuntime(): void {
+    if (!this.running) return;
+    writeRuntime(this.options.dataDir, { localUrl: this.running.localUrl, publicUrl: this.endpoint.url(), tunnel: this.endpoint.tunnelStatus() });
   }
 
   /** Subscribe to an event; returns the unsubscribe function. */
@@ -161,6 +176,8 @@ export class Controller {
       tunnel: this.endpoint.tunnelStatus(),
       connections: this.core.connections.statuses(),
       counts: this.core.directory.counts(),
+      store: this.core.storeHealth.get(),
+      requestLog: this.core.activity.status(),
     };
   }
 
@@ -170,6 +187,7 @@ export class Controller {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
     await this.endpoint.stop();
+    removeRuntime(this.options.dataDir);
     const running = this.running;
     this.running = undefined;
     await running?.close();

@@ -1,34 +1,27 @@
 /**
  * The panel's read-only queries: pages of users and groups (searchable, sortable), one user or
- * group with its relations and history, and the activity log. Plain reads of the core; the
- * IPC handlers call these with payloads already validated against the contract's schemas.
+ * group with its relations and its audit trail, and the request log. Plain reads of the core;
+ * the IPC handlers call these with payloads already validated against the contract's schemas.
  */
-import type { ActivityDetail, ActivitySummary, GroupDetail, GroupSummary, Page, UserDetail, UserSummary } from '../../contract/model';
+import type { ActivityDetail, ActivitySummary, AuditEntry, GroupDetail, GroupSummary, History, Page, RefusedSummary, UserDetail, UserSummary } from '../../contract/model';
 import type { StatusClass } from '../../contract/choices';
+import { isConnectionName } from '../../contract/connections';
 import type { ActivityQuery, GroupQuery, MemberQuery, UserQuery } from '../../contract/schemas';
 import type { Core } from '../core/core';
 import { ServiceError } from '../core/errors';
-import type { ActivityEntry } from '../store/activity-log';
+import type { AuditHistory, AuditRecord } from '../store/audit-trail';
 
 const STATUS_CLASS: Readonly<Record<StatusClass, number>> = { success: 2, 'client-error': 4, 'server-error': 5 };
 
-/** How many requests a record's history shows. */
-const HISTORY_LIMIT = 50;
+/** How many audit entries a record's History shows (its Create, then the newest). */
+export const HISTORY_LIMIT = 50;
 
-/** An activity entry as the panel's lists show it (no bodies). */
-export function activitySummary(e: ActivityEntry): ActivitySummary {
-  return {
-    seq: e.seq,
-    at: e.at,
-    connection: e.connection,
-    method: e.method,
-    path: e.path,
-    status: e.status,
-    durationMs: e.durationMs,
-    action: e.action,
-    resourceType: e.resourceType,
-    resourceId: e.resourceId,
-  };
+export function auditEntry(e: AuditRecord): AuditEntry {
+  return { ...e, connection: e.connection !== null && isConnectionName(e.connection) ? e.connection : null };
+}
+
+export function historyOf(h: AuditHistory): History {
+  return { entries: h.entries.map(auditEntry), omitted: h.omitted };
 }
 
 export class PanelQueries {
@@ -66,29 +59,32 @@ export class PanelQueries {
     };
   }
 
-  listActivity(query: ActivityQuery): readonly ActivitySummary[] {
-    return this.core.activity
-      .list({
-        connection: query.connection === 'none' ? null : query.connection,
-        action: query.action || undefined,
-        status: query.status ? STATUS_CLASS[query.status] : undefined,
-        beforeSeq: query.beforeSeq,
-        limit: Math.min(500, Math.max(1, query.limit ?? 100)),
-      })
-      .map(activitySummary);
+  listActivity(query: ActivityQuery): Promise<ActivitySummary[]> {
+    return this.core.activity.list({
+      connection: query.connection,
+      action: query.action || undefined,
+      statusClass: query.status ? STATUS_CLASS[query.status] : undefined,
+      search: query.search,
+      beforeSeq: query.beforeSeq,
+      limit: Math.min(500, Math.max(1, query.limit ?? 100)),
+    });
   }
 
-  getActivity(seq: number): ActivityDetail {
-    const entry = this.core.activity.get(seq);
+  async getActivity(seq: number): Promise<ActivityDetail> {
+    const entry = await this.core.activity.get(seq);
     if (!entry) throw new ServiceError('not-found', `No activity entry ${seq}`);
     return entry;
   }
 
-  activityActions(): string[] {
+  activityActions(): Promise<string[]> {
     return this.core.activity.actions();
   }
 
-  private history(resourceId: string): ActivitySummary[] {
-    return this.core.activity.list({ resourceId, limit: HISTORY_LIMIT }).map(activitySummary);
+  listRefused(): Promise<RefusedSummary[]> {
+    return this.core.activity.refused();
+  }
+
+  private history(resourceId: string): History {
+    return historyOf(this.core.directory.audit.history(resourceId, HISTORY_LIMIT));
   }
 }

@@ -7,12 +7,12 @@
  * methods here, and get the same answers and the same errors.
  */
 import { CONNECTION_LABELS, type ConnectionName } from '../../contract/connections';
-import type { AppStatus, ConnectionStatus, TokenResult } from '../../contract/model';
+import type { AppStatus, ConnectionHealth, ConnectionStatus, TokenResult } from '../../contract/model';
 import { Emitter } from '../base/emitter';
 import { ScimError } from '../scim/errors';
 import { type SecretStore, SecretStoreUnavailableError, checkSecretStore, tokenAccount } from '../secrets/secret-store';
 import { generateToken, hashToken, sameDigest, tokenFromHeader } from '../secrets/tokens';
-import type { ConnectionRecord, ConnectionsRepo } from '../store/connections-repo';
+import type { ConnectionRecord, ConnectionsRepo, RetiredToken } from '../store/connections-repo';
 import { ServiceError } from './errors';
 
 export interface RequestInfo {
@@ -21,7 +21,24 @@ export interface RequestInfo {
   readonly userAgent: string | null;
 }
 
-export type AuthOutcome = { readonly connection: ConnectionName; readonly error?: undefined } | { readonly connection: ConnectionName | null; readonly error: ScimError };
+/**
+ * Why a request was refused, for the request log's explanation: no token; a token no connection
+ * ever had; a token a connection had before it was replaced (`claimed`, `replacedAt`); a
+ * disabled connection; a secret store that cannot be read.
+ */
+export type AuthReason = 'missing' | 'unknown' | 'replaced' | 'disabled' | 'secrets-unavailable';
+
+export interface Refusal {
+  readonly reason: AuthReason;
+  /** The connection the token belongs or belonged to. */
+  readonly claimed?: ConnectionName;
+  /** When the presented token was replaced (reason "replaced"). */
+  readonly replacedAt?: string;
+}
+
+export type AuthOutcome =
+  | { readonly connection: ConnectionName; readonly error?: undefined; readonly refusal?: undefined }
+  | { readonly connection: ConnectionName | null; readonly error: ScimError; readonly refusal: Refusal };
 
 /** What the connections say about the secret store (AppStatus.secrets). */
 export type SecretsStatus = AppStatus['secrets'];
@@ -35,21 +52,27 @@ export interface ConnectionsOptions {
   /** How often an unusable secret store is probed again. */
   readonly secretsRetryMs?: number;
   readonly now?: () => Date;
+  /** How a connection's requests have been going (the request log knows). */
+  readonly health?: (name: ConnectionName, enabled: boolean) => ConnectionHealth;
 }
 
 /** How often the last-use details are written for a connection that keeps being used. */
 const USE_WRITE_INTERVAL_MS = 5_000;
 
 /** The answer while the secret store cannot be read: nothing can be checked, so nothing is let in. */
-const keychainUnavailable = (): ScimError => ScimError.unavailable('ScimDesk cannot use its OS keychain, so it cannot check SCIM tokens; see the ScimDesk app', 60);
+const secretsUnavailable = (kind: SecretStore['kind']): ScimError =>
+  ScimError.unavailable(`ScimDesk cannot read its ${kind === 'file' ? 'token file' : 'OS keychain'}, so it cannot check SCIM tokens; see the ScimDesk app`, 60);
 
 interface CachedHash {
   readonly generation: number;
   readonly digest: Buffer | null;
 }
 
-function toStatus(r: ConnectionRecord): ConnectionStatus {
+const IDLE: ConnectionHealth = { state: 'idle', sentence: 'No requests yet', lastSuccessAt: null, lastFailureAt: null, failuresLastHour: 0 };
+
+function toStatus(r: ConnectionRecord, health: ConnectionHealth): ConnectionStatus {
   return {
+    health,
     name: r.name,
     label: CONNECTION_LABELS[r.name],
     enabled: r.enabled,
@@ -90,11 +113,16 @@ export class Connections {
   }
 
   statuses(): ConnectionStatus[] {
-    return this.repo.all().map(toStatus);
+    return this.repo.all().map((r) => toStatus(r, this.healthOf(r)));
   }
 
   status(name: ConnectionName): ConnectionStatus {
-    return toStatus(this.repo.get(name));
+    const r = this.repo.get(name);
+    return toStatus(r, this.healthOf(r));
+  }
+
+  private healthOf(r: ConnectionRecord): ConnectionHealth {
+    return this.options.health?.(r.name, r.enabled) ?? IDLE;
   }
 
   secretsStatus(): SecretsStatus {
@@ -127,8 +155,12 @@ export class Connections {
   private async issueToken(name: ConnectionName): Promise<string> {
     const token = generateToken();
     const digest = hashToken(token);
+    const previous = this.repo.get(name);
+    const previousDigest = previous.tokenGeneration > 0 ? await this.digestFor(previous).catch(() => null) : null;
     await this.secretStore.set(tokenAccount(name), digest.toString('hex'));
-    const record = this.repo.tokenIssued(name, this.now().toISOString());
+    const now = this.now().toISOString();
+    const record = this.repo.tokenIssued(name, now);
+    if (previousDigest) this.repo.retire(name, previous.tokenGeneration, previousDigest.toString('hex'), now);
     this.hashes.set(name, { generation: record.tokenGeneration, digest });
     return token;
   }
@@ -199,8 +231,9 @@ export class Connections {
    */
   async check(req: RequestInfo): Promise<AuthOutcome> {
     const token = tokenFromHeader(req.authorization);
-    if (token === undefined) return { connection: null, error: ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"') };
-    if (this.secretsProblem !== null) return { connection: null, error: keychainUnavailable() };
+    if (token === undefined) return { connection: null, error: ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"'), refusal: { reason: 'missing' } };
+    const unavailable = { connection: null, error: secretsUnavailable(this.secretStore.kind), refusal: { reason: 'secrets-unavailable' } } as const;
+    if (this.secretsProblem !== null) return unavailable;
     const presented = hashToken(token);
     let matched: ConnectionRecord | undefined;
     let unreadable: SecretStoreUnavailableError | undefined;
@@ -218,14 +251,28 @@ export class Connections {
     }
     if (!matched && unreadable) {
       this.setSecretsProblem(unreadable.message);
-      return { connection: null, error: keychainUnavailable() };
+      return unavailable;
     }
-    if (!matched) return { connection: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)') };
+    if (!matched) return { connection: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)'), refusal: this.unknownToken(presented) };
     if (!matched.enabled) {
-      return { connection: matched.name, error: ScimError.forbidden(`The ${matched.name} connection is disabled in ScimDesk; enable it to accept requests`) };
+      const label = CONNECTION_LABELS[matched.name];
+      return { connection: matched.name, error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: matched.name } };
     }
     this.noteUse(matched.name, req);
     return { connection: matched.name };
+  }
+
+  /** A token no connection has now: one that was replaced (which, since when), or unknown. */
+  private unknownToken(presented: Buffer): Refusal {
+    let found: RetiredToken | undefined;
+    try {
+      for (const retired of this.repo.retired()) {
+        if (sameDigest(presented, Buffer.from(retired.digest, 'hex')) && !found) found = retired;
+      }
+    } catch {
+      /* the explanation is a courtesy: a store that cannot be read leaves it at "unknown" */
+    }
+    return found ? { reason: 'replaced', claimed: found.connection, replacedAt: found.retiredAt } : { reason: 'unknown' };
   }
 
   private noteUse(name: ConnectionName, req: RequestInfo): void {
@@ -234,6 +281,11 @@ export class Connections {
     const last = this.lastUseWrite.get(name);
     if (last && last.key === key && now.getTime() - last.at < USE_WRITE_INTERVAL_MS) return;
     this.lastUseWrite.set(name, { at: now.getTime(), key });
-    this.repo.recordUse(name, now.toISOString(), req.ip, req.userAgent);
+    try {
+      this.repo.recordUse(name, now.toISOString(), req.ip, req.userAgent);
+    } catch {
+      // Last-use details are a courtesy: a full disk or a locked database must not refuse a valid token.
+      this.lastUseWrite.delete(name);
+    }
   }
 }

@@ -9,19 +9,25 @@ import { DEFAULT_LOCAL_URL } from '../base/address';
 import { nativeModulePath } from '../base/native';
 import { scimBaseUrl } from '../scim/urls';
 import type { SecretStore } from '../secrets/secret-store';
-import { ActivityLog, DEFAULT_RETENTION, type RetentionOptions } from '../store/activity-log';
 import { DirectoryBrowser } from '../store/browse';
 import { Checkpointer } from '../store/checkpointer';
 import { ConnectionsRepo } from '../store/connections-repo';
 import { DB_FILE, type Db, databasePath, openStore } from '../store/database';
+import { DEFAULT_AUDIT_DAYS_AFTER_DELETE } from '../store/audit-trail';
+import type { LogRetention } from '../store/request-log-schema';
+import { Activity } from './activity';
 import { Connections } from './connections';
+import { StoreHealthTracker } from './store-health';
 import { DataFiles } from './data-files';
 import { Directory } from './directory';
 
 export interface CoreOptions {
   readonly dataDir: string;
   readonly secretStore: SecretStore;
-  readonly retention?: RetentionOptions;
+  /** How long the request log keeps each kind of request. */
+  readonly retention?: LogRetention;
+  /** Days a deleted record's audit trail is kept (default 90). */
+  readonly auditDaysAfterDelete?: number;
   /**
    * The public URL IdPs reach the server at (tunnel, reverse proxy, or the listening address),
    * read whenever a link is made; null or absent: the default local address.
@@ -35,24 +41,49 @@ export class Core {
   readonly db: Db;
   readonly directory: Directory;
   readonly connections: Connections;
-  readonly activity: ActivityLog;
+  /** The request log (requests.db, written off the request thread) as people read it. */
+  readonly activity: Activity;
+  readonly storeHealth: StoreHealthTracker;
   /** The panel's (and the CSV export's) searchable, sortable pages. */
   readonly browser: DirectoryBrowser;
   readonly files: DataFiles;
 
   private readonly watcher: FSWatcher | undefined;
   private readonly checkpointer: Checkpointer;
+  private readonly auditPrune: NodeJS.Timeout;
 
   /** Opens the store (StoreError when it cannot be used) and composes the core on it. */
   constructor(readonly options: CoreOptions) {
     this.db = openStore({ dataDir: options.dataDir });
     this.checkpointer = Checkpointer.attach(this.db, databasePath(options.dataDir), nativeModulePath('better_sqlite3.node'));
-    this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl() });
+    this.storeHealth = new StoreHealthTracker(options.dataDir);
+    this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl(), health: this.storeHealth });
     const repo = new ConnectionsRepo(this.db);
-    this.connections = new Connections(repo, options.secretStore, { secretsRetryMs: options.secretsRetryMs });
-    this.activity = new ActivityLog(this.db, options.retention ?? DEFAULT_RETENTION);
+    const auditDays = options.auditDaysAfterDelete ?? DEFAULT_AUDIT_DAYS_AFTER_DELETE;
     this.browser = new DirectoryBrowser(this.db);
-    this.files = new DataFiles({ dataDir: options.dataDir, db: this.db, directory: this.directory, activity: this.activity, browser: this.browser });
+    this.activity = new Activity({
+      dataDir: options.dataDir,
+      retention: options.retention,
+      auditDaysAfterDelete: auditDays,
+      nativeBinding: nativeModulePath('better_sqlite3.node'),
+      holder: (type, name) => (type === 'User' ? this.browser.userIdByName(name) : this.browser.groupIdByName(name)),
+    });
+    this.connections = new Connections(repo, options.secretStore, {
+      secretsRetryMs: options.secretsRetryMs,
+      health: (name, enabled) => this.activity.health(name, enabled),
+    });
+    // A deleted record's trail goes `auditDays` after the delete: checked now and every hour.
+    const pruneAudit = (): void => {
+      try {
+        this.directory.audit.prune(auditDays);
+      } catch {
+        /* a full or locked disk: the next hour tries again */
+      }
+    };
+    pruneAudit();
+    this.auditPrune = setInterval(pruneAudit, 3_600_000);
+    this.auditPrune.unref();
+    this.files = new DataFiles({ dataDir: options.dataDir, db: this.db, directory: this.directory, browser: this.browser });
     // Writes by another process (the CLI) show up as writes to the database files.
     try {
       this.watcher = watch(options.dataDir, { persistent: false }, (_event, file) => {
@@ -71,16 +102,12 @@ export class Core {
 
   close(): void {
     this.watcher?.close();
+    clearInterval(this.auditPrune);
     this.connections.close();
     if (!this.db.open) return;
     // Writes already accepted are committed, not dropped (their clients may be gone).
     this.directory.closeWrites();
-    try {
-      this.activity.flush();
-      this.activity.prune(); // the log obeys its retention when the server stops, too
-    } catch {
-      /* a log that cannot be written must not keep the store from closing */
-    }
+    this.activity.close();
     this.checkpointer.close();
     this.db.close();
   }

@@ -12,7 +12,6 @@ import type { ExportFormat } from '../../contract/choices';
 import { parseListParams } from '../scim/list';
 import type { JsonObject } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
-import type { ActivityLog } from '../store/activity-log';
 import type { DirectoryBrowser } from '../store/browse';
 import type { Db } from '../store/database';
 import type { Directory } from './directory';
@@ -22,7 +21,6 @@ export interface DataFilesParts {
   readonly dataDir: string;
   readonly db: Db;
   readonly directory: Directory;
-  readonly activity: ActivityLog;
   readonly browser: DirectoryBrowser;
 }
 
@@ -43,7 +41,6 @@ function defaultExportPath(dataDir: string, format: ExportFormat): string {
 /** A consistent copy of the live database, taken without stopping the server. */
 async function backupDatabase(parts: DataFilesParts, file: string): Promise<string> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  parts.activity.flush();
   await parts.db.backup(file);
   chmodSync(file, 0o600); // a copy of the directory is as private as the directory
   return file;

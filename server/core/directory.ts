@@ -13,8 +13,11 @@ import { type Projection, includesAttribute, project } from '../scim/projection'
 import { type JsonObject, type Notes, locationOf, parseResourceInput, toResource } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
 import type { Db } from '../store/database';
-import { type MemberRef, Memberships } from '../store/memberships';
+import { type MemberRef, Memberships, type Sample } from '../store/memberships';
 import { GroupCommit } from '../store/group-commit';
+import type { StoreHealthTracker } from './store-health';
+import { AuditTrail, type AuditInput } from '../store/audit-trail';
+import { type AuditAction, type FieldChange, type MemberDelta, MEMBER_SAMPLE, auditSummary, createdFields, diffAttributes, updateAction } from '../scim/audit';
 import { GROUP_TABLE, type ResourceRecord, ResourceTable, USER_TABLE } from '../store/resource-table';
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
@@ -35,6 +38,8 @@ export interface DirectoryOptions {
   /** The SCIM base URL clients see (public URL + /scim/v2); read on every response. */
   readonly baseUrl: () => string;
   readonly patchLimits?: PatchLimits;
+  /** Told of each committed or failed write (a full disk degrades the store). */
+  readonly health?: StoreHealthTracker;
 }
 
 /** A write's outcome: the resource to answer with (undefined → 204), its version, what was normalised. */
@@ -44,6 +49,10 @@ export interface WriteResult {
   readonly version: number;
   readonly location: string;
   readonly notes: Notes;
+  /** What the write changed (also in the audit trail); null when it changed nothing. */
+  readonly audit: AuditInput | null;
+  /** The userName or displayName the write was about. */
+  readonly target: string;
 }
 
 export interface ReadResult {
@@ -71,10 +80,28 @@ function relationOf(type: ResourceTypeName, refs: readonly MemberRef[], baseUrl:
   }));
 }
 
+/** A membership change so far: counts and the first few users by key. */
+interface MemberTally {
+  added: number;
+  removed: number;
+  readonly addedSample: Sample;
+  readonly removedSample: Sample;
+}
+
+const newSample = (): Sample => ({ room: MEMBER_SAMPLE, seqs: [] });
+const newTally = (): MemberTally => ({ added: 0, removed: 0, addedSample: newSample(), removedSample: newSample() });
+
+/** The name an audit entry is filed under: the userName or displayName. */
+function targetOf(type: ResourceTypeName, attributes: JsonObject): string {
+  const name = attributes[type === 'User' ? 'userName' : 'displayName'];
+  return typeof name === 'string' ? name : '(unnamed)';
+}
+
 export class Directory {
   readonly users: ResourceTable;
   readonly groups: ResourceTable;
   readonly memberships: Memberships;
+  readonly audit: AuditTrail;
   private readonly events = new Emitter<DirectoryEvents>();
   private readonly patchLimits: PatchLimits;
   /** One write transaction, built once (db.transaction() costs a few µs per call to build). */
@@ -92,6 +119,7 @@ export class Directory {
     this.users = new ResourceTable(db, USER_TABLE);
     this.groups = new ResourceTable(db, GROUP_TABLE);
     this.memberships = new Memberships(db);
+    this.audit = new AuditTrail(db);
     this.patchLimits = options.patchLimits ?? DEFAULT_PATCH_LIMITS;
     // BEGIN IMMEDIATE: the write lock is taken before the first read, so two writers (the CLI
     // and the app on one file) never deadlock upgrading a read transaction.
@@ -107,7 +135,18 @@ export class Directory {
    * committed. The HTTP routes write through here; a write called directly commits alone.
    */
   commit<T>(work: () => T): Promise<T> {
-    return this.commits.run(work);
+    const health = this.options.health;
+    if (!health) return this.commits.run(work);
+    return this.commits.run(work).then(
+      (value) => {
+        health.succeeded();
+        return value;
+      },
+      (err: unknown) => {
+        health.failed(err);
+        throw err;
+      },
+    );
   }
 
   /** Commits the writes still queued and refuses further ones (the store is closing). */
@@ -164,8 +203,10 @@ export class Directory {
     return project(type, this.render(type, record, relations), projection);
   }
 
-  private written(type: ResourceTypeName, record: ResourceRecord, notes: Notes, projection?: Projection): WriteResult {
+  private written(type: ResourceTypeName, record: ResourceRecord, notes: Notes, audit: AuditInput | null, projection?: Projection): WriteResult {
     return {
+      audit,
+      target: targetOf(type, record.attributes),
       id: record.id,
       version: record.version,
       location: locationOf(type, record.id, this.baseUrl()),
@@ -202,14 +243,46 @@ export class Directory {
     const notes: Notes = [];
     const input = parseResourceInput(type, body, notes);
     const now = new Date().toISOString();
-    const record = this.write(() => {
+    const { record, audit } = this.write(() => {
       const memberSeqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
       const created = this.table(type).insert(randomUUID(), input.attributes, actor, now);
-      if (memberSeqs.length) this.memberships.addMany(created.seq, memberSeqs);
-      return created;
+      const sample = newSample();
+      const added = memberSeqs.length ? this.memberships.addMany(created.seq, memberSeqs, sample) : 0;
+      const members = added ? this.delta(added, 0, sample, newSample()) : null;
+      return { record: created, audit: this.recordAudit(type, created, 'create', createdFields(input.attributes), members, actor, now) };
     });
     this.emit({ type, id: record.id, kind: 'created', actor });
-    return this.written(type, record, notes, projection);
+    return this.written(type, record, notes, audit, projection);
+  }
+
+  /** The audit entry of a change, inserted in the change's transaction. */
+  private recordAudit(type: ResourceTypeName, record: ResourceRecord, action: AuditAction, changes: readonly FieldChange[], members: MemberDelta | null, actor: string | null, now: string): AuditInput {
+    const entry: AuditInput = {
+      at: now,
+      connection: actor,
+      resourceType: type,
+      resourceId: record.id,
+      target: targetOf(type, record.attributes),
+      action,
+      summary: auditSummary(action, changes, members),
+      changes,
+      members,
+    };
+    this.audit.record(entry);
+    return entry;
+  }
+
+  private delta(added: number, removed: number, addedSample: Sample, removedSample: Sample): MemberDelta {
+    return { added, removed, addedSample: this.memberships.userNames(addedSample.seqs), removedSample: this.memberships.userNames(removedSample.seqs) };
+  }
+
+  /** A full replace of a group's members writes only the difference. */
+  private replaceMembers(groupSeq: number, seqs: readonly number[], change: MemberTally): void {
+    const wanted = new Set(seqs);
+    const current = this.memberships.memberSeqs(groupSeq);
+    const have = new Set(current);
+    change.removed += this.memberships.removeMany(groupSeq, current.filter((s) => !wanted.has(s)), change.removedSample);
+    change.added += this.memberships.addMany(groupSeq, [...wanted].filter((s) => !have.has(s)), change.addedSample);
   }
 
   replace(type: ResourceTypeName, id: string, body: unknown, actor: string | null, ifMatch: string | undefined, projection: Projection = {}): WriteResult {
@@ -217,42 +290,40 @@ export class Directory {
     const input = parseResourceInput(type, body, notes);
     if (type === 'Group' && input.members === undefined) notes.push('members: not in the PUT body → the group is emptied (PUT replaces the whole resource)');
     const now = new Date().toISOString();
-    const record = this.write(() => {
+    const { record, audit } = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
-      if (type === 'Group') {
-        const seqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
-        this.memberships.removeAll(current.seq);
-        this.memberships.addMany(current.seq, seqs);
-      }
-      return this.table(type).update(current.seq, current.attributes, input.attributes, actor, now);
+      const tally = newTally();
+      if (type === 'Group') this.replaceMembers(current.seq, input.members?.length ? this.memberships.resolveUsers(input.members) : [], tally);
+      const updated = this.table(type).update(current.seq, current.attributes, input.attributes, actor, now);
+      const changes = diffAttributes(current.attributes, input.attributes);
+      const members = tally.added || tally.removed ? this.delta(tally.added, tally.removed, tally.addedSample, tally.removedSample) : null;
+      const action: AuditAction = changes.length === 0 && members ? 'members' : updateAction(changes);
+      return { record: updated, audit: changes.length || members ? this.recordAudit(type, updated, action, changes, members, actor, now) : null };
     });
     this.emit({ type, id, kind: 'updated', actor });
-    return this.written(type, record, notes, projection);
+    return this.written(type, record, notes, audit, projection);
   }
 
-  private runMemberChanges(groupSeq: number, changes: readonly MemberChange[]): number {
-    let touched = 0;
+  private runMemberChanges(groupSeq: number, changes: readonly MemberChange[]): MemberTally {
+    const tally = newTally();
     for (const change of changes) {
       switch (change.kind) {
         case 'add':
-          touched += this.memberships.addMany(groupSeq, this.memberships.resolveUsers(change.ids));
+          tally.added += this.memberships.addMany(groupSeq, this.memberships.resolveUsers(change.ids), tally.addedSample);
           break;
         case 'remove':
-          touched += this.memberships.removeMany(groupSeq, this.memberships.existingUsers(change.ids));
+          tally.removed += this.memberships.removeMany(groupSeq, this.memberships.existingUsers(change.ids), tally.removedSample);
           break;
-        case 'replace': {
-          const seqs = this.memberships.resolveUsers(change.ids);
-          touched += this.memberships.removeAll(groupSeq);
-          touched += this.memberships.addMany(groupSeq, seqs);
+        case 'replace':
+          this.replaceMembers(groupSeq, this.memberships.resolveUsers(change.ids), tally);
           break;
-        }
         case 'removeAll':
-          touched += this.memberships.removeAll(groupSeq);
+          this.replaceMembers(groupSeq, [], tally);
           break;
       }
     }
-    return touched;
+    return tally;
   }
 
   /**
@@ -265,30 +336,41 @@ export class Directory {
     const ops = parsePatchRequest(body, notes, this.patchLimits);
     const { attributeOps, memberChanges } = type === 'Group' ? splitGroupPatch(ops, notes) : { attributeOps: ops, memberChanges: [] };
     const now = new Date().toISOString();
-    const record = this.write(() => {
+    const { record, audit } = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
-      const touched = this.runMemberChanges(current.seq, memberChanges);
+      const tally = this.runMemberChanges(current.seq, memberChanges);
+      const members = tally.added || tally.removed ? this.delta(tally.added, tally.removed, tally.addedSample, tally.removedSample) : null;
+      let updated: ResourceRecord | undefined;
+      let changes: FieldChange[] = [];
       if (attributeOps.length) {
         const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
         // Okta re-sends the group's name with every membership update, and retries: a PATCH
         // that changes nothing keeps the version (and ETag) and lastModified as they were.
-        if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) return this.table(type).update(current.seq, current.attributes, attributes, actor, now);
+        if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) {
+          updated = this.table(type).update(current.seq, current.attributes, attributes, actor, now);
+          changes = diffAttributes(current.attributes, attributes);
+        }
       }
-      return touched > 0 ? this.table(type).touch(current.seq, actor, now) : current;
+      if (!updated && members) updated = this.table(type).touch(current.seq, actor, now);
+      if (!updated) return { record: current, audit: null };
+      const action: AuditAction = changes.length === 0 && members ? 'members' : updateAction(changes);
+      return { record: updated, audit: this.recordAudit(type, updated, action, changes, members, actor, now) };
     });
     this.emit({ type, id, kind: 'updated', actor });
     const wantsBody = type === 'User' || projection.attributes !== undefined || projection.excludedAttributes !== undefined;
-    return this.written(type, record, notes, wantsBody ? projection : undefined);
+    return this.written(type, record, notes, audit, wantsBody ? projection : undefined);
   }
 
-  delete(type: ResourceTypeName, id: string, actor: string | null, ifMatch: string | undefined): void {
-    this.write(() => {
+  delete(type: ResourceTypeName, id: string, actor: string | null, ifMatch: string | undefined): AuditInput {
+    const audit = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
       this.table(type).delete(current.seq);
+      return this.recordAudit(type, current, 'delete', [], null, actor, new Date().toISOString());
     });
     this.emit({ type, id, kind: 'deleted', actor });
+    return audit;
   }
 
   /**

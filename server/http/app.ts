@@ -24,7 +24,7 @@ import { sendScim } from './scim-reply';
 export const HEALTH_PATH = '/scimdesk/health';
 
 /** What the SCIM server serves: the directory, the connections' token check, the activity log. */
-export type ScimCore = Pick<Core, 'directory' | 'connections' | 'activity' | 'scimUrl'>;
+export type ScimCore = Pick<Core, 'directory' | 'connections' | 'activity' | 'scimUrl' | 'storeHealth'>;
 
 /**
  * @param viaTunnel tells whether a socket peer is the tunnel's relay (its X-Forwarded-For is
@@ -51,7 +51,19 @@ export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel
   });
 
   registerSecurityHeaders(app);
-  app.get(HEALTH_PATH, async () => ({ status: 'ok' }));
+  // The tunnel probes this every 15 s: it is not a SCIM request, so neither the request log nor
+  // the request lines of the server log record it. It answers 200 while degraded (the server is
+  // reachable, which is what the probe asks) and says what is wrong.
+  app.get(HEALTH_PATH, { logLevel: 'silent' }, async () => {
+    const store = core.storeHealth.get();
+    const log = core.activity.log.status();
+    const degraded = store.state !== 'ok' || log.state !== 'ok';
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      store: { state: store.state, message: store.message },
+      requestLog: { state: log.state, message: log.message, dropped: log.dropped },
+    };
+  });
 
   await app.register(
     async (scim) => {

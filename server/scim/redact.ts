@@ -13,15 +13,21 @@ function isSecretPath(path: unknown): boolean {
   return typeof path === 'string' && /(^|[.:\s[])(password|secret|token)\b/i.test(path);
 }
 
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
+/** Deeper than this, a value is kept as a marker: no SCIM resource nests half as deep, and a
+ * body of 20 000 nested arrays must not overflow the stack of whoever records it. */
+const MAX_DEPTH = 32;
+export const TOO_DEEP = '[nested too deep to keep]';
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth >= MAX_DEPTH && typeof value === 'object' && value !== null) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   if (!isObject(value)) return value;
   const pathKey = Object.keys(value).find((k) => k.toLowerCase() === 'path');
   const secretOp = pathKey !== undefined && isSecretPath(value[pathKey]);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (SECRET_KEY.test(k) || (secretOp && k.toLowerCase() === 'value')) out[k] = REDACTED;
-    else out[k] = redact(v as Json);
+    else out[k] = redact(v as Json, depth + 1);
   }
   return out;
 }
@@ -32,6 +38,11 @@ const SECRET_MEMBER = /("(?:[^"\\]*:)?(?:password|passwd|pwd|secret|token|access
 /** Query parameters that carry secrets, and anything shaped like a ScimDesk token. */
 const SECRET_PARAM = /([?&](?:password|passwd|pwd|secret|token|access_?token|refresh_?token|client_?secret|api_?key)=)[^&#]*/gi;
 const TOKEN_SHAPE = /scimdesk_[A-Za-z0-9_-]{20,}/g;
+
+/** Text with anything shaped like a ScimDesk token masked (an id, a detail echoing a path…). */
+export function maskTokenShapes(text: string): string {
+  return text.includes('scimdesk_') ? text.replace(TOKEN_SHAPE, REDACTED) : text;
+}
 
 /** A URL (path and query) with secret-named parameters and token-shaped text masked. */
 export function redactUrl(url: string): string {

@@ -110,9 +110,13 @@ export class DirectoryBrowser {
   private readonly cache: StatementCache;
   private readonly userById;
   private readonly groupById;
+  private readonly userByName;
+  private readonly groupByName;
 
   constructor(db: Db) {
     this.cache = new StatementCache(db, 100);
+    this.userByName = db.prepare<[string], string>('SELECT id FROM users WHERE user_name_ci = ?').pluck();
+    this.groupByName = db.prepare<[string], string>('SELECT id FROM groups WHERE display_name_ci = ?').pluck();
     this.userById = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`);
     this.groupById = db.prepare<[string], GroupRow & { seq: number }>(`SELECT g.seq, ${GROUP_COLUMNS} FROM groups g WHERE g.id = ?`);
   }
@@ -139,6 +143,15 @@ export class DirectoryBrowser {
   user(id: string): (UserSummary & { seq: number }) | undefined {
     const row = this.userById.get(id);
     return row && { ...toUserSummary(row), seq: row.seq };
+  }
+
+  /** The id of the user holding a userName (compared case-insensitively, as SCIM's uniqueness is). */
+  userIdByName(userName: string): string | undefined {
+    return this.userByName.get(foldCase(userName));
+  }
+
+  groupIdByName(displayName: string): string | undefined {
+    return this.groupByName.get(foldCase(displayName));
   }
 
   groups(q: GroupQuery): Page<GroupSummary> {

@@ -39,6 +39,17 @@ function toRecord(r: Row): ConnectionRecord {
   };
 }
 
+/** A replaced token's hash: it grants nothing, but tells a 401 which connection sent an old token. */
+export interface RetiredToken {
+  readonly connection: ConnectionName;
+  readonly generation: number;
+  readonly digest: string;
+  readonly retiredAt: string;
+}
+
+/** How many replaced tokens are remembered per connection. */
+const RETIRED_KEPT = 5;
+
 export class ConnectionsRepo {
   /**
    * Every SCIM request reads the connections, so they are cached. Our own writes drop the
@@ -58,6 +69,10 @@ export class ConnectionsRepo {
   private readonly enableStmt;
   private readonly tokenStmt;
   private readonly useStmt;
+  private readonly retireStmt;
+  private readonly retiredTrimStmt;
+  private readonly retiredStmt;
+  private retiredCache: { version: number; list: RetiredToken[] } | undefined;
 
   constructor(db: Db) {
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
@@ -69,9 +84,30 @@ export class ConnectionsRepo {
          token_last_used_at = NULL, token_last_used_ip = NULL, token_last_used_agent = NULL
        WHERE name = ? RETURNING *`,
     );
+    this.retireStmt = db.prepare<[string, number, string, string]>('INSERT OR REPLACE INTO retired_tokens (connection, generation, digest, retired_at) VALUES (?, ?, ?, ?)');
+    this.retiredTrimStmt = db.prepare<[string, string, number]>(
+      'DELETE FROM retired_tokens WHERE connection = ? AND generation NOT IN (SELECT generation FROM retired_tokens WHERE connection = ? ORDER BY generation DESC LIMIT ?)',
+    );
+    this.retiredStmt = db.prepare<[], { connection: ConnectionName; generation: number; digest: string; retired_at: string }>('SELECT * FROM retired_tokens');
     this.useStmt = db.prepare<[string, string | null, string | null, string]>(
       'UPDATE connections SET token_last_used_at = ?, token_last_used_ip = ?, token_last_used_agent = ? WHERE name = ?',
     );
+  }
+
+  /** Remembers a connection's replaced token (its hash), keeping the newest few. */
+  retire(name: ConnectionName, generation: number, digestHex: string, at: string): void {
+    this.retiredCache = undefined;
+    this.retireStmt.run(name, generation, digestHex, at);
+    this.retiredTrimStmt.run(name, name, RETIRED_KEPT);
+  }
+
+  /** The replaced tokens remembered (read again only when the database changed). */
+  retired(): RetiredToken[] {
+    const version = this.dataVersion.get()!;
+    if (this.retiredCache?.version !== version) {
+      this.retiredCache = { version, list: this.retiredStmt.all().map((r) => ({ connection: r.connection, generation: r.generation, digest: r.digest, retiredAt: r.retired_at })) };
+    }
+    return this.retiredCache.list;
   }
 
   /** The database files were written (by anyone): check data_version on the next read. */

@@ -22,6 +22,12 @@ function group(owners: readonly number[], rows: readonly RelationRow[]): Map<num
   return out;
 }
 
+/** Collects the first few users a membership change touched, for the audit trail. */
+export interface Sample {
+  readonly room: number;
+  readonly seqs: number[];
+}
+
 export class Memberships {
   private readonly userSeq;
   private readonly insertStmt;
@@ -30,6 +36,8 @@ export class Memberships {
   private readonly membersStmt;
   private readonly groupsStmt;
   private readonly membersMany;
+  private readonly memberSeqsStmt;
+  private readonly userNameStmt;
 
   constructor(db: Db) {
     this.userSeq = db.prepare<[string], { seq: number }>('SELECT seq FROM users WHERE id = ?');
@@ -44,6 +52,8 @@ export class Memberships {
       `SELECT g.id, g.display_name AS display
        FROM group_members m JOIN groups g ON g.seq = m.group_seq WHERE m.user_seq = ? ORDER BY m.group_seq`,
     );
+    this.memberSeqsStmt = db.prepare<[number], number>('SELECT user_seq FROM group_members WHERE group_seq = ?').pluck();
+    this.userNameStmt = db.prepare<[number], string>('SELECT user_name FROM users WHERE seq = ?').pluck();
     this.membersMany = db.prepare<[string], RelationRow>(
       `SELECT m.group_seq AS owner, u.id, coalesce(json_extract(u.data, '$."displayName"'), u.user_name) AS display
        FROM group_members m JOIN users u ON u.seq = m.user_seq
@@ -77,18 +87,35 @@ export class Memberships {
     return seqs;
   }
 
-  /** Returns how many memberships were added. */
-  addMany(groupSeq: number, userSeqs: readonly number[]): number {
+  /** Returns how many memberships were added; the first of the added users go into `sample` (up to its room). */
+  addMany(groupSeq: number, userSeqs: readonly number[], sample?: Sample): number {
     let n = 0;
-    for (const u of userSeqs) n += this.insertStmt.run(groupSeq, u).changes;
+    for (const u of userSeqs) {
+      const added = this.insertStmt.run(groupSeq, u).changes;
+      n += added;
+      if (added && sample && sample.seqs.length < sample.room) sample.seqs.push(u);
+    }
     return n;
   }
 
-  /** Returns how many memberships were removed. */
-  removeMany(groupSeq: number, userSeqs: readonly number[]): number {
+  /** Returns how many memberships were removed; the first of the removed users go into `sample`. */
+  removeMany(groupSeq: number, userSeqs: readonly number[], sample?: Sample): number {
     let n = 0;
-    for (const u of userSeqs) n += this.removeStmt.run(groupSeq, u).changes;
+    for (const u of userSeqs) {
+      const removed = this.removeStmt.run(groupSeq, u).changes;
+      n += removed;
+      if (removed && sample && sample.seqs.length < sample.room) sample.seqs.push(u);
+    }
     return n;
+  }
+
+  /** The internal keys of a group's members (for a full replace: only the difference is written). */
+  memberSeqs(groupSeq: number): number[] {
+    return this.memberSeqsStmt.all(groupSeq);
+  }
+
+  userNames(userSeqs: readonly number[]): string[] {
+    return userSeqs.map((s) => this.userNameStmt.get(s) ?? '(deleted)');
   }
 
   removeAll(groupSeq: number): number {

@@ -6,9 +6,11 @@
 
 /**
  * busy: another connection holds the write lock past the busy timeout, try again shortly;
- * rejected-value: a CHECK constraint refused the value (the data columns must hold valid JSON).
+ * rejected-value: a CHECK constraint refused the value (the data columns must hold valid JSON);
+ * disk-full: the disk (or the database's size limit) has no room for the write — nothing of it
+ * was kept, and the same write succeeds once space is freed.
  */
-export type StoreFailure = 'busy' | 'rejected-value';
+export type StoreFailure = 'busy' | 'rejected-value' | 'disk-full';
 
 function codeOf(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
@@ -23,6 +25,11 @@ export function storeFailureOf(err: unknown): StoreFailure | undefined {
       return 'busy';
     case 'SQLITE_CONSTRAINT_CHECK':
       return 'rejected-value';
+    case 'SQLITE_FULL':
+    case 'SQLITE_IOERR_WRITE':
+    case 'SQLITE_IOERR_FSYNC':
+    case 'SQLITE_IOERR_SHMSIZE':
+      return 'disk-full';
     default:
       return undefined;
   }

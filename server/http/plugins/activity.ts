@@ -1,12 +1,25 @@
 /**
- * Records each SCIM request in the activity log after its response has gone out (the log
- * writes in batches, so this costs the client nothing): connection, IdP action, status, duration, redacted bodies
- * and what the server normalised.
+ * Records each SCIM request in the request log. The hook that runs after the response only
+ * queues a capture; the record is built later in a batch (after the responses went out) and
+ * written by the log's worker, so the request thread pays a closure and an array push.
+ *
+ * A request some connection's token authenticated becomes an entry: the IdP action, its target
+ * by name, what a write changed, the error's detail, redacted bodies. A request no token
+ * authenticated (401, 429, a secret store that cannot be read) is counted into an aggregate by
+ * client address, status and reason, with one sample: a flood of them costs a counter, never
+ * an authenticated entry, and its URLs and User-Agents are cut short.
+ *
+ * Tokens never reach the log: the token the request presented is masked wherever it appears
+ * (a path segment, the id derived from it, a response that echoes it), and anything shaped
+ * like a ScimDesk token is masked too.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeRequest } from '../../scim/actions';
-import { redactUrl, redactedText } from '../../scim/redact';
-import type { ActivityInput, ActivityLog } from '../../store/activity-log';
+import { REDACTED, maskTokenShapes, redactUrl, redactedText } from '../../scim/redact';
+import { isObject } from '../../scim/resource';
+import { tokenFromHeader } from '../../secrets/tokens';
+import type { Activity } from '../../core/activity';
+import { MAX_AGENT_CHARS, MAX_PATH_CHARS, type RefusedRecord, type RequestRecord } from '../../store/request-log-schema';
 
 export interface ActivityOptions {
   /** The mount point, stripped from paths before naming the action. */
@@ -17,38 +30,127 @@ export interface ActivityOptions {
   readonly maxResponseChars: number;
 }
 
-export function registerActivity(app: FastifyInstance, log: ActivityLog, options: ActivityOptions): void {
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * Masks the presented token wherever it appears (tokens shorter than 8 characters are not worth
+ * hiding: nothing accepts them), and anything shaped like a ScimDesk token.
+ */
+function masker(token: string | undefined): (text: string) => string {
+  if (!token || token.length < 8) return maskTokenShapes;
+  return (text) => maskTokenShapes(text.includes(token) ? text.split(token).join(REDACTED) : text);
+}
+
+/** The value of a `attr eq "value"` lookup (Okta's and Entra's existence checks). */
+function lookedUp(filter: unknown): string | null {
+  if (typeof filter !== 'string') return null;
+  const m = /^\s*[\w.:$-]+\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$/i.exec(filter);
+  return m ? m[1]!.replace(/\\(.)/g, '$1') : null;
+}
+
+function filterOf(request: FastifyRequest): unknown {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const key = Object.keys(query).find((k) => k.toLowerCase() === 'filter');
+  if (key) return query[key];
+  return isObject(request.body) ? request.body['filter'] : undefined;
+}
+
+/** The name a request is about when the route did not say: a lookup's value, a create's name. */
+function targetFromRequest(request: FastifyRequest, type: 'User' | 'Group' | null): string | null {
+  const looked = lookedUp(filterOf(request));
+  if (looked !== null) return looked;
+  if (request.method === 'POST' && isObject(request.body) && type) {
+    const name = request.body[type === 'User' ? 'userName' : 'displayName'];
+    if (typeof name === 'string') return name;
+  }
+  return null;
+}
+
+/** An error answer's scimType and detail (error bodies are small). */
+function errorOf(text: string | undefined): { scimType: string | null; detail: string | null } {
+  if (!text) return { scimType: null, detail: null };
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    return { scimType: typeof body['scimType'] === 'string' ? body['scimType'] : null, detail: typeof body['detail'] === 'string' ? body['detail'] : null };
+  } catch {
+    return { scimType: null, detail: null };
+  }
+}
+
+function nullable(text: string | null, mask: (t: string) => string): string | null {
+  return text === null ? null : mask(text);
+}
+
+export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 'record'>, options: ActivityOptions): void {
   app.addHook('onSend', (request, _reply, payload, done) => {
     if (typeof payload === 'string') request.scim.responseText = payload;
     done(null, payload);
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    try {
-      const [rawPath = '', search = ''] = request.url.split('?');
-      const path = rawPath.slice(options.prefix.length) || '/';
-      const info = describeRequest({ method: request.method, path, query: (request.query ?? {}) as Record<string, unknown>, body: request.body });
-      const agent = request.headers['user-agent'];
-      const entry: ActivityInput = {
-        at: new Date().toISOString(),
-        connection: request.scim.connection,
-        method: request.method,
-        path: redactUrl(search ? `${rawPath}?${search}` : rawPath),
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 100) / 100,
-        action: info.action,
-        resourceType: info.resourceType,
-        resourceId: info.resourceId ?? request.scim.createdId ?? null,
-        clientIp: request.scim.client,
-        userAgent: typeof agent === 'string' ? agent : null,
-        requestBody: redactedText(request.body, options.maxRequestChars),
-        responseBody: redactedText(request.scim.responseText, options.maxResponseChars),
-        notes: request.scim.notes,
-      };
-      log.record(entry);
-    } catch (err) {
-      request.log.error({ err }, 'could not record SCIM activity');
-    }
+    const status = reply.statusCode;
+    const at = new Date();
+    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
+    activity.record(() => build(request, status, at.toISOString(), durationMs, options));
     done();
   });
+}
+
+function build(request: FastifyRequest, status: number, at: string, durationMs: number, options: ActivityOptions): RequestRecord | RefusedRecord {
+  const scim = request.scim;
+  const mask = masker(tokenFromHeader(request.headers.authorization));
+  const url = mask(request.url);
+  const path = cut(redactUrl(url), MAX_PATH_CHARS);
+  const rawAgent = request.headers['user-agent'];
+  const agent = typeof rawAgent === 'string' ? cut(rawAgent, MAX_AGENT_CHARS) : null;
+  const response = scim.responseText;
+  const error = status >= 400 ? errorOf(response) : { scimType: null, detail: null };
+
+  if (scim.connection === null) {
+    const refusal = scim.refusal;
+    return {
+      clientIp: scim.client ?? '',
+      status,
+      reason: refusal?.reason ?? 'none',
+      claimed: refusal?.claimed ?? '',
+      replacedAt: refusal?.replacedAt ?? null,
+      count: 1,
+      firstAt: at,
+      lastAt: at,
+      sampleMethod: request.method,
+      samplePath: path,
+      sampleAgent: agent,
+      detail: nullable(error.detail, mask),
+    };
+  }
+
+  const [pathOnly = ''] = redactUrl(url).split('?');
+  const info = describeRequest({ method: request.method, path: pathOnly.slice(options.prefix.length) || '/', query: (request.query ?? {}) as Record<string, unknown>, body: request.body });
+  const audit = scim.audit ?? null;
+  const resourceId = info.resourceId ?? scim.createdId ?? null;
+  return {
+    at,
+    connection: scim.connection,
+    method: request.method,
+    path,
+    status,
+    durationMs,
+    action: info.action,
+    resourceType: info.resourceType,
+    resourceId: nullable(resourceId, mask),
+    target: nullable(scim.target ?? targetFromRequest(request, info.resourceType), mask),
+    // A create's "Created" says nothing the action does not; a create with members says how many.
+    summary: audit && !(audit.action === 'create' && !audit.members) ? audit.summary : null,
+    clientIp: scim.client,
+    userAgent: agent,
+    requestBody: nullable(redactedText(request.body, options.maxRequestChars), mask),
+    responseBody: nullable(redactedText(response, options.maxResponseChars), mask),
+    notes: scim.notes,
+    changes: audit?.changes.length ? JSON.stringify(audit.changes) : null,
+    members: audit?.members ? JSON.stringify(audit.members) : null,
+    scimType: error.scimType,
+    detail: nullable(error.detail, mask),
+  };
 }

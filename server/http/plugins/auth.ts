@@ -18,6 +18,7 @@ export function registerAuth(app: FastifyInstance, connections: Connections, lim
     });
     request.scim.connection = outcome.connection;
     if (!outcome.error) return;
+    request.scim.refusal = outcome.refusal;
     if (outcome.error.status === 401) {
       // Guessing tokens gets slow; a valid token (above) is never throttled.
       const wait = limiter.fail(client);

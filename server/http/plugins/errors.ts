@@ -9,6 +9,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ScimError } from '../../scim/errors';
 import { storeFailureOf } from '../../store/sqlite-errors';
 import { sendScim } from '../scim-reply';
+import { DISK_FULL_DETAIL } from '../../core/explain';
 
 export function toScimError(err: FastifyError | Error, bodyLimit: number): ScimError {
   if (err instanceof ScimError) return err;
@@ -33,6 +34,12 @@ export function toScimError(err: FastifyError | Error, bodyLimit: number): ScimE
       return ScimError.invalidValue('The value cannot be stored (it is not valid JSON data)');
     case 'busy':
       return ScimError.unavailable('The directory is busy; retry in a moment', 1);
+    case 'disk-full':
+      // 503 with Retry-After, not 507: Okta and Entra ID both treat 503 (and 429) as transient
+      // and retry the operation later, while a status they do not know, such as 507, is a
+      // failed operation that an admin must retry by hand. Nothing was written, so the retry
+      // succeeds once there is room.
+      return ScimError.unavailable(`${DISK_FULL_DETAIL}; retry later`, 60);
   }
   if (err instanceof SyntaxError && e.statusCode === 400) return ScimError.invalidSyntax(`The request body is not valid JSON (${err.message})`);
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

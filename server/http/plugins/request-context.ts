@@ -1,6 +1,8 @@
 /** Per-request SCIM context, filled by the hooks and routes and read by the activity recorder. */
 import type { FastifyInstance } from 'fastify';
+import type { Refusal } from '../../core/connections';
 import { ScimError } from '../../scim/errors';
+import type { AuditInput } from '../../store/audit-trail';
 import { type TunnelPeer, clientAddress } from './client-address';
 
 export interface ScimRequestContext {
@@ -14,6 +16,12 @@ export interface ScimRequestContext {
   createdId?: string;
   /** The JSON text sent back, for the activity record. */
   responseText?: string;
+  /** Why no connection accepted the request's token. */
+  refusal?: Refusal;
+  /** The userName/displayName the request was about, when the route knows it. */
+  target?: string;
+  /** What a write changed (the same entry as in the audit trail). */
+  audit?: AuditInput | null;
 }
 
 declare module 'fastify' {

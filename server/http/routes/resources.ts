@@ -62,6 +62,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 function answerWrite(request: FastifyRequest, reply: FastifyReply, status: number, result: WriteResult): FastifyReply {
   request.scim.notes.push(...result.notes);
+  request.scim.target = result.target;
+  request.scim.audit = result.audit;
   const headers: Record<string, string> = { etag: etagOf(result.version) };
   if (status === 201) headers['location'] = result.location;
   if (result.resource === undefined) return sendScim(reply, 204, undefined, headers);
@@ -102,6 +104,8 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
   app.get<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const { resource, version } = directory.get(type, request.params.id, projectionOf(queryOf(request)));
     const etag = etagOf(version);
+    const name = resource[type === 'User' ? 'userName' : 'displayName'];
+    if (typeof name === 'string') request.scim.target = name;
     const ifNoneMatch = header(request, 'if-none-match');
     if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
       return reply.code(304).header('etag', etag).send();
@@ -124,7 +128,9 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
   });
 
   app.delete<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    await directory.commit(() => directory.delete(type, request.params.id, request.scim.connection, header(request, 'if-match')));
+    const audit = await directory.commit(() => directory.delete(type, request.params.id, request.scim.connection, header(request, 'if-match')));
+    request.scim.audit = audit;
+    request.scim.target = audit.target;
     return reply.code(204).send();
   });
 }

@@ -3,6 +3,7 @@ import m0001 from './0001-initial';
 import m0002 from './0002-settings-and-panel-columns';
 import m0003 from './0003-activity-change-index';
 import m0004 from './0004-activity-age-index';
+import m0005 from './0005-audit-trail';
 
 export interface Migration {
   readonly version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'settings-and-panel-columns', sql: m0002 },
   { version: 3, name: 'activity-change-index', sql: m0003 },
   { version: 4, name: 'activity-age-index', sql: m0004 },
+  { version: 5, name: 'audit-trail', sql: m0005 },
 ];

@@ -57,7 +57,7 @@ describe('connections', () => {
     await t.controller.core.connections.setEnabled('entra', false);
     const refused = await entra.get('/Users');
     expect(refused.status).toBe(403);
-    expect(refused.body.detail).toContain('entra connection is disabled');
+    expect(refused.body.detail).toContain('Microsoft Entra ID connection is disabled');
     expect((await okta.get('/Users')).status).toBe(200);
     await t.controller.core.connections.setEnabled('entra', true);
     expect((await entra.get('/Users')).status).toBe(200);
@@ -115,7 +115,10 @@ describe('users for the panel', () => {
     expect(d.summary.active).toBe(true);
     expect(d.resource).toMatchObject({ userName: 'alan@example.com', active: true, meta: { resourceType: 'User' } });
     expect(d.groups).toEqual([{ id: ids['Pioneers'], displayName: 'Pioneers' }]);
-    expect(d.history.map((h) => h.action)).toEqual(['Reactivate user', 'Create user']);
+    // The audit trail, oldest first: the Create, then the reactivation (before → after).
+    expect(d.history.entries.map((h) => h.action)).toEqual(['create', 'reactivate']);
+    expect(d.history.entries[0]!.changes).toContainEqual({ field: 'active', after: false });
+    expect(d.history.entries.at(-1)).toMatchObject({ action: 'reactivate', connection: 'okta', target: 'alan@example.com', changes: [{ field: 'active', before: false, after: true }] });
     expect(() => t.controller.panel.getUser('missing')).toThrow(/No user with id missing/);
   });
 });
@@ -144,21 +147,22 @@ describe('groups for the panel', () => {
 });
 
 describe('activity for the panel', () => {
-  it('filters by connection (including unauthenticated), action and status class, and pages back', async () => {
+  it('filters by connection, action and status class, pages back, and lists refused requests apart', async () => {
     await new ScimClient(t.controller.status().scimUrl!, undefined).get('/Users');
-    const anon = t.controller.panel.listActivity({ connection: 'none' });
-    expect(anon[0]).toMatchObject({ connection: null, status: 401 });
-    expect(t.controller.panel.listActivity({ connection: 'entra' }).every((e) => e.connection === 'entra')).toBe(true);
-    expect(t.controller.panel.listActivity({ action: 'Create group' }).map((e) => e.status)).toEqual([201, 201]);
-    expect(t.controller.panel.listActivity({ status: 'client-error' }).every((e) => e.status >= 400 && e.status < 500)).toBe(true);
-    const newest = t.controller.panel.listActivity({ limit: 3 });
-    const older = t.controller.panel.listActivity({ limit: 3, beforeSeq: newest.at(-1)!.seq });
+    const refused = await t.controller.panel.listRefused();
+    expect(refused[0]).toMatchObject({ status: 401, count: 1, sampleMethod: 'GET' });
+    expect((await t.controller.panel.listActivity({ connection: 'entra' })).every((e) => e.connection === 'entra')).toBe(true);
+    expect((await t.controller.panel.listActivity({ action: 'Create group' })).map((e) => e.status)).toEqual([201, 201]);
+    expect((await t.controller.panel.listActivity({ status: 'client-error' })).every((e) => e.status >= 400 && e.status < 500)).toBe(true);
+    const newest = await t.controller.panel.listActivity({ limit: 3 });
+    const older = await t.controller.panel.listActivity({ limit: 3, beforeSeq: newest.at(-1)!.seq });
     expect(older[0]!.seq).toBeLessThan(newest.at(-1)!.seq);
-    expect(t.controller.panel.activityActions()).toEqual(expect.arrayContaining(['Create user', 'Create group', 'Reactivate user', 'List users']));
-    const adaCreated = t.controller.panel.getUser(ids['ada@example.com']!).history.find((h) => h.action === 'Create user')!;
-    const detail = t.controller.panel.getActivity(adaCreated.seq);
+    expect(await t.controller.panel.activityActions()).toEqual(expect.arrayContaining(['Create user', 'Create group', 'Reactivate user', 'List users']));
+    const adaCreated = (await t.controller.panel.listActivity({ action: 'Create user', limit: 500 })).find((e) => e.target === 'ada@example.com')!;
+    const detail = await t.controller.panel.getActivity(adaCreated.seq);
     expect(detail.requestBody).toContain('"password":"[redacted]"');
     expect(detail.userAgent).toBeTruthy();
+    expect(detail.changes.find((c) => c.field === 'userName')).toEqual({ field: 'userName', after: 'ada@example.com' });
   });
 });
 

@@ -1,14 +1,14 @@
 /**
- * The activity log as the panel shows it: every SCIM request (refused ones too) with its
- * connection, method, path, status, duration, IdP action and resource; notes on what was
- * normalised; passwords redacted from recorded bodies; and no password, token or token hash
- * anywhere in the data folder's files.
+ * The request log as the panel shows it: every authenticated SCIM request with its connection,
+ * method, path, status, duration, IdP action and resource (refused ones as aggregates); notes on
+ * what was normalised; passwords redacted from recorded bodies; and no password, token or token
+ * hash anywhere in the data folder's files.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEntry } from '../../../server/store/activity-log';
+import type { StoredRequest as ActivityEntry } from '../../../server/store/request-log-reader';
 import { entraDisable, entraPathlessDotted, entraSetManager, entraUser } from '../../../tools/idp/entra';
 import { oktaDeactivate, oktaExistsQuery, oktaGroup, oktaReactivate, oktaUser } from '../../../tools/idp/okta';
 import { ScimClient, patchOp } from '../../../tools/scim-client';
@@ -24,15 +24,17 @@ const PASSWORDS = ['Create-Pw-7x9q!', 'Put-Pw-3k8z#', 'Patch-Pathless-Pw-1m2n', 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function lastSeq(): number {
-  return t.core.activity.list({ limit: 1 })[0]?.seq ?? 0;
+async function lastSeq(): Promise<number> {
+  await t.core.activity.settled();
+  return t.core.activity.reader.list({ limit: 1 })[0]?.seq ?? 0;
 }
 
 /** The entries recorded after `after`, oldest first, once at least `n` are there (recording follows the response). */
 async function entriesAfter(after: number, n: number): Promise<ActivityEntry[]> {
   let entries: ActivityEntry[] = [];
   for (let i = 0; i < 500; i++) {
-    entries = t.core.activity.list({ limit: 100 }).filter((e) => e.seq > after);
+    await t.core.activity.settled();
+    entries = t.core.activity.reader.list({ limit: 100 }).filter((e) => e.seq > after);
     if (entries.length >= n) break;
     await sleep(10);
   }
@@ -74,7 +76,7 @@ afterAll(async () => t?.stop());
 
 describe('every SCIM request is recorded', () => {
   it("records Okta's whole sequence with connection, method, path, status, duration, action and resource", async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     const exp: Expected[] = [];
     const send = async (res: Promise<{ status: number }>, e: Omit<Expected, 'status'>): Promise<any> => {
       const r = (await res) as any;
@@ -110,8 +112,8 @@ describe('every SCIM request is recorded', () => {
     expect(matched[0]!.clientIp).toMatch(/127\.0\.0\.1/);
   });
 
-  it('records refused and failed requests too: 401s, 403, 404s, 400, 409', async () => {
-    const before = lastSeq();
+  it('records failed requests too (403, 404s, 400, 409), and refused ones (401s) as aggregates', async () => {
+    const before = await lastSeq();
     const missing = '00000000-0000-0000-0000-00000000beef';
     const anon = await new ScimClient(t.base, undefined).get('/Users');
     const wrong = await new ScimClient(t.base, 'Bearer scimdesk_wrong').post('/Users', oktaUser('nope@x.com'));
@@ -125,11 +127,9 @@ describe('every SCIM request is recorded', () => {
     await t.core.connections.setEnabled('entra', true);
     expect([anon.status, wrong.status, notFound.status, noRoute.status, badFilter.status, dup.status, forbidden.status]).toEqual([401, 401, 404, 404, 400, 409, 403]);
 
-    const entries = await entriesAfter(before, 8);
-    expect(entries).toHaveLength(8);
-    const [a, w, nf, nr, bf] = expectRecorded(entries, [
-      { connection: null, method: 'GET', path: '/Users', status: 401, action: 'List users', resourceId: null },
-      { connection: null, method: 'POST', path: '/Users', status: 401, action: 'Create user', resourceId: null },
+    const entries = await entriesAfter(before, 6);
+    expect(entries).toHaveLength(6);
+    const [nf, nr, bf] = expectRecorded(entries, [
       { connection: 'okta', method: 'GET', path: `/Users/${missing}`, status: 404, action: 'Get user', resourceId: missing },
       { connection: 'entra', method: 'GET', path: '/Nowhere', status: 404, action: 'Unknown request', resourceId: null },
       { connection: 'okta', method: 'GET', path: `/Users?filter=${encodeURIComponent('userName xx "a"')}`, status: 400, action: expect.any(String) },
@@ -137,35 +137,44 @@ describe('every SCIM request is recorded', () => {
       { connection: 'okta', method: 'POST', path: '/Users', status: 409, action: 'Create user', resourceId: null },
       { connection: 'entra', method: 'DELETE', path: `/Users/${missing}`, status: 403, action: 'Delete user', resourceId: missing },
     ]);
+    // The 401s: one aggregate per address, status and reason, with a sample request.
+    const refused = await t.core.activity.refused();
+    const missingToken = refused.find((r) => r.status === 401 && r.samplePath === `${prefix}/Users` && r.sampleMethod === 'GET')!;
+    expect(missingToken).toMatchObject({ clientIp: expect.stringMatching(/127\.0\.0\.1/), claimedConnection: null });
+    expect(missingToken.explanation).toMatch(/no SCIM token/);
+    expect(refused.find((r) => r.status === 401 && r.sampleMethod === 'POST')!.explanation).toMatch(/never issued/);
     // The error bodies sent are recorded as sent.
-    expect(JSON.parse(a!.responseBody!)).toMatchObject({ status: '401' });
-    expect(JSON.parse(w!.responseBody!)).toMatchObject({ status: '401' });
     expect(JSON.parse(nf!.responseBody!)).toMatchObject({ status: '404' });
     expect(JSON.parse(nr!.responseBody!)).toMatchObject({ status: '404' });
     expect(JSON.parse(bf!.responseBody!)).toMatchObject({ status: '400', scimType: 'invalidFilter' });
   });
 
-  it('the log can be narrowed by connection, status class and resource', async () => {
+  it('the log can be narrowed by connection, status class and free text; a record\'s history is its audit trail', async () => {
     const uid = (await entra.post('/Users', entraUser('narrow@contoso.com', 'narrow-ext'))).body.id as string;
     await entra.patch(`/Users/${uid}`, entraDisable);
     await entra.get(`/Users/${uid}`);
-    // A resource's history is the changes made to it; lookups (GET) stay in the full log.
-    const forUser = t.core.activity.list({ limit: 100, resourceId: uid });
-    expect(forUser.map((e) => e.action)).toEqual(['Deactivate user', 'Create user']);
-    expect(t.core.activity.list({ limit: 100 }).some((e) => e.action === 'Get user' && e.resourceId === uid)).toBe(true);
+    // A resource's history is the changes made to it; lookups (GET) stay in the request log.
+    const forUser = t.core.directory.audit.history(uid).entries;
+    expect(forUser.map((e) => e.action)).toEqual(['create', 'deactivate']);
+    expect(forUser[1]!.changes).toEqual([{ field: 'active', before: true, after: false }]);
+    expect((await t.core.activity.list({ limit: 100 })).some((e) => e.action === 'Get user' && e.resourceId === uid && e.target === 'narrow@contoso.com')).toBe(true);
     expect(forUser.every((e) => e.connection === 'entra')).toBe(true);
-    const entraOnly = t.core.activity.list({ limit: 100, connection: 'entra' });
+    const entraOnly = await t.core.activity.list({ limit: 100, connection: 'entra' });
     expect(entraOnly.length).toBeGreaterThanOrEqual(3);
     expect(entraOnly.every((e) => e.connection === 'entra')).toBe(true);
-    const clientErrors = t.core.activity.list({ limit: 100, status: 4 });
-    expect(clientErrors.length).toBeGreaterThanOrEqual(6);
+    const found = await t.core.activity.list({ limit: 100, search: 'NARROW@contoso' });
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    expect(found.every((e) => e.target?.toLowerCase() === 'narrow@contoso.com' || e.path.includes('narrow'))).toBe(true);
+    expect((await t.core.activity.list({ limit: 100, search: '409' })).every((e) => e.status === 409)).toBe(true);
+    const clientErrors = await t.core.activity.list({ limit: 100, statusClass: 4 });
+    expect(clientErrors.length).toBeGreaterThanOrEqual(5);
     expect(clientErrors.every((e) => e.status >= 400 && e.status < 500)).toBe(true);
   });
 });
 
 describe('how much of a body is kept', () => {
   it('a list page keeps the first 4 KiB of its response, marked as cut; what the IdP sent is kept up to 16 KiB', async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     for (let i = 0; i < 12; i++) await okta.post('/Users', oktaUser(`kept${i}@example.com`, { externalId: `kept-${i}` }));
     const bigTitle = 'T'.repeat(10_000);
     const created = await okta.post('/Users', oktaUser('kept.big@example.com', { title: bigTitle }));
@@ -175,10 +184,10 @@ describe('how much of a body is kept', () => {
     expect(page.text.length).toBeGreaterThan(4096 + 100);
     const entries = await entriesAfter(before, 14);
     const list = entries.find((e) => e.method === 'GET' && e.path === `${prefix}/Users?count=100`)!;
-    const detail = t.core.activity.get(list.seq)!;
+    const detail = (await t.core.activity.get(list.seq))!;
     expect(detail.responseBody!.startsWith(page.text.slice(0, 4096))).toBe(true);
     expect(detail.responseBody).toContain(`[${page.text.length - 4096} more characters not kept]`);
-    const create = t.core.activity.get(entries.find((e) => e.method === 'POST' && e.resourceId === created.body.id)!.seq)!;
+    const create = (await t.core.activity.get(entries.find((e) => e.method === 'POST' && e.resourceId === created.body.id)!.seq))!;
     expect(create.requestBody).toContain(bigTitle);
   });
 });
@@ -187,7 +196,7 @@ describe('notes show what was normalised', () => {
   it("Entra's \"Replace\" → \"replace\" and \"False\" → false, the manager id → {value}, dotted keys", async () => {
     const mgr = (await entra.post('/Users', entraUser('mgr.notes@contoso.com', 'mgr-notes'))).body.id as string;
     const uid = (await entra.post('/Users', entraUser('notes@contoso.com', 'notes-ext'))).body.id as string;
-    const before = lastSeq();
+    const before = await lastSeq();
     expect((await entra.patch(`/Users/${uid}`, entraDisable)).status).toBe(200);
     expect((await entra.patch(`/Users/${uid}`, entraSetManager(mgr))).status).toBe(200);
     expect((await entra.patch(`/Users/${uid}`, entraPathlessDotted)).status).toBe(200);
@@ -208,7 +217,7 @@ describe('notes show what was normalised', () => {
   });
 
   it('a discarded password is noted on create', async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     const res = await okta.post('/Users', oktaUser('pw.note@x.com', { externalId: 'pw-note', password: 'note-pw-1' }));
     expect(res.status).toBe(201);
     const [entry] = expectRecorded(await entriesAfter(before, 1), [{ connection: 'okta', method: 'POST', path: '/Users', status: 201, action: 'Create user', resourceId: res.body.id }]);
@@ -219,7 +228,7 @@ describe('notes show what was normalised', () => {
 
 describe('passwords and tokens are never kept', () => {
   it('passwords are redacted from recorded request bodies, whatever the form', async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     const created = await okta.post('/Users', oktaUser('secret.keeper@x.com', { externalId: 'sk', password: PASSWORDS[0] }));
     expect(created.status).toBe(201);
     const uid = created.body.id as string;
@@ -245,13 +254,17 @@ describe('passwords and tokens are never kept', () => {
   });
 
   it('the data folder holds no password, no bearer token and no token hash (database and WAL read raw)', async () => {
-    const before = lastSeq();
+    const before = await lastSeq();
     // More users with passwords, through both connections.
     for (let i = 0; i < 5; i++) {
       expect((await okta.post('/Users', oktaUser(`raw.${i}@x.com`, { externalId: `raw-${i}`, password: PASSWORDS[i % PASSWORDS.length] }))).status).toBe(201);
       expect((await entra.post('/Users', entraUser(`raw.entra.${i}@contoso.com`, `raw-entra-${i}`, { password: PASSWORDS[(i + 3) % PASSWORDS.length] }))).status).toBe(201);
     }
     expect(await entriesAfter(before, 10)).toHaveLength(10);
+    // A token presented in a path segment, and a wrong token: masked wherever they would land.
+    expect((await okta.get(`/Users/${t.tokens.entra}`)).status).toBe(404);
+    expect((await new ScimClient(t.base, `Bearer ${t.tokens.okta}x`).get(`/Users/${t.tokens.okta}x`)).status).toBe(401);
+    expect(await entriesAfter(before, 11)).toHaveLength(11);
 
     const tokens = [t.tokens.okta, t.tokens.entra];
     const hashes = tokens.map((tok) => createHash('sha256').update(tok, 'utf8').digest());
@@ -288,5 +301,9 @@ describe('passwords and tokens are never kept', () => {
     // After the WAL is folded into the database file.
     t.core.db.pragma('wal_checkpoint(TRUNCATE)');
     expect(scan(), 'after checkpoint').toEqual([]);
+    // Every column and body of the request log, read back.
+    const all = JSON.stringify([t.core.activity.reader.list({ limit: 1000 }).map((e) => t.core.activity.reader.get(e.seq)), t.core.activity.reader.refused(1000)]);
+    for (const tok of tokens) expect(all).not.toContain(tok);
+    expect(all).toContain('[redacted]');
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * 0005: the audit trail, and the request log moves out.
+ *
+ * `audit` holds what happened to each user and group (before → after), written in the same
+ * transaction as the change; it is never pruned by traffic, only a deleted record's entries
+ * go, a set time after the delete. Every existing record gets its Create (the attributes it
+ * was created with are not known any more, so the entry says when and by which connection).
+ *
+ * The request log (the old `activity` table) now lives in its own file, requests.db, written
+ * off the request thread (server/store/request-log.ts); its old rows are dropped with the table.
+ *
+ * `retired_tokens` remembers the hashes of a connection's replaced tokens (a replaced token
+ * grants nothing), so a 401 can say "Okta is sending the token that was replaced at 05:10".
+ */
+export default /* sql */ `
+CREATE TABLE audit (
+  seq           INTEGER PRIMARY KEY,
+  at            TEXT NOT NULL,
+  connection    TEXT,
+  resource_type TEXT NOT NULL CHECK (resource_type IN ('User', 'Group')),
+  resource_id   TEXT NOT NULL,
+  target        TEXT NOT NULL,
+  action        TEXT NOT NULL CHECK (action IN ('create', 'update', 'deactivate', 'reactivate', 'members', 'delete')),
+  summary       TEXT NOT NULL,
+  changes       TEXT CHECK (changes IS NULL OR json_valid(changes)),
+  members       TEXT CHECK (members IS NULL OR json_valid(members))
+) STRICT;
+CREATE INDEX audit_resource ON audit (resource_id, seq);
+CREATE INDEX audit_deletes ON audit (at) WHERE action = 'delete';
+
+INSERT INTO audit (at, connection, resource_type, resource_id, target, action, summary)
+  SELECT created, created_by, 'User', id, user_name, 'create', 'Created (before the audit trail was kept)' FROM users ORDER BY seq;
+INSERT INTO audit (at, connection, resource_type, resource_id, target, action, summary)
+  SELECT created, created_by, 'Group', id, display_name, 'create', 'Created (before the audit trail was kept)' FROM groups ORDER BY seq;
+
+DROP TABLE activity;
+
+CREATE TABLE retired_tokens (
+  connection TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  digest     TEXT NOT NULL,
+  retired_at TEXT NOT NULL,
+  PRIMARY KEY (connection, generation)
+) STRICT;
+`;

@@ -1,0 +1,256 @@
+/**
+ * Reads requests.db (read-only; the writer's worker owns it): pages of requests, one request,
+ * the refused aggregates, and the facts a connection's health is made of. A file that does not
+ * exist yet, or cannot be read, reads as empty: the log is never a reason for a screen to fail.
+ */
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Db } from './database';
+import type { RefusedRecord, RequestRecord } from './request-log-schema';
+
+export interface StoredRequest extends RequestRecord {
+  readonly seq: number;
+}
+
+export interface StoredRefusal extends RefusedRecord {
+  readonly id: number;
+}
+
+export interface RequestQuery {
+  readonly connection?: string;
+  readonly action?: string;
+  /** 2 → 2xx (and 3xx), 4 → 4xx, 5 → 5xx. */
+  readonly statusClass?: number;
+  /** Only failed requests (4xx and 5xx). */
+  readonly errorsOnly?: boolean;
+  /** Free text: a part of the target or path, or an exact status. */
+  readonly search?: string;
+  readonly beforeSeq?: number;
+  /** Newer than this seq (oldest first), for following the log. */
+  readonly afterSeq?: number;
+  readonly limit: number;
+}
+
+export interface HealthFacts {
+  readonly lastSuccessAt: string | null;
+  readonly lastFailureAt: string | null;
+  readonly failuresSince: number;
+  /** Refused requests presenting this connection's replaced token: how many, first and last. */
+  readonly replaced: { readonly count: number; readonly firstAt: string; readonly lastAt: string; readonly replacedAt: string | null } | null;
+  /** 403s while the connection was disabled, since the given time. */
+  readonly disabledSince: number;
+}
+
+interface Row {
+  seq: number;
+  at: string;
+  connection: string;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  action: string;
+  resource_type: 'User' | 'Group' | null;
+  resource_id: string | null;
+  target: string | null;
+  summary: string | null;
+  client_ip: string | null;
+  user_agent: string | null;
+  request_body: string | null;
+  response_body: string | null;
+  notes: string | null;
+  changes: string | null;
+  members: string | null;
+  scim_type: string | null;
+  detail: string | null;
+}
+
+interface RefusedRow {
+  id: number;
+  client_ip: string;
+  status: number;
+  reason: string;
+  claimed: string;
+  replaced_at: string | null;
+  count: number;
+  first_at: string;
+  last_at: string;
+  sample_method: string;
+  sample_path: string;
+  sample_agent: string | null;
+  detail: string | null;
+}
+
+function toRequest(r: Row): StoredRequest {
+  return {
+    seq: r.seq,
+    at: r.at,
+    connection: r.connection,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    durationMs: r.duration_ms,
+    action: r.action,
+    resourceType: r.resource_type,
+    resourceId: r.resource_id,
+    target: r.target,
+    summary: r.summary,
+    clientIp: r.client_ip,
+    userAgent: r.user_agent,
+    requestBody: r.request_body,
+    responseBody: r.response_body,
+    notes: r.notes ? (JSON.parse(r.notes) as string[]) : [],
+    changes: r.changes,
+    members: r.members,
+    scimType: r.scim_type,
+    detail: r.detail,
+  };
+}
+
+function toRefusal(r: RefusedRow): StoredRefusal {
+  return {
+    id: r.id,
+    clientIp: r.client_ip,
+    status: r.status,
+    reason: r.reason,
+    claimed: r.claimed,
+    replacedAt: r.replaced_at,
+    count: r.count,
+    firstAt: r.first_at,
+    lastAt: r.last_at,
+    sampleMethod: r.sample_method,
+    samplePath: r.sample_path,
+    sampleAgent: r.sample_agent,
+    detail: r.detail,
+  };
+}
+
+/** LIKE pattern for a part of a text, with LIKE's own wildcards taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class RequestLogReader {
+  private db: Db | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly nativeBinding?: string,
+  ) {}
+
+  private open(): Db | undefined {
+    if (this.db?.open) return this.db;
+    if (!existsSync(this.file)) return undefined;
+    try {
+      this.db = new Database(this.file, { readonly: true, fileMustExist: true, ...(this.nativeBinding ? { nativeBinding: this.nativeBinding } : {}) });
+      this.db.pragma('busy_timeout = 1000');
+      return this.db;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Runs a read; a missing or unreadable file reads as `empty` (and is opened again next time). */
+  private read<T>(empty: T, work: (db: Db) => T): T {
+    const db = this.open();
+    if (!db) return empty;
+    try {
+      return work(db);
+    } catch {
+      try {
+        db.close();
+      } catch {
+        /* already unusable */
+      }
+      this.db = undefined;
+      return empty;
+    }
+  }
+
+  list(q: RequestQuery): StoredRequest[] {
+    return this.read([], (db) => {
+      const where: string[] = [];
+      const params: Record<string, string | number> = { limit: q.limit };
+      if (q.connection) {
+        where.push('connection = @connection');
+        params['connection'] = q.connection;
+      }
+      if (q.action) {
+        where.push('action = @action');
+        params['action'] = q.action;
+      }
+      if (q.errorsOnly) where.push('failed = 1');
+      if (q.statusClass !== undefined) {
+        where.push(q.statusClass === 2 ? 'status < 400' : 'status / 100 = @statusClass');
+        params['statusClass'] = q.statusClass;
+      }
+      const search = q.search?.trim();
+      if (search) {
+        where.push(`(target LIKE @like ESCAPE '\\' OR path LIKE @like ESCAPE '\\' OR action LIKE @like ESCAPE '\\' OR CAST(status AS TEXT) = @search)`);
+        params['like'] = containing(search);
+        params['search'] = search;
+      }
+      if (q.beforeSeq !== undefined) {
+        where.push('seq < @beforeSeq');
+        params['beforeSeq'] = q.beforeSeq;
+      }
+      if (q.afterSeq !== undefined) {
+        where.push('seq > @afterSeq');
+        params['afterSeq'] = q.afterSeq;
+      }
+      const order = q.afterSeq !== undefined ? 'ASC' : 'DESC';
+      const sql = `SELECT * FROM requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${order} LIMIT @limit`;
+      return db.prepare<Record<string, string | number>, Row>(sql).all(params).map(toRequest);
+    });
+  }
+
+  get(seq: number): StoredRequest | undefined {
+    return this.read(undefined, (db) => {
+      const row = db.prepare<[number], Row>('SELECT * FROM requests WHERE seq = ?').get(seq);
+      return row && toRequest(row);
+    });
+  }
+
+  actions(): string[] {
+    return this.read([], (db) => db.prepare<[], string>('SELECT DISTINCT action FROM requests ORDER BY action').pluck().all());
+  }
+
+  refused(limit: number, since?: string): StoredRefusal[] {
+    return this.read([], (db) =>
+      db
+        .prepare<[string, number], RefusedRow>('SELECT * FROM refused WHERE last_at >= ? ORDER BY last_at DESC LIMIT ?')
+        .all(since ?? '', limit)
+        .map(toRefusal),
+    );
+  }
+
+  health(connection: string, since: string): HealthFacts {
+    const none: HealthFacts = { lastSuccessAt: null, lastFailureAt: null, failuresSince: 0, replaced: null, disabledSince: 0 };
+    return this.read(none, (db) => {
+      const last = db.prepare<[string, number], string | null>('SELECT max(at) FROM requests WHERE connection = ? AND failed = ?').pluck();
+      const failures = db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at >= ?').pluck().get(connection, since) ?? 0;
+      const disabled = db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND status = 403 AND at >= ?').pluck().get(connection, since) ?? 0;
+      const replaced = db
+        .prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
+          `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
+        )
+        .get(connection);
+      return {
+        lastSuccessAt: last.get(connection, 0) ?? null,
+        lastFailureAt: last.get(connection, 1) ?? null,
+        failuresSince: failures,
+        replaced: replaced?.count ? { count: replaced.count, firstAt: replaced.first_at!, lastAt: replaced.last_at!, replacedAt: replaced.replaced_at } : null,
+        disabledSince: disabled,
+      };
+    });
+  }
+
+  close(): void {
+    try {
+      this.db?.close();
+    } catch {
+      /* nothing to do */
+    }
+    this.db = undefined;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The request log's file (requests.db, next to the directory's database) and the shapes of
+ * what is written to it. Shared by the writer (request-log.ts, its worker) and the reader.
+ */
+import { join } from 'node:path';
+
+export const REQUEST_LOG_FILE = 'requests.db';
+
+export function requestLogPath(dataDir: string): string {
+  return join(dataDir, REQUEST_LOG_FILE);
+}
+
+/** A request some connection's token authenticated (or that a disabled connection sent). */
+export interface RequestRecord {
+  readonly at: string;
+  readonly connection: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly action: string;
+  readonly resourceType: 'User' | 'Group' | null;
+  readonly resourceId: string | null;
+  readonly target: string | null;
+  readonly summary: string | null;
+  readonly clientIp: string | null;
+  readonly userAgent: string | null;
+  readonly requestBody: string | null;
+  readonly responseBody: string | null;
+  readonly notes: readonly string[];
+  /** JSON text of the write's FieldChange[] and MemberDelta (null: none). */
+  readonly changes: string | null;
+  readonly members: string | null;
+  /** From an error answer: its scimType and detail. */
+  readonly scimType: string | null;
+  readonly detail: string | null;
+}
+
+/** A request no token authenticated, counted into its aggregate (address, status, reason, claimed). */
+export interface RefusedRecord {
+  readonly clientIp: string;
+  readonly status: number;
+  readonly reason: string;
+  /** The connection a replaced token belonged to ('' when none). */
+  readonly claimed: string;
+  readonly replacedAt: string | null;
+  readonly count: number;
+  readonly firstAt: string;
+  readonly lastAt: string;
+  readonly sampleMethod: string;
+  readonly samplePath: string;
+  readonly sampleAgent: string | null;
+  readonly detail: string | null;
+}
+
+export interface LogRetention {
+  readonly successes: { readonly maxEntries: number; readonly maxAgeDays: number };
+  readonly errors: { readonly maxEntries: number; readonly maxAgeDays: number };
+  readonly unauthenticated: { readonly maxEntries: number; readonly maxAgeDays: number };
+}
+
+export const DEFAULT_LOG_RETENTION: LogRetention = {
+  successes: { maxEntries: 20_000, maxAgeDays: 30 },
+  errors: { maxEntries: 20_000, maxAgeDays: 90 },
+  unauthenticated: { maxEntries: 1_000, maxAgeDays: 30 },
+};
+
+/** URLs and User-Agents are stored cut to these lengths (a flood of 8 KB headers stays small). */
+export const MAX_PATH_CHARS = 512;
+export const MAX_AGENT_CHARS = 200;
+
+/** Created by the writer when it opens the file; the reader only reads. */
+export const REQUEST_LOG_DDL = /* sql */ `
+CREATE TABLE IF NOT EXISTS requests (
+  seq           INTEGER PRIMARY KEY,
+  at            TEXT NOT NULL,
+  connection    TEXT NOT NULL,
+  failed        INTEGER NOT NULL,
+  method        TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  status        INTEGER NOT NULL,
+  duration_ms   REAL NOT NULL,
+  action        TEXT NOT NULL,
+  resource_type TEXT,
+  resource_id   TEXT,
+  target        TEXT,
+  summary       TEXT,
+  client_ip     TEXT,
+  user_agent    TEXT,
+  request_body  TEXT,
+  response_body TEXT,
+  notes         TEXT,
+  changes       TEXT,
+  members       TEXT,
+  scim_type     TEXT,
+  detail        TEXT
+) STRICT;
+CREATE INDEX IF NOT EXISTS requests_kind ON requests (failed, at);
+CREATE INDEX IF NOT EXISTS requests_health ON requests (connection, failed, at);
+CREATE TABLE IF NOT EXISTS refused (
+  id            INTEGER PRIMARY KEY,
+  client_ip     TEXT NOT NULL,
+  status        INTEGER NOT NULL,
+  reason        TEXT NOT NULL,
+  claimed       TEXT NOT NULL,
+  replaced_at   TEXT,
+  count         INTEGER NOT NULL,
+  first_at      TEXT NOT NULL,
+  last_at       TEXT NOT NULL,
+  sample_method TEXT NOT NULL,
+  sample_path   TEXT NOT NULL,
+  sample_agent  TEXT,
+  detail        TEXT,
+  UNIQUE (client_ip, status, reason, claimed)
+) STRICT;
+CREATE INDEX IF NOT EXISTS refused_last ON refused (last_at);
+`;
