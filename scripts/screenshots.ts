@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     await shoot(page, '06-groups', '/groups', 'table tbody tr');
     await shoot(page, '07-group-detail', `/groups/${seeded.sampleGroupId}`, '[aria-label="Group details"]');
     await shoot(page, '08-activity', '/activity', 'table tbody tr');
-    const [entry] = controller.panel.listActivity({ action: 'Deactivate user', limit: 1 });
+    const [entry] = await controller.panel.listActivity({ action: 'Deactivate user', limit: 1 });
     await shoot(page, '09-activity-detail', `/activity/${entry?.seq ?? 1}`, '[aria-label="Request details"]');
     // Disabled, then a new token: the confirmation, and the token shown once.
     await controller.core.connections.setEnabled('entra', false);

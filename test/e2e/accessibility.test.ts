@@ -67,6 +67,7 @@ describe('every screen passes axe-core (no serious or critical violations)', () 
     ['Users', '/users', 'table tbody tr'],
     ['Groups', '/groups', 'table tbody tr'],
     ['Activity', '/activity', 'table tbody tr'],
+    ['Activity, refused requests', '/activity/refused', '.refused-item'],
   ])('%s', async (_name, hash, ready) => {
     await go(hash, ready);
     const found = await violations();
@@ -77,7 +78,7 @@ describe('every screen passes axe-core (no serious or critical violations)', () 
     for (const [hash, region] of [
       [`/users/${seeded.sampleUserId}`, '[aria-label="User details"]'],
       [`/groups/${seeded.sampleGroupId}`, '[aria-label="Group details"]'],
-      [`/activity/${t.controller.panel.listActivity({ limit: 1 })[0]!.seq}`, '[aria-label="Request details"]'],
+      [`/activity/${(await t.controller.panel.listActivity({ limit: 1 }))[0]!.seq}`, '[aria-label="Request details"]'],
     ] as const) {
       await go(hash, region);
       expect((await violations()).map((v) => v.id)).toEqual([]);

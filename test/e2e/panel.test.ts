@@ -98,7 +98,9 @@ describe('Okta provisioning, seen in the panel', () => {
     await row.click();
     const details = page.getByRole('region', { name: 'User details' });
     await details.waitFor();
-    await expect.poll(() => details.textContent()).toContain('Deactivate user');
+    // Its History (the audit trail): created, then deactivated.
+    await expect.poll(() => details.textContent()).toContain('active: true → false');
+    expect(await details.locator('li.history-entry').first().textContent()).toContain('Created');
   });
 
   it('shows a group Okta pushes, with its member, without a reload', async () => {

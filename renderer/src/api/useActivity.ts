@@ -24,7 +24,10 @@ export function useActivityActions() {
   return useQuery({ queryKey: queryKeys.activityActions, queryFn: () => call('activityActions') });
 }
 
-/** Requests no token authenticated, one aggregate per address and status; refreshed by activity events and every 15 s. */
-export function useRefused() {
-  return useQuery({ queryKey: queryKeys.refused, queryFn: () => call('listRefused'), refetchInterval: 15_000 });
+/**
+ * Requests no token authenticated, one aggregate per address and status. They make no activity
+ * event, so they are polled (and fetched afresh whenever they are shown again).
+ */
+export function useRefused(intervalMs = 15_000) {
+  return useQuery({ queryKey: queryKeys.refused, queryFn: () => call('listRefused'), refetchInterval: intervalMs, staleTime: 0 });
 }

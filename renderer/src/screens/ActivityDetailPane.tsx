@@ -77,10 +77,7 @@ export function ActivityDetailPane({ seq, closeHref = href.activity() }: { seq: 
             {e.action}
             {e.target && (
               <>
-                <span className="title-sep" aria-hidden="true">
-                  {' · '}
-                </span>
-                <span className="sr-only">: </span>
+                <span className="title-sep">{' · '}</span>
                 <span className="detail-title-target">{e.target}</span>
               </>
             )}
