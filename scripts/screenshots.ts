@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { Controller } from '../server/controller/controller';
 import { FileSecretStore } from '../server/secrets/file-store';
 import { launchChromium, openPanel, ROOT, serveRenderer } from '../tools/panel-harness';
+import { ScimClient } from '../tools/scim-client';
 import { seedDirectory } from '../tools/seed';
 import { TestTunnelServer } from '../tools/tunnel-server';
 
@@ -54,6 +55,23 @@ async function main(): Promise<void> {
     await shoot(page, '08-activity', '/activity', 'table tbody tr');
     const [entry] = await controller.panel.listActivity({ action: 'Deactivate user', limit: 1 });
     await shoot(page, '09-activity-detail', `/activity/${entry?.seq ?? 1}`, '[aria-label="Request details"]');
+    // The activity log's new views: an error with its explanation, and a user's History.
+    const [failed] = await controller.panel.listActivity({ status: 'client-error', limit: 1 });
+    await shoot(page, '14-activity-error-detail', `/activity/${failed?.seq ?? 1}`, '[aria-label="Request details"]');
+    await page.evaluate((h) => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+    }, `/users/${seeded.sampleUserId}`);
+    await page.waitForSelector('#user-history');
+    // Scrolls the pane (only) to the History section and opens its first diff. A string: the scripts' types have no DOM.
+    await page.evaluate(`(() => {
+      const pane = document.querySelector('.detail-scroll');
+      const section = document.getElementById('user-history').closest('section');
+      pane.scrollTop += section.getBoundingClientRect().top - pane.getBoundingClientRect().top - 8;
+      section.querySelectorAll('details')[1]?.setAttribute('open', '');
+    })()`);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(OUT, '15-user-history.png') });
+    console.log('  15-user-history.png');
     // Disabled, then a new token: the confirmation, and the token shown once.
     await controller.core.connections.setEnabled('entra', false);
     await shoot(page, '10-entra-disabled', '/scim/entra', '[role="switch"]');
@@ -67,6 +85,12 @@ async function main(): Promise<void> {
     await page.waitForSelector('text=The newly generated token will be shown only once');
     await page.screenshot({ path: join(OUT, '13-token-shown-once.png') });
     console.log('  13-token-shown-once.png');
+    // Okta still sends the token that was just replaced: refused aggregates, and the tile's health.
+    await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    const stale = new ScimClient(`${controller.status().server.localUrl}/scim/v2`, `Bearer ${seeded.oktaToken}`);
+    for (let i = 0; i < 4; i++) await stale.get('/Users?filter=userName%20eq%20%22ada.lovelace%40acme.example%22');
+    await shoot(page, '16-scim-health-old-token', '/scim', 'text=Enabled · old token');
+    await shoot(page, '17-activity-refused', '/activity/refused', '.refused-item');
     if (panel.problems.length) console.log(`Page problems: ${panel.problems.join('\n')}`);
     await panel.close();
   } finally {

@@ -22,6 +22,7 @@ const TAGLINES: Record<string, string> = {
 
 function Tile({ connection, status }: { connection: ConnectionStatus; status: AppStatus }) {
   const reach = reachSummary(status);
+  const showHealth = connection.enabled || connection.health.state !== 'idle';
   return (
     <li>
       <a className="tile" href={href.connection(connection.name)}>
@@ -33,23 +34,26 @@ function Tile({ connection, status }: { connection: ConnectionStatus; status: Ap
           <ConnectionStateBadge connection={connection} />
         </div>
         <p className="tile-text">{TAGLINES[connection.name]}</p>
-        {connection.health.state !== 'idle' || connection.enabled ? (
+        {showHealth && (
           <div className={`tile-health tile-health-${connection.health.state}`}>
             <p className="tile-health-sentence">{connection.health.sentence}</p>
             <HealthFacts health={connection.health} className="health-facts-compact" />
           </div>
-        ) : null}
+        )}
         <div className="tile-meta">
-          <span className="tile-meta-item">
-            <ActivityIcon size={14} />
-            {connection.lastUsedAt ? (
-              <span>
-                Last request <RelativeTime iso={connection.lastUsedAt} />
-              </span>
-            ) : (
-              <span>No requests yet</span>
-            )}
-          </span>
+          {/* The health box above already says when requests last worked. */}
+          {!showHealth && (
+            <span className="tile-meta-item">
+              <ActivityIcon size={14} />
+              {connection.lastUsedAt ? (
+                <span>
+                  Last request <RelativeTime iso={connection.lastUsedAt} />
+                </span>
+              ) : (
+                <span>No requests yet</span>
+              )}
+            </span>
+          )}
           <span className="tile-meta-item">
             <GlobeIcon size={14} />
             <span>{reach.label}</span>
