@@ -11,7 +11,7 @@ import type { AppStatus, ConnectionHealth, ConnectionStatus, TokenResult } from 
 import { Emitter } from '../base/emitter';
 import { ScimError } from '../scim/errors';
 import { type SecretStore, SecretStoreUnavailableError, checkSecretStore, tokenAccount } from '../secrets/secret-store';
-import { generateToken, hashToken, sameDigest, tokenFromHeader } from '../secrets/tokens';
+import { generateToken, hashToken, retiredFingerprint, sameDigest, tokenFromHeader } from '../secrets/tokens';
 import type { ConnectionRecord, ConnectionsRepo, RetiredToken } from '../store/connections-repo';
 import { ServiceError } from './errors';
 
@@ -160,7 +160,7 @@ export class Connections {
     await this.secretStore.set(tokenAccount(name), digest.toString('hex'));
     const now = this.now().toISOString();
     const record = this.repo.tokenIssued(name, now);
-    if (previousDigest) this.repo.retire(name, previous.tokenGeneration, previousDigest.toString('hex'), now);
+    if (previousDigest) this.repo.retire(name, previous.tokenGeneration, retiredFingerprint(previousDigest).toString('hex'), now);
     this.hashes.set(name, { generation: record.tokenGeneration, digest });
     return token;
   }
@@ -265,9 +265,10 @@ export class Connections {
   /** A token no connection has now: one that was replaced (which, since when), or unknown. */
   private unknownToken(presented: Buffer): Refusal {
     let found: RetiredToken | undefined;
+    const fingerprint = retiredFingerprint(presented);
     try {
       for (const retired of this.repo.retired()) {
-        if (sameDigest(presented, Buffer.from(retired.digest, 'hex')) && !found) found = retired;
+        if (sameDigest(fingerprint, Buffer.from(retired.digest, 'hex')) && !found) found = retired;
       }
     } catch {
       /* the explanation is a courtesy: a store that cannot be read leaves it at "unknown" */

@@ -31,3 +31,12 @@ export function tokenFromHeader(header: string | undefined): string | undefined 
 export function sameDigest(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/**
+ * A replaced token's fingerprint: derived from its hash with a domain tag, so it is not the
+ * token's hash (which lives only in the secret store) and grants nothing; it only lets a 401
+ * say "this is the token Okta had before it was replaced".
+ */
+export function retiredFingerprint(digest: Buffer): Buffer {
+  return createHash('sha256').update('scimdesk retired token\0').update(digest).digest().subarray(0, 16);
+}

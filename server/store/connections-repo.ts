@@ -39,7 +39,7 @@ function toRecord(r: Row): ConnectionRecord {
   };
 }
 
-/** A replaced token's hash: it grants nothing, but tells a 401 which connection sent an old token. */
+/** A replaced token's fingerprint (not its hash: see retiredFingerprint): tells a 401 which connection sent an old token. */
 export interface RetiredToken {
   readonly connection: ConnectionName;
   readonly generation: number;

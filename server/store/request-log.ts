@@ -109,15 +109,20 @@ function openDb() {
   if (db.pragma('quick_check', { simple: true }) !== 'ok') { const e = new Error('quick_check failed'); e.code = 'SQLITE_CORRUPT'; throw e; }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('journal_size_limit = 1048576');
+  // A small WAL, checkpointed often (here, on the worker): a flood must not grow the folder.
+  db.pragma('wal_autocheckpoint = 64');
+  db.pragma('journal_size_limit = 262144');
   db.exec(ddl);
   const cols = 'at, connection, failed, method, path, status, duration_ms, action, resource_type, resource_id, target, summary, client_ip, user_agent, request_body, response_body, notes, changes, members, scim_type, detail';
   st = {
     insert: db.prepare('INSERT INTO requests (' + cols + ') VALUES (' + cols.split(',').map(() => '?').join(', ') + ')'),
     refuse: db.prepare('INSERT INTO refused (client_ip, status, reason, claimed, replaced_at, count, first_at, last_at, sample_method, sample_path, sample_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_ip, status, reason, claimed) DO UPDATE SET count = count + excluded.count, last_at = excluded.last_at, replaced_at = excluded.replaced_at, sample_method = excluded.sample_method, sample_path = excluded.sample_path, sample_agent = excluded.sample_agent, detail = excluded.detail'),
-    pruneCount: db.prepare('DELETE FROM requests WHERE failed = ? AND at < (SELECT at FROM requests WHERE failed = ? ORDER BY at DESC LIMIT 1 OFFSET ?)'),
+    // The (N+1)th newest of a kind (by time, then seq: requests_kind holds the rowid too) and
+    // everything older go; the range is read through the index.
+    nth: db.prepare('SELECT at, seq FROM requests WHERE failed = ? ORDER BY at DESC, seq DESC LIMIT 1 OFFSET ?'),
+    pruneCount: db.prepare('DELETE FROM requests WHERE failed = ? AND at <= ? AND (at < ? OR seq <= ?)'),
     pruneAge: db.prepare('DELETE FROM requests WHERE failed = ? AND at < ?'),
-    pruneRefusedCount: db.prepare('DELETE FROM refused WHERE last_at < (SELECT last_at FROM refused ORDER BY last_at DESC LIMIT 1 OFFSET ?)'),
+    pruneRefusedCount: db.prepare('DELETE FROM refused WHERE id IN (SELECT id FROM refused ORDER BY last_at DESC, id DESC LIMIT -1 OFFSET ?)'),
     pruneRefusedAge: db.prepare('DELETE FROM refused WHERE last_at < ?'),
     dropOldest: db.prepare('DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE failed = 0 ORDER BY at LIMIT ?)'),
   };
@@ -159,7 +164,8 @@ function cutoff(days) { return new Date(Date.now() - days * 86400000).toISOStrin
 
 function prune() {
   for (const [failed, r] of [[0, retention.successes], [1, retention.errors]]) {
-    st.pruneCount.run(failed, failed, r.maxEntries);
+    const nth = st.nth.get(failed, r.maxEntries);
+    if (nth) st.pruneCount.run(failed, nth.at, nth.at, nth.seq);
     if (r.maxAgeDays > 0) st.pruneAge.run(failed, cutoff(r.maxAgeDays));
   }
   st.pruneRefusedCount.run(retention.unauthenticated.maxEntries);

@@ -9,8 +9,9 @@
  * The request log (the old `activity` table) now lives in its own file, requests.db, written
  * off the request thread (server/store/request-log.ts); its old rows are dropped with the table.
  *
- * `retired_tokens` remembers the hashes of a connection's replaced tokens (a replaced token
- * grants nothing), so a 401 can say "Okta is sending the token that was replaced at 05:10".
+ * `retired_tokens` remembers fingerprints of a connection's replaced tokens (derived from their
+ * hashes, never the hashes themselves, which live only in the secret store), so a 401 can say
+ * "Okta is sending the token that was replaced at 05:10".
  */
 export default /* sql */ `
 CREATE TABLE audit (

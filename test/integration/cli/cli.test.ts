@@ -192,29 +192,6 @@ describe('CLI with the OS keychain', { timeout: SLOW_TEST_MS }, () => {
     await expect(fetch(`${served.base}/Users`)).rejects.toThrow();
   });
 
-  it('serve --activity-keep N bounds the activity log to the newest N requests', async () => {
-    const dataDir = newDir();
-    const token = await enable(dataDir);
-    const served = await serve(dataDir, { args: ['--activity-keep', '100'] });
-    const okta = served.client(token);
-    for (let round = 0; round < 12; round++) {
-      const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => okta.get(`/Users?filter=${encodeURIComponent(`userName eq "keep${round}.${i}@example.com"`)}`)));
-      expect(answers.every((a) => a.status === 200)).toBe(true);
-      await new Promise((r) => setTimeout(r, 60)); // a batch of the log each round
-    }
-    expect((await stop(served)).code).toBe(0);
-    const db = new Database(join(dataDir, 'scimdesk.db'), { readonly: true });
-    try {
-      const paths = db.prepare('SELECT path FROM activity ORDER BY seq').pluck().all() as string[];
-      expect(paths).toHaveLength(100);
-      // The newest: the last four rounds, none of the first.
-      expect(paths.at(-1)).toContain('keep11.');
-      expect(paths.some((p) => p.includes('keep0.'))).toBe(false);
-    } finally {
-      db.close();
-    }
-  });
-
   it('serve --port with a port in use exits 1 with one clear line', async () => {
     const dataDir = newDir();
     await enable(dataDir);

@@ -64,16 +64,20 @@ function readFiles(dir: string, except: readonly string[] = []): Map<string, Buf
   return files;
 }
 
-/** Waits until the activity table holds at least `n` rows (recording is batched after responses). */
+/** Waits until the request log holds at least `n` requests, refused ones counted (recording is batched after responses). */
 async function waitForActivity(dataDir: string, n: number): Promise<number> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const db = new Database(join(dataDir, 'scimdesk.db'), { readonly: true, fileMustExist: true });
     let count: number;
     try {
-      count = (db.prepare('SELECT count(*) AS n FROM activity').get() as { n: number }).n;
-    } finally {
-      db.close();
+      const db = new Database(join(dataDir, 'requests.db'), { readonly: true, fileMustExist: true });
+      try {
+        count = (db.prepare('SELECT (SELECT count(*) FROM requests) + (SELECT coalesce(sum(count), 0) FROM refused) AS n').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    } catch {
+      count = 0; // not written yet
     }
     if (count >= n || Date.now() > deadline) return count;
     await new Promise((r) => setTimeout(r, 25));
@@ -222,11 +226,12 @@ describe('tokens in headers and bodies, passwords in every IdP form', () => {
   });
 
   it('no token, token hash or password in any file of the data folder: database and WAL while serving, everything after stop', () => {
-    // Not vacuous: the WAL existed while serving and the activity holds redacted bodies.
+    // Not vacuous: the WAL existed while serving and the request log holds redacted bodies.
     expect([...whileServing.keys()]).toContain('scimdesk.db-wal');
-    const db = new Database(join(dataDir, 'scimdesk.db'), { readonly: true, fileMustExist: true });
+    expect([...whileServing.keys()]).toContain('requests.db-wal');
+    const db = new Database(join(dataDir, 'requests.db'), { readonly: true, fileMustExist: true });
     try {
-      const bodies = db.prepare("SELECT count(*) AS n FROM activity WHERE request_body LIKE '%[redacted]%'").get() as { n: number };
+      const bodies = db.prepare("SELECT count(*) AS n FROM requests WHERE request_body LIKE '%[redacted]%'").get() as { n: number };
       expect(bodies.n).toBeGreaterThanOrEqual(8);
     } finally {
       db.close();

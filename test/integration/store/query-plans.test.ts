@@ -10,6 +10,9 @@ import { compileFilter } from '../../../server/scim/filter';
 import type { ResourceTypeName } from '../../../server/scim/schema';
 import { compileWhere } from '../../../server/store/filter-sql';
 import { tempDir } from '../../support/scim-server';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { REQUEST_LOG_DDL } from '../../../server/store/request-log-schema';
 
 let core: Core;
 
@@ -53,17 +56,33 @@ describe('indexed lookups', () => {
   });
 });
 
-describe('activity retention', () => {
-  it('the age limit deletes through the index on time, not by reading the whole log', () => {
-    const rows = core.db.prepare('EXPLAIN QUERY PLAN DELETE FROM activity WHERE at < ?').all('2026-01-01T00:00:00.000Z') as { detail: string }[];
-    const detail = rows.map((r) => r.detail).join(' | ');
-    expect(detail).toMatch(/SEARCH activity USING (COVERING )?INDEX activity_at \(at<\?\)/);
-    expect(detail).not.toMatch(/SCAN activity\b/);
+describe('request log and audit trail', () => {
+  const planOf = (db: Database.Database, sql: string, ...params: unknown[]): string =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+
+  it("the request log's retention deletes through its index on (kind, time), never by reading the whole log", () => {
+    const db = new Database(join(tempDir(), 'requests.db'));
+    try {
+      db.exec(REQUEST_LOG_DDL);
+      const age = planOf(db, 'DELETE FROM requests WHERE failed = ? AND at < ?', 0, '2026-01-01');
+      expect(age).toMatch(/SEARCH requests USING (COVERING )?INDEX requests_kind \(failed=\? AND at<\?\)/);
+      const nth = planOf(db, 'SELECT at, seq FROM requests WHERE failed = ? ORDER BY at DESC, seq DESC LIMIT 1 OFFSET ?', 0, 100);
+      expect(nth).toMatch(/SEARCH requests USING (COVERING )?INDEX requests_kind \(failed=\?\)/);
+      expect(nth).not.toMatch(/TEMP B-TREE/);
+      const count = planOf(db, 'DELETE FROM requests WHERE failed = ? AND at <= ? AND (at < ? OR seq <= ?)', 0, 'x', 'x', 1);
+      expect(count).toMatch(/SEARCH requests USING (COVERING )?INDEX requests_kind \(failed=\? AND at<\?\)/);
+      const health = planOf(db, 'SELECT max(at) FROM requests WHERE connection = ? AND failed = ?', 'okta', 0);
+      expect(health).toMatch(/requests_health/);
+    } finally {
+      db.close();
+    }
   });
 
-  it('the count limit deletes a range of the log by its key', () => {
-    const rows = core.db.prepare('EXPLAIN QUERY PLAN DELETE FROM activity WHERE seq <= (SELECT max(seq) FROM activity) - ?').all(100) as { detail: string }[];
-    expect(rows.map((r) => r.detail).join(' | ')).toMatch(/SEARCH activity USING INTEGER PRIMARY KEY \(rowid<\?\)/);
+  it("a record's history and a deleted record's expiry use the audit trail's indexes", () => {
+    expect(planOf(core.db, 'SELECT * FROM audit WHERE resource_id = ? ORDER BY seq DESC LIMIT ?', 'x', 10)).toMatch(/SEARCH audit USING INDEX audit_resource \(resource_id=\?\)/);
+    const prune = planOf(core.db, "DELETE FROM audit WHERE resource_id IN (SELECT resource_id FROM audit WHERE action = 'delete' AND at < ?)", '2026-01-01');
+    expect(prune).toMatch(/audit_deletes/);
+    expect(prune).not.toMatch(/SCAN audit\b/);
   });
 });
 

@@ -5,16 +5,18 @@
  *   file holding everything written before it started, the JSON export is SCIM resources
  *   without passwords, the CSV export is RFC 4180 with spreadsheet formulas defused, and every
  *   file is readable by its owner only;
- * - activity retention: the newest maxEntries are kept, entries older than maxAgeDays go;
+ * - request log retention: successes, errors and refused requests each keep their own newest N
+ *   and age, and the writer's queue is bounded with its drops counted;
  * - the panel's path (Controller.backupNow / exportDirectory) writes into the data folder's
  *   backups/ and exports/.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ActivityInput, ActivityLog } from '../../../server/store/activity-log';
-import { type Db, openStore } from '../../../server/store/database';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestLog } from '../../../server/store/request-log';
+import { RequestLogReader } from '../../../server/store/request-log-reader';
+import type { LogRetention, RefusedRecord, RequestRecord } from '../../../server/store/request-log-schema';
 import { oktaUser } from '../../../tools/idp/okta';
 import { type TestController, startController } from '../../support/controller';
 import { GROUP_SCHEMA, ScimClient, USER_SCHEMA } from '../../../tools/scim-client';
@@ -294,108 +296,101 @@ describe('backup and export while serve runs and users keep arriving', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('activity retention', () => {
-  let db: Db | undefined;
+describe('request log retention (requests.db, written by its worker)', () => {
+  const at = (daysAgo: number): string => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
 
-  afterEach(() => {
-    if (db?.open) db.close();
-    db = undefined;
-  });
-
-  function entry(i: number, at: string): ActivityInput {
+  function request(i: number, status: number, when: string): RequestRecord {
     return {
-      at,
+      at: when,
       connection: 'okta',
       method: 'GET',
       path: `/scim/v2/Users/${i}`,
-      status: 200,
+      status,
       durationMs: 1,
-      action: 'Read user',
+      action: 'Get user',
       resourceType: 'User',
       resourceId: String(i),
+      target: `user${i}`,
+      summary: null,
       clientIp: '127.0.0.1',
       userAgent: 'retention test',
       requestBody: null,
       responseBody: null,
       notes: [],
+      changes: null,
+      members: null,
+      scimType: null,
+      detail: null,
     };
   }
 
-  const paths = (log: ActivityLog): string[] => log.list({ limit: 1000 }).map((e) => e.path);
+  function refused(ip: string, when: string): RefusedRecord {
+    return { clientIp: ip, status: 401, reason: 'unknown', claimed: '', replacedAt: null, count: 1, firstAt: when, lastAt: when, sampleMethod: 'GET', samplePath: '/scim/v2/Users', sampleAgent: 'flood', detail: null };
+  }
 
-  it('prune() keeps only the newest maxEntries', () => {
-    db = openStore({ dataDir: newDir('scimdesk-retention-') });
-    const log = new ActivityLog(db, { maxEntries: 5, maxAgeDays: 0 });
+  function open(retention: LogRetention): { log: RequestLog; reader: RequestLogReader } {
+    const file = join(newDir('scimdesk-retention-'), 'requests.db');
+    return { log: new RequestLog({ file, retention }), reader: new RequestLogReader(file) };
+  }
+
+  const paths = (reader: RequestLogReader, errorsOnly = false): string[] => reader.list({ limit: 1000, errorsOnly }).map((e) => e.path);
+
+  it('successes, errors and refused requests each keep their own newest N: one kind never evicts another', async () => {
+    const { log, reader } = open({ successes: { maxEntries: 5, maxAgeDays: 0 }, errors: { maxEntries: 3, maxAgeDays: 0 }, unauthenticated: { maxEntries: 2, maxAgeDays: 0 } });
     const now = new Date().toISOString();
-    for (let i = 0; i < 12; i++) log.record(entry(i, now));
-    log.flush();
-    expect(paths(log)).toHaveLength(12);
-    log.prune();
-    expect(paths(log)).toEqual([11, 10, 9, 8, 7].map((i) => `/scim/v2/Users/${i}`));
-    // And again after more arrive.
-    for (let i = 12; i < 15; i++) log.record(entry(i, now));
-    log.flush();
-    log.prune();
-    expect(paths(log)).toEqual([14, 13, 12, 11, 10].map((i) => `/scim/v2/Users/${i}`));
+    for (let i = 0; i < 12; i++) log.record(() => request(i, 200, now));
+    for (let i = 100; i < 106; i++) log.record(() => request(i, 404, now));
+    await log.settled();
+    // A flood of refused requests from many addresses afterwards.
+    for (let i = 0; i < 3000; i++) log.record(() => refused(`198.51.100.${i % 200}`, now));
+    log.close(); // applies retention when closing, too
+    expect(paths(reader, true)).toEqual([105, 104, 103].map((i) => `/scim/v2/Users/${i}`));
+    expect(paths(reader).filter((p) => Number(p.split('/').pop()) < 100)).toEqual([11, 10, 9, 8, 7].map((i) => `/scim/v2/Users/${i}`));
+    const aggregates = reader.refused(100);
+    expect(aggregates).toHaveLength(2);
+    expect(aggregates.every((r) => r.count === 15)).toBe(true); // 3000 requests over 200 addresses, folded
+    reader.close();
   });
 
-  it('prune(now) drops entries older than maxAgeDays and keeps the rest', () => {
-    db = openStore({ dataDir: newDir('scimdesk-retention-') });
-    const log = new ActivityLog(db, { maxEntries: 1000, maxAgeDays: 7 });
-    const now = new Date('2026-06-15T12:00:00.000Z');
-    const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
-    const DAY = 86_400_000;
-    const ages: [number, number][] = [
-      [0, 400 * DAY],
-      [1, 30 * DAY],
-      [2, 8 * DAY],
-      [3, 7 * DAY + 1],
-      [4, 7 * DAY - 1000],
-      [5, DAY],
-      [6, 0],
-    ];
-    for (const [i, age] of ages) log.record(entry(i, ago(age)));
-    log.flush();
-    expect(paths(log)).toHaveLength(ages.length);
-    log.prune(now);
-    expect(paths(log).sort()).toEqual([4, 5, 6].map((i) => `/scim/v2/Users/${i}`));
+  it('entries older than their kind\'s maxAgeDays go; maxAgeDays 0 keeps them', async () => {
+    const { log, reader } = open({ successes: { maxEntries: 1000, maxAgeDays: 30 }, errors: { maxEntries: 1000, maxAgeDays: 0 }, unauthenticated: { maxEntries: 1000, maxAgeDays: 7 } });
+    log.record(() => request(1, 200, at(40)));
+    log.record(() => request(2, 200, at(1)));
+    log.record(() => request(3, 500, at(400)));
+    log.record(() => refused('192.0.2.1', at(8)));
+    log.record(() => refused('192.0.2.2', at(1)));
+    log.close();
+    expect(paths(reader)).toEqual(['/scim/v2/Users/3', '/scim/v2/Users/2']);
+    expect(reader.refused(10).map((r) => r.clientIp)).toEqual(['192.0.2.2']);
+    reader.close();
   });
 
-  it('maxAgeDays 0 keeps old entries (count retention only); both limits apply together', () => {
-    db = openStore({ dataDir: newDir('scimdesk-retention-') });
-    const now = new Date('2026-06-15T12:00:00.000Z');
-    const old = new Date(now.getTime() - 3650 * 86_400_000).toISOString();
-    const ageless = new ActivityLog(db, { maxEntries: 3, maxAgeDays: 0 });
-    ageless.record(entry(0, old));
-    ageless.record(entry(1, old));
-    ageless.flush();
-    ageless.prune(now);
-    expect(paths(ageless)).toHaveLength(2);
-
-    const both = new ActivityLog(db, { maxEntries: 3, maxAgeDays: 30 });
-    for (let i = 2; i < 6; i++) both.record(entry(i, now.toISOString()));
-    both.record(entry(6, old));
-    both.flush();
-    both.prune(now);
-    // The newest three by arrival, minus the one that is too old.
-    expect(paths(both).sort()).toEqual([4, 5].map((i) => `/scim/v2/Users/${i}`));
-  });
-
-  it('retention applies by itself as batches are written: the table stays bounded without an explicit prune', () => {
-    db = openStore({ dataDir: newDir('scimdesk-retention-') });
-    const log = new ActivityLog(db, { maxEntries: 3, maxAgeDays: 0 });
+  it('retention applies by itself as batches are written: the log stays bounded without a close', async () => {
+    const { log, reader } = open({ successes: { maxEntries: 100, maxAgeDays: 0 }, errors: { maxEntries: 100, maxAgeDays: 0 }, unauthenticated: { maxEntries: 10, maxAgeDays: 0 } });
     const now = new Date().toISOString();
-    for (let i = 0; i < 40; i++) {
-      log.record(entry(i, now));
+    for (let batch = 0; batch < 40; batch++) {
+      for (let i = 0; i < 20; i++) log.record(() => request(batch * 20 + i, 200, now));
       log.flush();
+      await log.settled();
     }
-    const kept = paths(log);
-    expect(kept.length).toBeLessThan(40);
-    expect(kept[0]).toBe('/scim/v2/Users/39');
+    expect(reader.list({ limit: 10_000 }).length).toBeLessThanOrEqual(100 + 16 * 20);
+    log.close();
+    expect(reader.list({ limit: 10_000 })).toHaveLength(100);
+    reader.close();
+  });
+
+  it('the queue is bounded: beyond it entries are dropped and counted, never silently', async () => {
+    const file = join(newDir('scimdesk-retention-'), 'requests.db');
+    const log = new RequestLog({ file, maxQueued: 50 });
+    const now = new Date().toISOString();
+    for (let i = 0; i < 80; i++) log.record(() => request(i, 200, now));
+    expect(log.status().dropped).toBe(30);
+    log.close();
+    const reader = new RequestLogReader(file);
+    expect(reader.list({ limit: 1000 })).toHaveLength(50);
+    reader.close();
   });
 });
-
-// ---------------------------------------------------------------------------------------------
 
 describe('backup and export from the panel (Controller, the IPC path)', () => {
   let t: TestController;
@@ -422,8 +417,8 @@ describe('backup and export from the panel (Controller, the IPC path)', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect((db.prepare('SELECT user_name FROM users ORDER BY user_name').pluck().all() as string[]).sort()).toEqual([...userNames].sort());
-      // The activity recorded so far is in it too (the log is flushed first).
-      expect(db.prepare('SELECT count(*) FROM activity').pluck().get()).toBeGreaterThanOrEqual(userNames.length);
+      // The audit trail is part of the directory's database, so it is in the copy too.
+      expect(db.prepare("SELECT count(*) FROM audit WHERE action = 'create'").pluck().get()).toBeGreaterThanOrEqual(userNames.length);
     } finally {
       db.close();
     }

@@ -106,7 +106,7 @@ describe('openStore on a fresh data folder', () => {
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('user_version', { simple: true })).toBe(LATEST);
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
-    expect(tables).toEqual(expect.arrayContaining(['activity', 'connections', 'group_members', 'groups', 'users']));
+    expect(tables).toEqual(expect.arrayContaining(['audit', 'connections', 'group_members', 'groups', 'users']));
     expect(db.prepare('SELECT name, enabled FROM connections ORDER BY name').all()).toEqual([
       { name: 'entra', enabled: 0 },
       { name: 'okta', enabled: 0 },

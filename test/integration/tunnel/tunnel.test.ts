@@ -52,7 +52,7 @@ describe('tunnel', () => {
     expect(created.body.meta.location).toBe(`${server.url}/t/acme-scim/scim/v2/Users/${created.body.id}`);
     expect(created.headers.get('location')).toBe(created.body.meta.location);
     // The token travelled through the tunnel: the server knew the connection.
-    const [entry] = t.controller.panel.listActivity({ limit: 1 });
+    const [entry] = await t.controller.panel.listActivity({ limit: 1 });
     expect(entry).toMatchObject({ connection: 'okta', action: 'Create user', status: 201 });
     expect((await new ScimClient(status.scimUrl!, 'Bearer wrong').get('/Users')).status).toBe(401);
   });
