@@ -39,6 +39,10 @@ export class GroupCommit {
           job.settled = { ok: true, value: savepoint(job.work) };
         } catch (error) {
           job.settled = { ok: false, error };
+          // A full disk (or an I/O error) can make SQLite roll back the whole transaction, not
+          // just the statement: then the writes before this one are gone too, and a SAVEPOINT
+          // now would start a new transaction of its own. Stop, and fail the whole batch.
+          if (!db.inTransaction) throw error;
         }
       }
     });

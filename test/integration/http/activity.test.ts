@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRequest as ActivityEntry } from '../../../server/store/request-log-reader';
 import { entraDisable, entraPathlessDotted, entraSetManager, entraUser } from '../../../tools/idp/entra';
@@ -305,5 +306,34 @@ describe('passwords and tokens are never kept', () => {
     const all = JSON.stringify([t.core.activity.reader.list({ limit: 1000 }).map((e) => t.core.activity.reader.get(e.seq)), t.core.activity.reader.refused(1000)]);
     for (const tok of tokens) expect(all).not.toContain(tok);
     expect(all).toContain('[redacted]');
+  });
+});
+
+describe('what is not a request, and what cannot break the recorder', () => {
+  it("a body of 20 000 nested arrays is recorded (cut at a depth), not lost to a stack overflow", async () => {
+    const before = await lastSeq();
+    const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+    const res = await okta.post('/Users', undefined, { raw: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"deep@example.com","x":${deep}}` });
+    expect(res.status).toBeGreaterThanOrEqual(200);
+    const [entry] = await entriesAfter(before, 1);
+    expect(entry).toMatchObject({ method: 'POST', status: res.status });
+    expect((await t.core.activity.get(entry!.seq))!.requestBody).toContain('[nested too deep to keep]');
+  });
+
+  it("the tunnel's health probes are neither request-log entries nor server log lines", async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const s = await startTestServer({ logger });
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(new URL('/scimdesk/health', s.base))).status).toBe(200);
+      expect((await s.client('okta').get('/Users?count=1')).status).toBe(200);
+      await s.core.activity.settled();
+      const entries = await s.core.activity.list({ limit: 100 });
+      expect(entries.map((e) => e.path)).toEqual([`${new URL(s.base).pathname}/Users?count=1`]);
+      expect(lines.some((l) => l.includes('/Users?count=1'))).toBe(true); // not vacuous: requests are logged at info
+      expect(lines.filter((l) => l.includes('/scimdesk/health'))).toEqual([]);
+    } finally {
+      await s.stop();
+    }
   });
 });
