@@ -107,7 +107,7 @@ describe.skipIf(mount === null)('a full disk under serve (a 6 MB tmpfs; mounting
       else await new Promise((r) => setTimeout(r, 100));
     }
     expect(recovered).toBe(true);
-    let health = await (await fetch(`http://127.0.0.1:${served.port}/scimdesk/health`)).json();
+    let health = (await (await fetch(`http://127.0.0.1:${served.port}/scimdesk/health`)).json()) as any;
     expect(health).toMatchObject({ store: { state: 'ok' } });
     // The request log (on the same disk) writes again too.
     for (let i = 0; i < 50 && health.requestLog.state !== 'ok'; i++) {
