@@ -157,6 +157,7 @@ export class Activity {
         lastSuccessAt: facts.lastSuccessAt,
         lastFailureAt: facts.lastFailureAt,
         failuresLastHour: facts.failuresSince + (facts.replaced && facts.replaced.lastAt >= since ? facts.replaced.count : 0),
+        failuresSinceSuccess: facts.failuresSinceSuccess,
         replaced: facts.replaced,
         disabledLastHour: facts.disabledSince,
       },

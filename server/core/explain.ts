@@ -134,9 +134,18 @@ export interface HealthInput {
   readonly lastSuccessAt: string | null;
   readonly lastFailureAt: string | null;
   readonly failuresLastHour: number;
+  /** Failed requests after the last successful one. */
+  readonly failuresSinceSuccess: number;
   readonly replaced: { readonly count: number; readonly firstAt: string; readonly lastAt: string } | null;
   readonly disabledLastHour: number;
 }
+
+/**
+ * Failing means the IdP's requests keep failing: this many in a row since the last success (or
+ * any, before a first success). One refused duplicate among hundreds of successes is not a
+ * failing connection; it shows as a failure in the last hour and in the request log.
+ */
+const FAILING_IN_A_ROW = 3;
 
 /** A connection's state and its sentence. */
 export function connectionHealth(h: HealthInput, now: Date = new Date()): ConnectionHealth {
@@ -148,7 +157,8 @@ export function connectionHealth(h: HealthInput, now: Date = new Date()): Connec
   if (!h.enabled && h.disabledLastHour > 0) {
     return { ...base, state: 'disabled', sentence: `${label} keeps calling, but the connection is disabled — ${count(h.disabledLastHour, 'request')} refused in the last hour` };
   }
-  if (h.lastFailureAt && h.lastFailureAt > (h.lastSuccessAt ?? '') && h.failuresLastHour > 0) {
+  const failing = h.lastSuccessAt ? h.failuresSinceSuccess >= FAILING_IN_A_ROW : h.failuresSinceSuccess > 0;
+  if (failing && h.lastFailureAt && h.failuresLastHour > 0) {
     return { ...base, state: 'failing', sentence: `${label}'s requests are failing — the last at ${clock(h.lastFailureAt, now)}, ${count(h.failuresLastHour, 'failure')} in the last hour` };
   }
   if (h.lastSuccessAt) {

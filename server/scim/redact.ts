@@ -49,7 +49,8 @@ export function redactUrl(url: string): string {
   return url.replace(SECRET_PARAM, `$1${REDACTED}`).replace(TOKEN_SHAPE, REDACTED);
 }
 
-function cut(text: string, maxChars: number): string {
+/** Text cut to `maxChars`, saying how much was not kept. */
+export function cut(text: string, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars)}… [${text.length - maxChars} more characters not kept]` : text;
 }
 

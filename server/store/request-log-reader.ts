@@ -35,6 +35,8 @@ export interface HealthFacts {
   readonly lastSuccessAt: string | null;
   readonly lastFailureAt: string | null;
   readonly failuresSince: number;
+  /** Failed requests after the last successful one. */
+  readonly failuresSinceSuccess: number;
   /** Refused requests presenting this connection's replaced token: how many, first and last. */
   readonly replaced: { readonly count: number; readonly firstAt: string; readonly lastAt: string; readonly replacedAt: string | null } | null;
   /** 403s while the connection was disabled, since the given time. */
@@ -225,7 +227,7 @@ export class RequestLogReader {
   }
 
   health(connection: string, since: string): HealthFacts {
-    const none: HealthFacts = { lastSuccessAt: null, lastFailureAt: null, failuresSince: 0, replaced: null, disabledSince: 0 };
+    const none: HealthFacts = { lastSuccessAt: null, lastFailureAt: null, failuresSince: 0, failuresSinceSuccess: 0, replaced: null, disabledSince: 0 };
     return this.read(none, (db) => {
       const last = db.prepare<[string, number], string | null>('SELECT max(at) FROM requests WHERE connection = ? AND failed = ?').pluck();
       const failures = db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at >= ?').pluck().get(connection, since) ?? 0;
@@ -235,10 +237,13 @@ export class RequestLogReader {
           `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
         )
         .get(connection);
+      const lastSuccessAt = last.get(connection, 0) ?? null;
+      const sinceSuccess = db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at > ?').pluck().get(connection, lastSuccessAt ?? '') ?? 0;
       return {
-        lastSuccessAt: last.get(connection, 0) ?? null,
+        lastSuccessAt,
         lastFailureAt: last.get(connection, 1) ?? null,
         failuresSince: failures,
+        failuresSinceSuccess: sinceSuccess,
         replaced: replaced?.count ? { count: replaced.count, firstAt: replaced.first_at!, lastAt: replaced.last_at!, replacedAt: replaced.replaced_at } : null,
         disabledSince: disabled,
       };

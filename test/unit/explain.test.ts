@@ -48,15 +48,22 @@ describe('clock', () => {
 describe('connectionHealth', () => {
   const now = new Date(2026, 11, 5, 9, 30);
   const at = (h: number, m: number): string => new Date(2026, 11, 5, h, m).toISOString();
-  const h = { name: 'okta', enabled: true, lastSuccessAt: null, lastFailureAt: null, failuresLastHour: 0, replaced: null, disabledLastHour: 0 } as const;
+  const h = { name: 'okta', enabled: true, lastSuccessAt: null, lastFailureAt: null, failuresLastHour: 0, failuresSinceSuccess: 0, replaced: null, disabledLastHour: 0 } as const;
 
   it('idle, ok, failing', () => {
     expect(connectionHealth(h, now)).toMatchObject({ state: 'idle', sentence: 'No requests from Okta yet' });
     expect(connectionHealth({ ...h, lastSuccessAt: at(9, 0) }, now)).toMatchObject({ state: 'ok', sentence: "Okta's last request succeeded at 09:00" });
-    expect(connectionHealth({ ...h, lastSuccessAt: at(9, 0), lastFailureAt: at(9, 5), failuresLastHour: 4 }, now)).toMatchObject({
+    expect(connectionHealth({ ...h, lastSuccessAt: at(9, 0), lastFailureAt: at(9, 5), failuresLastHour: 4, failuresSinceSuccess: 3 }, now)).toMatchObject({
       state: 'failing',
       sentence: "Okta's requests are failing — the last at 09:05, 4 failures in the last hour",
     });
+    // One failed request after a success (a refused duplicate) is not a failing connection.
+    expect(connectionHealth({ ...h, lastSuccessAt: at(9, 0), lastFailureAt: at(9, 5), failuresLastHour: 1, failuresSinceSuccess: 1 }, now)).toMatchObject({
+      state: 'ok',
+      sentence: "Okta's last request succeeded at 09:00; 1 request failed in the last hour",
+    });
+    // Before any success, a failure is failing.
+    expect(connectionHealth({ ...h, lastFailureAt: at(9, 5), failuresLastHour: 1, failuresSinceSuccess: 1 }, now).state).toBe('failing');
   });
 
   it('an old token wins over failing until a request with the current token succeeds', () => {
@@ -66,7 +73,7 @@ describe('connectionHealth', () => {
   });
 
   it('disabled while the IdP keeps calling', () => {
-    expect(connectionHealth({ ...h, enabled: false, disabledLastHour: 3, lastFailureAt: at(9, 1), failuresLastHour: 3 }, now)).toMatchObject({
+    expect(connectionHealth({ ...h, enabled: false, disabledLastHour: 3, lastFailureAt: at(9, 1), failuresLastHour: 3, failuresSinceSuccess: 3 }, now)).toMatchObject({
       state: 'disabled',
       sentence: 'Okta keeps calling, but the connection is disabled — 3 requests refused in the last hour',
     });
