@@ -140,15 +140,18 @@ export class Directory {
     return record;
   }
 
-  private render(type: ResourceTypeName, record: ResourceRecord, relations: MemberRef[] | undefined): JsonObject {
-    const parts = {
-      id: record.id,
-      attributes: record.attributes,
-      meta: { created: record.created, lastModified: record.lastModified, version: record.version },
-    };
-    const base = this.baseUrl();
-    const withRelations = relations === undefined || (type === 'User' && relations.length === 0) ? parts : { ...parts, relations: relationOf(type, relations, base) };
-    return toResource(type, withRelations, base);
+  private render(type: ResourceTypeName, record: ResourceRecord, relations: MemberRef[] | undefined, base = this.baseUrl()): JsonObject {
+    const omitted = relations === undefined || (type === 'User' && relations.length === 0);
+    return toResource(
+      type,
+      {
+        id: record.id,
+        attributes: record.attributes,
+        meta: { created: record.created, lastModified: record.lastModified, version: record.version },
+        relations: omitted ? undefined : relationOf(type, relations, base),
+      },
+      base,
+    );
   }
 
   private relationsOf(type: ResourceTypeName, seq: number): MemberRef[] {
@@ -183,18 +186,19 @@ export class Directory {
   list(type: ResourceTypeName, params: ListParams): JsonObject {
     const table = this.table(type);
     const wanted = this.wantsRelations(type, params.projection);
+    const base = this.baseUrl();
     const { total, records } = table.list({
       filter: params.filter,
       sortBy: params.sortBy,
       descending: params.descending,
       offset: params.startIndex - 1,
       limit: params.count,
-      baseUrl: this.baseUrl(),
+      baseUrl: base,
       withRelations: wanted,
     });
     // Users bring their groups in the page query; groups' members come in one more query.
     const members = wanted && type === 'Group' && records.length ? this.memberships.membersOfMany(records.map((r) => r.seq)) : undefined;
-    const resources = records.map((r) => project(type, this.render(type, r, wanted ? (r.relations ?? members?.get(r.seq)) : undefined), params.projection));
+    const resources = records.map((r) => project(type, this.render(type, r, wanted ? (r.relations ?? members?.get(r.seq)) : undefined, base), params.projection));
     return listResponse(total, params.startIndex, resources);
   }
 

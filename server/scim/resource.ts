@@ -253,8 +253,9 @@ export function etagOf(version: number): string {
 
 /** The `schemas` list of a resource: its core schema plus each extension it carries. */
 export function schemasOf(type: ResourceTypeName, attributes: Attributes): string[] {
-  const core = RESOURCE_TYPES[type].schema;
-  return [core, ...Object.keys(attributes).filter((k) => /^urn:/i.test(k) && isObject(attributes[k]))];
+  const schemas = [RESOURCE_TYPES[type].schema];
+  for (const k of Object.keys(attributes)) if (/^urn:/i.test(k) && isObject(attributes[k])) schemas.push(k);
+  return schemas;
 }
 
 export interface ResourceParts {
@@ -262,15 +263,17 @@ export interface ResourceParts {
   readonly attributes: Attributes;
   readonly meta: Meta;
   /** groups (User) or members (Group), already shaped; omitted when not loaded. */
-  readonly relations?: JsonObject[];
+  readonly relations?: JsonObject[] | undefined;
 }
 
 /** Assemble the SCIM resource: schemas, id, externalId, attributes, relations, meta. */
 export function toResource(type: ResourceTypeName, parts: ResourceParts, baseUrl: string): JsonObject {
-  const { externalId, ...rest } = parts.attributes;
-  const resource: JsonObject = { schemas: schemasOf(type, parts.attributes), id: parts.id };
+  const attributes = parts.attributes;
+  const resource: JsonObject = { schemas: schemasOf(type, attributes), id: parts.id };
+  const externalId = attributes['externalId'];
   if (externalId !== undefined) resource['externalId'] = externalId;
-  Object.assign(resource, rest);
+  // One pass over the keys (a rest spread and Object.assign copied every attribute twice).
+  for (const key of Object.keys(attributes)) if (key !== 'externalId') resource[key] = attributes[key]!;
   if (parts.relations) resource[type === 'User' ? 'groups' : 'members'] = parts.relations;
   resource['meta'] = {
     resourceType: type,
