@@ -224,34 +224,63 @@ export class Connections {
     return digest;
   }
 
+  /** The cached digest of each record's current token generation, or undefined when one must be read. */
+  private cachedDigests(records: readonly ConnectionRecord[]): (Buffer | null)[] | undefined {
+    const digests: (Buffer | null)[] = [];
+    for (const record of records) {
+      const cached = this.hashes.get(record.name);
+      if (!cached || cached.generation !== record.tokenGeneration) return undefined;
+      digests.push(cached.digest);
+    }
+    return digests;
+  }
+
   /**
    * Which connection a request belongs to, or the SCIM error to answer: 401 for a missing or
    * unknown token, 403 for a disabled connection (whose name is still reported, for the
    * activity log), 503 when the keychain cannot be read.
+   *
+   * Answered synchronously when every connection's hash is cached (every request but the
+   * first after a start or a rotation): the auth hook then needs no promise per request. With
+   * the async hook and one await per connection, the check cost ~12 µs of a ~160 µs lookup.
    */
-  async check(req: RequestInfo): Promise<AuthOutcome> {
+  check(req: RequestInfo): AuthOutcome | Promise<AuthOutcome> {
     const token = tokenFromHeader(req.authorization);
     if (token === undefined) return { connection: null, error: ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"'), refusal: { reason: 'missing' } };
-    const unavailable = { connection: null, error: secretsUnavailable(this.secretStore.kind), refusal: { reason: 'secrets-unavailable' } } as const;
-    if (this.secretsProblem !== null) return unavailable;
+    if (this.secretsProblem !== null) return this.unavailable();
+    const records = this.repo.all();
+    const digests = this.cachedDigests(records);
+    if (digests) return this.decide(req, hashToken(token), records, digests, undefined);
+    return this.checkReading(req, token, records);
+  }
+
+  /** check() when some hash has to be read from the secret store first. */
+  private async checkReading(req: RequestInfo, token: string, records: readonly ConnectionRecord[]): Promise<AuthOutcome> {
     const presented = hashToken(token);
-    let matched: ConnectionRecord | undefined;
+    const digests: (Buffer | null)[] = [];
     let unreadable: SecretStoreUnavailableError | undefined;
-    for (const record of this.repo.all()) {
-      let digest: Buffer | null;
+    for (const record of records) {
       try {
-        digest = await this.digestFor(record);
+        digests.push(await this.digestFor(record));
       } catch (err) {
         if (!(err instanceof SecretStoreUnavailableError)) throw err;
         unreadable = err; // this connection cannot be checked; the others still can
-        continue;
+        digests.push(null);
       }
+    }
+    return this.decide(req, presented, records, digests, unreadable);
+  }
+
+  private decide(req: RequestInfo, presented: Buffer, records: readonly ConnectionRecord[], digests: readonly (Buffer | null)[], unreadable: SecretStoreUnavailableError | undefined): AuthOutcome {
+    let matched: ConnectionRecord | undefined;
+    for (let i = 0; i < records.length; i++) {
+      const digest = digests[i];
       // Compare against every connection (no early exit) so timing says nothing about which.
-      if (digest && sameDigest(presented, digest) && !matched) matched = record;
+      if (digest && sameDigest(presented, digest) && !matched) matched = records[i];
     }
     if (!matched && unreadable) {
       this.setSecretsProblem(unreadable.message);
-      return unavailable;
+      return this.unavailable();
     }
     if (!matched) return { connection: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)'), refusal: this.unknownToken(presented) };
     if (!matched.enabled) {
@@ -260,6 +289,11 @@ export class Connections {
     }
     this.noteUse(matched.name, req);
     return { connection: matched.name };
+  }
+
+  /** The answer while the secret store cannot be read: nothing can be checked, so nothing is let in. */
+  private unavailable(): AuthOutcome {
+    return { connection: null, error: secretsUnavailable(this.secretStore.kind), refusal: { reason: 'secrets-unavailable' } };
   }
 
   /** A token no connection has now: one that was replaced (which, since when), or unknown. */

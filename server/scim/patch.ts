@@ -14,7 +14,7 @@ import { ScimError } from './errors';
 import { type ResolvedFilter, evaluate, resolveRelative } from './filter';
 import { foldCase } from './text';
 import { type Filter, type PatchPath, parsePatchPath } from './filter-parser';
-import { type Attributes, type Json, type JsonObject, type Notes, checkJsonShape, checkRequired, coerceValue, isObject, memberIds } from './resource';
+import { type Attributes, type Json, type JsonObject, type Notes, checkJsonShape, checkRequired, cloneJson, coerceValue, isObject, memberIds } from './resource';
 import { type AttributeDef, PATCH_OP_URN, type ResourceTypeName } from './schema';
 
 export type PatchOpName = 'add' | 'remove' | 'replace';
@@ -465,7 +465,7 @@ function applyPathless(ctx: Context, attrs: JsonObject, op: PatchOperation): voi
  * (validated: required attributes present). Never mutates its input.
  */
 export function applyPatch(type: ResourceTypeName, id: string, attributes: Attributes, ops: readonly PatchOperation[], notes: Notes): Attributes {
-  const attrs = structuredClone(attributes);
+  const attrs = cloneJson(attributes);
   ops.forEach((op, i) => {
     const ctx: Context = { type, id, notes, where: `Operations[${i}]` };
     if (op.path) applyWithPath(ctx, attrs, op, op.path);

@@ -81,6 +81,8 @@ function drop(obj: JsonObject, path: KeyPath): void {
 
 /** Applies the projection to a full resource (mutating a copy) and returns it. */
 export function project(type: ResourceTypeName, resource: JsonObject, projection: Projection): JsonObject {
+  // Most requests ask for no projection: return before listing the resource's keys (twice).
+  if (projection.attributes === undefined && projection.excludedAttributes === undefined) return resource;
   const include = keyPaths(type, projection.attributes, Object.keys(resource));
   if (include) {
     const out: JsonObject = {};

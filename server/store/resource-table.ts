@@ -3,6 +3,7 @@
  * from them for indexes. Each table differs only in its TableSpec; every statement is
  * prepared once (list queries, which vary with the filter, through a small cache).
  */
+import type { Statement } from 'better-sqlite3';
 import type { ResolvedAttr } from '../scim/attributes';
 import { ScimError } from '../scim/errors';
 import type { ResolvedFilter } from '../scim/filter';
@@ -149,6 +150,8 @@ export class ResourceTable {
   private readonly select: string;
   private readonly selectWithRelations: string;
   private readonly byIdWithRelations;
+  /** UPDATE statements by the bit set of the derived columns they SET (at most 2^columns). */
+  private readonly updates = new Map<number, Statement<unknown[], Row>>();
 
   constructor(
     private readonly db: Db,
@@ -202,13 +205,25 @@ export class ResourceTable {
     const before = this.spec.derive(previous);
     const after = this.spec.derive(attributes);
     const changed: number[] = [];
-    for (let i = 0; i < after.length; i++) if (after[i] !== before[i]) changed.push(i);
-    const { table, columns } = this.spec;
-    const sets = changed.map((i) => `, ${columns[i]} = ?`).join('');
-    const stmt = this.cache.get<Row>(
-      `UPDATE ${table} SET data = ?, last_modified = ?, version = version + 1, modified_by = ?${sets}
-       WHERE seq = ? RETURNING seq, id, data, created, last_modified, version, created_by, modified_by`,
-    );
+    let mask = 0;
+    for (let i = 0; i < after.length; i++) {
+      if (after[i] !== before[i]) {
+        changed.push(i);
+        mask |= 1 << i;
+      }
+    }
+    // One statement per set of changed columns, found by that set (building the SQL text and
+    // hashing it into the statement cache on every write cost a few µs per replace).
+    let stmt = this.updates.get(mask);
+    if (!stmt) {
+      const { table, columns } = this.spec;
+      const sets = changed.map((i) => `, ${columns[i]} = ?`).join('');
+      stmt = this.db.prepare<unknown[], Row>(
+        `UPDATE ${table} SET data = ?, last_modified = ?, version = version + 1, modified_by = ?${sets}
+         WHERE seq = ? RETURNING seq, id, data, created, last_modified, version, created_by, modified_by`,
+      );
+      this.updates.set(mask, stmt);
+    }
     try {
       return toRecord(stmt.get(JSON.stringify(attributes), now, actor, ...changed.map((i) => after[i]), seq)!);
     } catch (err) {

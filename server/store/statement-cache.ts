@@ -15,7 +15,13 @@ export const LIMIT_OFFSET = 'LIMIT CAST(? AS INTEGER) OFFSET ?';
 export const LIMIT = 'LIMIT CAST(? AS INTEGER)';
 
 export class StatementCache {
-  private readonly entries = new Map<string, Statement<unknown[], unknown>>();
+  /**
+   * Each statement with the tick of its last use. A hit only stamps the entry: moving it to the
+   * end of the Map (delete + set) on every hit cost ~3 µs of a ~20 µs userName lookup. The
+   * least recently used entry is looked for only when a new statement must make room.
+   */
+  private readonly entries = new Map<string, { stmt: Statement<unknown[], unknown>; used: number }>();
+  private tick = 0;
 
   constructor(
     private readonly db: Db,
@@ -23,14 +29,26 @@ export class StatementCache {
   ) {}
 
   get<R>(sql: string): Statement<unknown[], R> {
-    let stmt = this.entries.get(sql);
-    if (stmt) {
-      this.entries.delete(sql);
-    } else {
-      stmt = this.db.prepare(sql);
-      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    const entry = this.entries.get(sql);
+    if (entry) {
+      entry.used = ++this.tick;
+      return entry.stmt as Statement<unknown[], R>;
     }
-    this.entries.set(sql, stmt);
+    const stmt = this.db.prepare(sql);
+    if (this.entries.size >= this.capacity) this.evictOldest();
+    this.entries.set(sql, { stmt, used: ++this.tick });
     return stmt as Statement<unknown[], R>;
+  }
+
+  private evictOldest(): void {
+    let oldest: string | undefined;
+    let at = Infinity;
+    for (const [sql, e] of this.entries) {
+      if (e.used < at) {
+        at = e.used;
+        oldest = sql;
+      }
+    }
+    if (oldest !== undefined) this.entries.delete(oldest);
   }
 }
