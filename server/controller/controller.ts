@@ -94,9 +94,9 @@ export class Controller {
     const { core } = this;
     this.unsubscribe.push(
       core.connections.on('change', () => this.emitStatus()),
-      core.activity.log.on('recorded', (entries) => {
+      core.activity.log.on('recorded', ({ firstSeq, rows }) => {
         // The panel's live log; without one listening (the headless CLI) nothing is kept.
-        if (this.events.listening('activity')) this.pendingActivity.push(...entries.map((e) => core.activity.summary(e)));
+        if (this.events.listening('activity')) this.pendingActivity.push(...rows.map((e, i) => core.activity.summary({ ...e, seq: firstSeq + i })));
         this.activitySeen = true;
         this.scheduleFlush();
       }),

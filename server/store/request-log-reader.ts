@@ -132,8 +132,24 @@ function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** The health queries, prepared once per open file (the status asks after every burst). */
+function prepareHealth(db: Db) {
+  return {
+    db,
+    last: db.prepare<[string, number], string | null>('SELECT max(at) FROM requests WHERE connection = ? AND failed = ?').pluck(),
+    failures: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at >= ?').pluck(),
+    // failed = 1 first, so the range is read through requests_health, not every row of the connection.
+    disabled: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at >= ? AND status = 403').pluck(),
+    sinceSuccess: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at > ?').pluck(),
+    replaced: db.prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
+      `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
+    ),
+  };
+}
+
 export class RequestLogReader {
   private db: Db | undefined;
+  private prepared: ReturnType<typeof prepareHealth> | undefined;
 
   constructor(
     private readonly file: string,
@@ -229,23 +245,17 @@ export class RequestLogReader {
   health(connection: string, since: string): HealthFacts {
     const none: HealthFacts = { lastSuccessAt: null, lastFailureAt: null, failuresSince: 0, failuresSinceSuccess: 0, replaced: null, disabledSince: 0 };
     return this.read(none, (db) => {
-      const last = db.prepare<[string, number], string | null>('SELECT max(at) FROM requests WHERE connection = ? AND failed = ?').pluck();
-      const failures = db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at >= ?').pluck().get(connection, since) ?? 0;
-      const disabled = db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND status = 403 AND at >= ?').pluck().get(connection, since) ?? 0;
-      const replaced = db
-        .prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
-          `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
-        )
-        .get(connection);
-      const lastSuccessAt = last.get(connection, 0) ?? null;
-      const sinceSuccess = db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at > ?').pluck().get(connection, lastSuccessAt ?? '') ?? 0;
+      if (this.prepared?.db !== db) this.prepared = prepareHealth(db);
+      const q = this.prepared;
+      const lastSuccessAt = q.last.get(connection, 0) ?? null;
+      const replaced = q.replaced.get(connection);
       return {
         lastSuccessAt,
-        lastFailureAt: last.get(connection, 1) ?? null,
-        failuresSince: failures,
-        failuresSinceSuccess: sinceSuccess,
+        lastFailureAt: q.last.get(connection, 1) ?? null,
+        failuresSince: q.failures.get(connection, since) ?? 0,
+        failuresSinceSuccess: q.sinceSuccess.get(connection, lastSuccessAt ?? '') ?? 0,
         replaced: replaced?.count ? { count: replaced.count, firstAt: replaced.first_at!, lastAt: replaced.last_at!, replacedAt: replaced.replaced_at } : null,
-        disabledSince: disabled,
+        disabledSince: q.disabled.get(connection, since) ?? 0,
       };
     });
   }
