@@ -124,10 +124,8 @@ export class Directory {
     // BEGIN IMMEDIATE: the write lock is taken before the first read, so two writers (the CLI
     // and the app on one file) never deadlock upgrading a read transaction.
     const tx = db.transaction((work: () => unknown) => work());
+    this.write = <T>(work: () => T): T => tx.immediate(work) as T;
     this.commits = new GroupCommit(db);
-    // Inside a group commit the job's savepoint already makes the write all-or-nothing; a
-    // nested one cost two more statements per write.
-    this.write = <T>(work: () => T): T => (this.commits.inJob ? work() : (tx.immediate(work) as T));
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 

@@ -29,15 +29,12 @@ export class GroupCommit {
   private scheduled = false;
   private closed = false;
   private readonly runBatch: (jobs: readonly Job[]) => void;
-  /** True while a job's work runs, inside its own savepoint. */
-  private running = false;
 
   constructor(db: Db) {
     // Called inside runBatch's transaction, this becomes a SAVEPOINT … RELEASE (or ROLLBACK TO).
     const savepoint = db.transaction((work: () => unknown) => work());
     const batch = db.transaction((jobs: readonly Job[]) => {
       for (const job of jobs) {
-        this.running = true;
         try {
           job.settled = { ok: true, value: savepoint(job.work) };
         } catch (error) {
@@ -46,20 +43,10 @@ export class GroupCommit {
           // just the statement: then the writes before this one are gone too, and a SAVEPOINT
           // now would start a new transaction of its own. Stop, and fail the whole batch.
           if (!db.inTransaction) throw error;
-        } finally {
-          this.running = false;
         }
       }
     });
     this.runBatch = (jobs) => batch.immediate(jobs);
-  }
-
-  /**
-   * Whether the caller runs inside a job's savepoint: a failure there already undoes all the
-   * job wrote, so a transaction of its own (another SAVEPOINT … RELEASE) would add nothing.
-   */
-  get inJob(): boolean {
-    return this.running;
   }
 
   /** Runs `work` in the next shared transaction; resolves with its result once committed. */
