@@ -5,5 +5,11 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 export function sendScim(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
   reply.code(status).headers(headers).header('content-type', SCIM_CONTENT_TYPE);
-  return body === undefined ? reply.send() : reply.send(JSON.stringify(body));
+  if (body === undefined) return reply.send();
+  const text = JSON.stringify(body);
+  // The request log keeps (the start of) what was sent; kept here rather than in an onSend
+  // hook, which every reply would run through.
+  const context = reply.request.scim as { responseText?: string } | null;
+  if (context) context.responseText = text;
+  return reply.send(text);
 }

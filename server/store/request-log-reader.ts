@@ -136,11 +136,12 @@ function containing(text: string): string {
 function prepareHealth(db: Db) {
   return {
     db,
-    last: db.prepare<[string, number], string | null>('SELECT max(at) FROM requests WHERE connection = ? AND failed = ?').pluck(),
-    failures: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at >= ?').pluck(),
-    // failed = 1 first, so the range is read through requests_health, not every row of the connection.
-    disabled: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at >= ? AND status = 403').pluck(),
-    sinceSuccess: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE connection = ? AND failed = 1 AND at > ?').pluck(),
+    // Newest first through requests_kind (failed, at): the connection's latest is among the newest rows.
+    last: db.prepare<[number, string], string>('SELECT at FROM requests WHERE failed = ? AND connection = ? ORDER BY at DESC LIMIT 1').pluck(),
+    // Failures in a time range: a range of requests_kind, as long as the failures of that hour.
+    failures: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at >= ? AND connection = ?').pluck(),
+    disabled: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403').pluck(),
+    sinceSuccess: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at > ? AND connection = ?').pluck(),
     replaced: db.prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
       `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
     ),
@@ -247,15 +248,15 @@ export class RequestLogReader {
     return this.read(none, (db) => {
       if (this.prepared?.db !== db) this.prepared = prepareHealth(db);
       const q = this.prepared;
-      const lastSuccessAt = q.last.get(connection, 0) ?? null;
+      const lastSuccessAt = q.last.get(0, connection) ?? null;
       const replaced = q.replaced.get(connection);
       return {
         lastSuccessAt,
-        lastFailureAt: q.last.get(connection, 1) ?? null,
-        failuresSince: q.failures.get(connection, since) ?? 0,
-        failuresSinceSuccess: q.sinceSuccess.get(connection, lastSuccessAt ?? '') ?? 0,
+        lastFailureAt: q.last.get(1, connection) ?? null,
+        failuresSince: q.failures.get(since, connection) ?? 0,
+        failuresSinceSuccess: q.sinceSuccess.get(lastSuccessAt ?? '', connection) ?? 0,
         replaced: replaced?.count ? { count: replaced.count, firstAt: replaced.first_at!, lastAt: replaced.last_at!, replacedAt: replaced.replaced_at } : null,
-        disabledSince: q.disabled.get(connection, since) ?? 0,
+        disabledSince: q.disabled.get(since, connection) ?? 0,
       };
     });
   }

@@ -69,7 +69,11 @@ export const DEFAULT_LOG_RETENTION: LogRetention = {
 export const MAX_PATH_CHARS = 512;
 export const MAX_AGENT_CHARS = 200;
 
-/** Created by the writer when it opens the file; the reader only reads. */
+/**
+ * Created by the writer when it opens the file; the reader only reads. One index: retention
+ * and the health queries both read it newest first (a second index on the connection cost every
+ * insert a random B-tree write for queries that touch a few recent rows anyway).
+ */
 export const REQUEST_LOG_DDL = /* sql */ `
 CREATE TABLE IF NOT EXISTS requests (
   seq           INTEGER PRIMARY KEY,
@@ -96,7 +100,6 @@ CREATE TABLE IF NOT EXISTS requests (
   detail        TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS requests_kind ON requests (failed, at);
-CREATE INDEX IF NOT EXISTS requests_health ON requests (connection, failed, at);
 CREATE TABLE IF NOT EXISTS refused (
   id            INTEGER PRIMARY KEY,
   client_ip     TEXT NOT NULL,
@@ -115,3 +118,6 @@ CREATE TABLE IF NOT EXISTS refused (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS refused_last ON refused (last_at);
 `;
+
+/** The order the writer's worker receives a request's fields in (arrays clone faster than objects). */
+export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail'] as const satisfies readonly (keyof RequestRecord)[];

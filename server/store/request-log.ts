@@ -12,7 +12,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '../base/emitter';
-import { DEFAULT_LOG_RETENTION, type LogRetention, REQUEST_LOG_DDL, type RefusedRecord, type RequestRecord } from './request-log-schema';
+import { DEFAULT_LOG_RETENTION, type LogRetention, REQUEST_FIELDS, REQUEST_LOG_DDL, type RefusedRecord, type RequestRecord } from './request-log-schema';
 
 export type Capture = () => RequestRecord | RefusedRecord | null;
 
@@ -83,6 +83,8 @@ const flag = new Int32Array(workerData.closed);
 const REOPEN_MS = 30000;
 const PRUNE_EVERY = 16;
 let db, st, state = 'ok', message = null, failedAt = 0, batches = 0;
+/** Rows of each kind (0: successes, 1: failures), counted at open and kept up to date. */
+let counts = [0, 0];
 
 const codeOf = (e) => (e && typeof e.code === 'string' ? e.code : '');
 const isCorrupt = (e) => /^SQLITE_(CORRUPT|NOTADB)/.test(codeOf(e));
@@ -122,19 +124,23 @@ function openDb() {
   st = {
     insert: db.prepare('INSERT INTO requests (' + cols + ') VALUES (' + cols.split(',').map(() => '?').join(', ') + ')'),
     refuse: db.prepare('INSERT INTO refused (client_ip, status, reason, claimed, replaced_at, count, first_at, last_at, sample_method, sample_path, sample_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_ip, status, reason, claimed) DO UPDATE SET count = count + excluded.count, last_at = excluded.last_at, replaced_at = excluded.replaced_at, sample_method = excluded.sample_method, sample_path = excluded.sample_path, sample_agent = excluded.sample_agent, detail = excluded.detail'),
-    // The (N+1)th newest of a kind (by time, then seq: requests_kind holds the rowid too) and
-    // everything older go; the range is read through the index.
-    nth: db.prepare('SELECT at, seq FROM requests WHERE failed = ? ORDER BY at DESC, seq DESC LIMIT 1 OFFSET ?'),
-    pruneCount: db.prepare('DELETE FROM requests WHERE failed = ? AND at <= ? AND (at < ? OR seq <= ?)'),
+    // The oldest of a kind go, read from the old end of requests_kind (which holds the rowid
+    // too): the cost is the rows deleted, not the rows kept (an OFFSET walked 20 000 of them).
+    pruneOldest: db.prepare('DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE failed = ? ORDER BY at, seq LIMIT ?)'),
+    countKind: db.prepare('SELECT count(*) FROM requests WHERE failed = ?').pluck(),
     pruneAge: db.prepare('DELETE FROM requests WHERE failed = ? AND at < ?'),
     pruneRefusedCount: db.prepare('DELETE FROM refused WHERE id IN (SELECT id FROM refused ORDER BY last_at DESC, id DESC LIMIT -1 OFFSET ?)'),
     pruneRefusedAge: db.prepare('DELETE FROM refused WHERE last_at < ?'),
-    dropOldest: db.prepare('DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE failed = 0 ORDER BY at LIMIT ?)'),
+
   };
+  counts = [st.countKind.get(0), st.countKind.get(1)];
   st.write = db.transaction((rows, refused) => {
     let first = null;
+    // Each row arrives as an array in REQUEST_FIELDS order.
     for (const r of rows) {
-      const seq = Number(st.insert.run(r.at, r.connection, r.status >= 400 ? 1 : 0, r.method, r.path, r.status, r.durationMs, r.action, r.resourceType, r.resourceId, r.target, r.summary, r.clientIp, r.userAgent, r.requestBody, r.responseBody, r.notes.length ? JSON.stringify(r.notes) : null, r.changes, r.members, r.scimType, r.detail).lastInsertRowid);
+      const failed = r[4] >= 400 ? 1 : 0;
+      counts[failed]++;
+      const seq = Number(st.insert.run(r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19]).lastInsertRowid);
       if (first === null) first = seq;
     }
     for (const a of refused) st.refuse.run(a.clientIp, a.status, a.reason, a.claimed, a.replacedAt, a.count, a.firstAt, a.lastAt, a.sampleMethod, a.samplePath, a.sampleAgent, a.detail);
@@ -169,9 +175,8 @@ function cutoff(days) { return new Date(Date.now() - days * 86400000).toISOStrin
 
 function prune() {
   for (const [failed, r] of [[0, retention.successes], [1, retention.errors]]) {
-    const nth = st.nth.get(failed, r.maxEntries);
-    if (nth) st.pruneCount.run(failed, nth.at, nth.at, nth.seq);
-    if (r.maxAgeDays > 0) st.pruneAge.run(failed, cutoff(r.maxAgeDays));
+    if (counts[failed] > r.maxEntries) counts[failed] -= st.pruneOldest.run(failed, counts[failed] - r.maxEntries).changes;
+    if (r.maxAgeDays > 0) counts[failed] -= st.pruneAge.run(failed, cutoff(r.maxAgeDays)).changes;
   }
   st.pruneRefusedCount.run(retention.unauthenticated.maxEntries);
   if (retention.unauthenticated.maxAgeDays > 0) st.pruneRefusedAge.run(cutoff(retention.unauthenticated.maxAgeDays));
@@ -185,9 +190,11 @@ function write(rows, refused) {
     if (state !== 'ok') { state = 'ok'; message = null; }
     return { first };
   } catch (e) {
+    // The batch rolled back: its rows are not there (count again, rather than guess).
+    try { counts = [st.countKind.get(0), st.countKind.get(1)]; } catch {}
     if (isFull(e)) {
       // Make room inside the file (freed pages are reused) and try once more.
-      try { st.dropOldest.run(Math.max(100, rows.length * 4)); prune(); const first = st.write(rows, refused); state = 'ok'; message = null; return { first }; } catch {}
+      try { counts[0] -= st.pruneOldest.run(0, Math.max(100, rows.length * 4)).changes; prune(); const first = st.write(rows, refused); state = 'ok'; message = null; return { first }; } catch {}
     }
     if (isCorrupt(e)) { close(); failedAt = 0; }
     [state, message] = describe(e);
@@ -369,7 +376,7 @@ export class RequestLog {
     const id = this.nextId++;
     this.inFlight.set(id, batch);
     this.inFlightCount += batch.count;
-    worker.postMessage({ type: 'batch', id, rows: batch.rows, refused: batch.refused });
+    worker.postMessage({ type: 'batch', id, rows: batch.rows.map((r) => REQUEST_FIELDS.map((f) => r[f])), refused: batch.refused });
   }
 
   private answered(reply: Reply): void {

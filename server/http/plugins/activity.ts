@@ -84,25 +84,26 @@ function nullable(text: string | null, mask: (t: string) => string): string | nu
 }
 
 export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 'record'>, options: ActivityOptions): void {
-  app.addHook('onSend', (request, _reply, payload, done) => {
-    if (typeof payload === 'string') request.scim.responseText = payload;
-    done(null, payload);
-  });
-
+  // The response text is kept by sendScim (scim-reply.ts), for every SCIM answer with a body.
   app.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
-    const at = new Date();
-    const durationMs = Math.round(reply.elapsedTime * 100) / 100;
-    activity.record(() => build(request, status, at.toISOString(), durationMs, options));
+    const at = Date.now();
+    const elapsed = reply.elapsedTime;
+    activity.record(() => build(request, status, at, elapsed, options));
     done();
   });
 }
 
-function build(request: FastifyRequest, status: number, at: string, durationMs: number, options: ActivityOptions): RequestRecord | RefusedRecord {
+/** Successful reads keep less of their answer: the start shows totalResults and the first resource. */
+const MAX_READ_RESPONSE_CHARS = 1024;
+
+function build(request: FastifyRequest, status: number, atMs: number, elapsed: number, options: ActivityOptions): RequestRecord | RefusedRecord {
+  const at = new Date(atMs).toISOString();
+  const durationMs = Math.round(elapsed * 100) / 100;
   const scim = request.scim;
   const mask = masker(tokenFromHeader(request.headers.authorization));
-  const url = mask(request.url);
-  const path = cut(redactUrl(url), MAX_PATH_CHARS);
+  const url = redactUrl(mask(request.url));
+  const path = cut(url, MAX_PATH_CHARS);
   const rawAgent = request.headers['user-agent'];
   const agent = typeof rawAgent === 'string' ? cut(rawAgent, MAX_AGENT_CHARS) : null;
   const response = scim.responseText;
@@ -126,7 +127,8 @@ function build(request: FastifyRequest, status: number, at: string, durationMs: 
     };
   }
 
-  const [pathOnly = ''] = redactUrl(url).split('?');
+  const query = url.indexOf('?');
+  const pathOnly = query < 0 ? url : url.slice(0, query);
   const info = describeRequest({ method: request.method, path: pathOnly.slice(options.prefix.length) || '/', query: (request.query ?? {}) as Record<string, unknown>, body: request.body });
   const audit = scim.audit ?? null;
   const resourceId = info.resourceId ?? scim.createdId ?? null;
@@ -149,7 +151,10 @@ function build(request: FastifyRequest, status: number, at: string, durationMs: 
     // A successful answer is the server's own JSON, which never holds a secret (passwords are
     // discarded, tokens masked below): it is only cut. An error answer echoes the client's
     // input, so it gets the secret-member scan too (13 µs on a 4 KiB page cut, saved here).
-    responseBody: response === undefined || response === '' ? null : mask(status < 400 ? cutKept(response, options.maxResponseChars) : redactedText(response, options.maxResponseChars)!),
+    responseBody:
+      response === undefined || response === ''
+        ? null
+        : mask(status < 400 ? cutKept(response, request.method === 'GET' ? MAX_READ_RESPONSE_CHARS : options.maxResponseChars) : redactedText(response, options.maxResponseChars)!),
     notes: scim.notes,
     changes: audit?.changes.length ? JSON.stringify(audit.changes) : null,
     members: audit?.members ? JSON.stringify(audit.members) : null,
