@@ -71,7 +71,7 @@ export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel
       // A page of 100 users is ~90 KB. Even cut to 16 KiB, redacting and storing it made a
       // page request ~12 % dearer, and 20 000 such entries are 320 MB of log. The first 4 KiB
       // show totalResults and the first resources; what the IdP sent is kept up to 16 KiB.
-      if (!process.env['SCIMDESK_NO_LOG']) registerActivity(scim, core.activity, { prefix: SCIM_PREFIX, maxRequestChars: 16 * 1024, maxResponseChars: 4 * 1024 });
+      registerActivity(scim, core.activity, { prefix: SCIM_PREFIX, maxRequestChars: 16 * 1024, maxResponseChars: 4 * 1024 });
       registerAuth(scim, core.connections, new AuthLimiter(options.authLimits));
       registerJsonParsers(scim, bodyLimit);
       scim.setErrorHandler(errorHandler(bodyLimit));
