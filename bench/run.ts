@@ -13,7 +13,8 @@
  *     server started on that store.
  *
  * A benchmark, not a test: it prints numbers and asserts nothing. Environment:
- * BENCH_DURATION (s per run, default 5), BENCH_CONNECTIONS (16), BENCH_USERS (10 000),
+ * BENCH_DURATION (s per run, default 5), BENCH_WARMUP (unmeasured s before each side-by-side run,
+ * default 1), BENCH_CONNECTIONS (16), BENCH_USERS (10 000),
  * BENCH_PARTS (comma list of: compare, scale, seed, start; default all).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -181,6 +182,14 @@ async function load(server: { base: string; child: ChildProcess }, token: string
   return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx, cpuUs: Math.round(cpuUs) };
 }
 
+/** Unmeasured seconds of a workload before its measured run (BENCH_WARMUP, default 1). */
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 1);
+
+async function warmThenLoad(server: { base: string; child: ChildProcess }, token: string, setup: Setup): Promise<Row> {
+  if (WARMUP > 0) await load(server, token, setup, WARMUP);
+  return load(server, token, setup);
+}
+
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
 const pad = (s: string | number, n: number): string => String(s).padStart(n);
 
@@ -244,8 +253,10 @@ async function compare(): Promise<void> {
   const ref = await startReference(refDir, seeded.token);
   try {
     for (const [name, make] of workloads(seeded, USERS)) {
-      const a = await load(scim, seeded.token, make());
-      const b = await load(ref, seeded.token, make());
+      // Each server first runs the workload unmeasured for WARMUP s: a server runs for months,
+      // and a fresh process's first seconds (the JIT compiling the path) are not its speed.
+      const a = await warmThenLoad(scim, seeded.token, make());
+      const b = await warmThenLoad(ref, seeded.token, make());
       const flag = a.errors || b.errors ? `   (${a.errors}/${b.errors} errors)` : '';
       console.log(`${name.padEnd(30)} ${pad(a.rps, 9)} ${pad(a.p50, 5)} ${pad(a.p99, 5)} ${pad(a.cpuUs, 5)}   ${pad(b.rps, 9)} ${pad(b.p50, 5)} ${pad(b.p99, 5)} ${pad(b.cpuUs, 5)}   ${(a.rps / b.rps).toFixed(2)}${flag}`);
     }
