@@ -56,7 +56,10 @@ export async function serve(values: Values, io: Io): Promise<number> {
       last = s;
     };
     print(first);
-    const unsubscribe = controller.on('status', print);
+    // Only the tunnel's changes are printed: listening to every status (one after each burst
+    // of requests, with the connections' health read from the request log) would cost the
+    // server that work for nothing.
+    const unsubscribe = controller.endpoint.on('change', () => print(controller.status()));
     const signal = await io.stopSignal();
     unsubscribe();
     io.out(`Stopping (${signal})…`);

@@ -5,7 +5,7 @@
  *
  * Pure functions over JSON: the store writes what they return in the write's own transaction.
  */
-import { redact } from './redact';
+import { REDACTED, isSecretKey, redact } from './redact';
 import { type JsonObject, isObject } from './resource';
 
 /** One attribute's value before and after (undefined: absent). Same shape as contract/model's FieldChange. */
@@ -54,31 +54,32 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A value as the trail keeps it: a secret-named attribute as "[redacted]", secrets inside redacted, long values described. */
+function kept(key: string, value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (isSecretKey(key)) return REDACTED;
+  return short(typeof value === 'object' && value !== null ? redact(value) : value);
+}
+
 /**
  * The attributes that differ between two versions of a resource. Complex singular attributes
  * (name, the enterprise extension and its manager) are compared one level down, so a changed
  * given name reads "name.givenName", not the whole name; multi-valued ones (emails, groups) as a
- * whole. Secrets (password…) read "[redacted]" on both sides.
+ * whole. Secrets (password…) read "[redacted]" on both sides, and say that they changed. Only
+ * the values that changed are redacted and measured: a PUT that changes one field of a large
+ * user costs a comparison per attribute, not a copy of both versions.
  */
 export function diffAttributes(before: JsonObject, after: JsonObject, parent?: string, out: FieldChange[] = []): FieldChange[] {
-  const safeBefore = redact(before) as JsonObject;
-  const safeAfter = redact(after) as JsonObject;
-  const keys = new Set([...Object.keys(safeBefore), ...Object.keys(safeAfter)]);
-  for (const key of keys) {
-    if (key === 'schemas' || out.length >= MAX_FIELDS) continue;
-    const a = safeBefore[key];
-    const b = safeAfter[key];
-    if (same(a, b)) {
-      // A secret changed though both sides read "[redacted]": say that it changed.
-      if (a !== undefined && a === b && typeof before[key] === 'string' && before[key] !== after[key]) out.push({ field: fieldName(key, parent), before: a, after: b });
-      continue;
+  const visit = (key: string, a: unknown, b: unknown): void => {
+    if (key === 'schemas' || out.length >= MAX_FIELDS || same(a, b)) return;
+    if (parent === undefined && !isSecretKey(key) && isObject(a) && isObject(b) && !Array.isArray(a) && !Array.isArray(b)) {
+      diffAttributes(a as JsonObject, b as JsonObject, fieldName(key), out);
+      return;
     }
-    if (parent === undefined && isObject(a) && isObject(b) && !Array.isArray(a) && !Array.isArray(b)) {
-      diffAttributes(before[key] as JsonObject, after[key] as JsonObject, fieldName(key), out);
-      continue;
-    }
-    out.push({ field: fieldName(key, parent), before: short(a), after: short(b) });
-  }
+    out.push({ field: fieldName(key, parent), before: kept(key, a), after: kept(key, b) });
+  };
+  for (const key of Object.keys(before)) visit(key, before[key], after[key]);
+  for (const key of Object.keys(after)) if (!(key in before)) visit(key, undefined, after[key]);
   return out;
 }
 

@@ -18,6 +18,11 @@ function isSecretPath(path: unknown): boolean {
 const MAX_DEPTH = 32;
 export const TOO_DEEP = '[nested too deep to keep]';
 
+/** True for an attribute named like a secret (password, token…), URN-qualified or not. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
 export function redact(value: unknown, depth = 0): unknown {
   if (depth >= MAX_DEPTH && typeof value === 'object' && value !== null) return TOO_DEEP;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

@@ -136,9 +136,8 @@ function containing(text: string): string {
 function prepareHealth(db: Db) {
   return {
     db,
-    // Newest first through requests_kind (failed, at): the connection's latest is among the newest rows.
-    last: db.prepare<[number, string], string>('SELECT at FROM requests WHERE failed = ? AND connection = ? ORDER BY at DESC LIMIT 1').pluck(),
-    // Failures in a time range: a range of requests_kind, as long as the failures of that hour.
+    // Each one a range of requests_health (connection, failed, at), however long the log.
+    last: db.prepare<[number, string], string>('SELECT max(at) FROM requests WHERE failed = ? AND connection = ?').pluck(),
     failures: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at >= ? AND connection = ?').pluck(),
     disabled: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403').pluck(),
     sinceSuccess: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at > ? AND connection = ?').pluck(),

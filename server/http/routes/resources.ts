@@ -89,9 +89,15 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
 
   const list = (query: Record<string, string>): unknown => directory.list(type, parseListParams(type, query, paging, filterLimits));
 
-  app.get('/', async (request, reply) => sendScim(reply, 200, list(queryOf(request))));
+  // Reads are synchronous handlers that send and return nothing: no promise per request (an
+  // error thrown here reaches the error handler all the same).
+  app.get('/', (request, reply) => {
+    sendScim(reply, 200, list(queryOf(request)));
+  });
 
-  app.post('/.search', async (request, reply) => sendScim(reply, 200, list(searchQuery(request.body))));
+  app.post('/.search', (request, reply) => {
+    sendScim(reply, 200, list(searchQuery(request.body)));
+  });
 
   app.post('/', async (request, reply) => {
     const body = requireBody(request);
@@ -101,16 +107,17 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
     return answerWrite(request, reply, 201, result);
   });
 
-  app.get<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
+  app.get<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, (request, reply) => {
     const { resource, version } = directory.get(type, request.params.id, projectionOf(queryOf(request)));
     const etag = etagOf(version);
     const name = resource[type === 'User' ? 'userName' : 'displayName'];
     if (typeof name === 'string') request.scim.target = name;
     const ifNoneMatch = header(request, 'if-none-match');
     if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
-      return reply.code(304).header('etag', etag).send();
+      reply.code(304).header('etag', etag).send();
+      return;
     }
-    return sendScim(reply, 200, resource, { etag });
+    sendScim(reply, 200, resource, { etag });
   });
 
   app.put<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
