@@ -82,6 +82,7 @@ const Database = require(workerData.module);
 const { file, binding, ddl, retention } = workerData;
 const flag = new Int32Array(workerData.closed);
 const REOPEN_MS = 30000;
+const CHUNK = 16;
 const PRUNE_EVERY = 16;
 let db, st, state = 'ok', message = null, failedAt = 0, batches = 0;
 /** Rows of each kind (0: successes, 1: failures), counted at open and kept up to date. */
@@ -124,6 +125,8 @@ function openDb() {
   const cols = 'at, connection, failed, method, path, status, duration_ms, action, resource_type, resource_id, target, summary, client_ip, user_agent, request_body, response_body, notes, changes, members, scim_type, detail';
   st = {
     insert: db.prepare('INSERT INTO requests (' + cols + ') VALUES (' + cols.split(',').map(() => '?').join(', ') + ')'),
+    // CHUNK rows a statement: one call into SQLite for many rows.
+    insertChunk: db.prepare('INSERT INTO requests (' + cols + ') VALUES ' + Array(CHUNK).fill('(' + cols.split(',').map(() => '?').join(', ') + ')').join(', ')),
     refuse: db.prepare('INSERT INTO refused (client_ip, status, reason, claimed, replaced_at, count, first_at, last_at, sample_method, sample_path, sample_agent, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_ip, status, reason, claimed) DO UPDATE SET count = count + excluded.count, last_at = excluded.last_at, replaced_at = excluded.replaced_at, sample_method = excluded.sample_method, sample_path = excluded.sample_path, sample_agent = excluded.sample_agent, detail = excluded.detail'),
     // The oldest of a kind go, read from the old end of requests_kind (which holds the rowid
     // too): the cost is the rows deleted, not the rows kept (an OFFSET walked 20 000 of them).
@@ -138,10 +141,18 @@ function openDb() {
   st.write = db.transaction((rows, refused) => {
     let first = null;
     // Each row arrives as an array in REQUEST_FIELDS order.
-    for (const r of rows) {
+    const values = (r) => {
       const failed = r[4] >= 400 ? 1 : 0;
       counts[failed]++;
-      const seq = Number(st.insert.run(r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19]).lastInsertRowid);
+      return [r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19]];
+    };
+    let i = 0;
+    for (; i + CHUNK <= rows.length; i += CHUNK) {
+      const last = Number(st.insertChunk.run(rows.slice(i, i + CHUNK).flatMap(values)).lastInsertRowid);
+      if (first === null) first = last - CHUNK + 1; // a statement's rows get consecutive rowids
+    }
+    for (; i < rows.length; i++) {
+      const seq = Number(st.insert.run(values(rows[i])).lastInsertRowid);
       if (first === null) first = seq;
     }
     for (const a of refused) st.refuse.run(a.clientIp, a.status, a.reason, a.claimed, a.replacedAt, a.count, a.firstAt, a.lastAt, a.sampleMethod, a.samplePath, a.sampleAgent, a.detail);

@@ -94,8 +94,12 @@ export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 
   });
 }
 
-/** Successful reads keep less of their answer: the start shows totalResults and the first resource. */
-const MAX_READ_RESPONSE_CHARS = 1024;
+/**
+ * Successful reads keep less of their answer: the start shows totalResults and the first
+ * resource's id and userName. Lookups are most of an IdP's traffic, and their bytes were most
+ * of what the log copied to its writer and wrote.
+ */
+const MAX_READ_RESPONSE_CHARS = 512;
 
 function build(request: FastifyRequest, status: number, atMs: number, elapsed: number, options: ActivityOptions): RequestRecord | RefusedRecord {
   const at = new Date(atMs).toISOString();

@@ -348,7 +348,9 @@ describe('request log retention (requests.db, written by its worker)', () => {
     expect(paths(reader).filter((p) => Number(p.split('/').pop()) < 100)).toEqual([11, 10, 9, 8, 7].map((i) => `/scim/v2/Users/${i}`));
     const aggregates = reader.refused(100);
     expect(aggregates).toHaveLength(2);
-    expect(aggregates.every((r) => r.count === 15)).toBe(true); // 3000 requests over 200 addresses, folded
+    // 3 000 requests over 200 addresses, folded into counts (at most 15 an address; an address
+    // evicted by the retention of 2 starts counting again if it comes back).
+    expect(aggregates.every((r) => r.count >= 1 && r.count <= 15)).toBe(true);
     reader.close();
   });
 
