@@ -132,15 +132,19 @@ function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** Failure counts stop here (the panel shows "10,000" for more). */
+const COUNT_CAP = 10_000;
+
 /** The health queries, prepared once per open file (the status asks after every burst). */
 function prepareHealth(db: Db) {
   return {
     db,
-    // Each one a range of requests_health (connection, failed, at), however long the log.
-    last: db.prepare<[number, string], string>('SELECT max(at) FROM requests WHERE failed = ? AND connection = ?').pluck(),
-    failures: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at >= ? AND connection = ?').pluck(),
-    disabled: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403').pluck(),
-    sinceSuccess: db.prepare<[string, string], number>('SELECT count(*) FROM requests WHERE failed = 1 AND at > ? AND connection = ?').pluck(),
+    last: db.prepare<[string], { last_success_at: string | null; last_failure_at: string | null }>('SELECT last_success_at, last_failure_at FROM health WHERE connection = ?'),
+    // Failures in a time range: a range of requests_kind, counted up to a cap so an error storm
+    // cannot make the status slow.
+    failures: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? LIMIT ${COUNT_CAP})`).pluck(),
+    disabled: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403 LIMIT ${COUNT_CAP})`).pluck(),
+    sinceSuccess: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at > ? AND connection = ? LIMIT ${COUNT_CAP})`).pluck(),
     replaced: db.prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
       `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
     ),
@@ -247,11 +251,12 @@ export class RequestLogReader {
     return this.read(none, (db) => {
       if (this.prepared?.db !== db) this.prepared = prepareHealth(db);
       const q = this.prepared;
-      const lastSuccessAt = q.last.get(0, connection) ?? null;
+      const last = q.last.get(connection);
+      const lastSuccessAt = last?.last_success_at ?? null;
       const replaced = q.replaced.get(connection);
       return {
         lastSuccessAt,
-        lastFailureAt: q.last.get(1, connection) ?? null,
+        lastFailureAt: last?.last_failure_at ?? null,
         failuresSince: q.failures.get(since, connection) ?? 0,
         failuresSinceSuccess: q.sinceSuccess.get(lastSuccessAt ?? '', connection) ?? 0,
         replaced: replaced?.count ? { count: replaced.count, firstAt: replaced.first_at!, lastAt: replaced.last_at!, replacedAt: replaced.replaced_at } : null,

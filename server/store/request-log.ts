@@ -132,6 +132,7 @@ function openDb() {
     // too): the cost is the rows deleted, not the rows kept (an OFFSET walked 20 000 of them).
     pruneOldest: db.prepare('DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE failed = ? ORDER BY at, seq LIMIT ?)'),
     countKind: db.prepare('SELECT count(*) FROM requests WHERE failed = ?').pluck(),
+    health: db.prepare('INSERT INTO health (connection, last_success_at, last_failure_at) VALUES (?, ?, ?) ON CONFLICT (connection) DO UPDATE SET last_success_at = coalesce(excluded.last_success_at, last_success_at), last_failure_at = coalesce(excluded.last_failure_at, last_failure_at)'),
     pruneAge: db.prepare('DELETE FROM requests WHERE failed = ? AND at < ?'),
     pruneRefusedCount: db.prepare('DELETE FROM refused WHERE id IN (SELECT id FROM refused ORDER BY last_at DESC, id DESC LIMIT -1 OFFSET ?)'),
     pruneRefusedAge: db.prepare('DELETE FROM refused WHERE last_at < ?'),
@@ -141,9 +142,13 @@ function openDb() {
   st.write = db.transaction((rows, refused) => {
     let first = null;
     // Each row arrives as an array in REQUEST_FIELDS order.
+    const latest = new Map();
     const values = (r) => {
       const failed = r[4] >= 400 ? 1 : 0;
       counts[failed]++;
+      const seen = latest.get(r[1]) ?? [null, null];
+      seen[failed] = r[0];
+      latest.set(r[1], seen);
       return [r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19]];
     };
     let i = 0;
@@ -155,6 +160,7 @@ function openDb() {
       const seq = Number(st.insert.run(values(rows[i])).lastInsertRowid);
       if (first === null) first = seq;
     }
+    for (const [connection, [success, failure]] of latest) st.health.run(connection, success, failure);
     for (const a of refused) st.refuse.run(a.clientIp, a.status, a.reason, a.claimed, a.replacedAt, a.count, a.firstAt, a.lastAt, a.sampleMethod, a.samplePath, a.sampleAgent, a.detail);
     return first;
   });
@@ -221,12 +227,41 @@ const checkpointTimer = setInterval(() => {
   try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
 }, 1000);
 
+// Batches that arrive together are written in one transaction: every commit rewrites the
+// pages it touched (the table's last leaf, the index's hot end), so fewer, larger commits write
+// each page fewer times. A batch waits at most COALESCE_MS; each is answered after its commit.
+const COALESCE_MS = 50;
+const COALESCE_ROWS = 1024;
+let pending = [];
+let pendingRows = 0;
+let coalesceTimer;
+
+function writePending() {
+  clearTimeout(coalesceTimer);
+  coalesceTimer = undefined;
+  if (pending.length === 0) return;
+  const batches = pending;
+  pending = [];
+  pendingRows = 0;
+  const rows = batches.length === 1 ? batches[0].rows : batches.flatMap((b) => b.rows);
+  const refused = batches.length === 1 ? batches[0].refused : batches.flatMap((b) => b.refused);
+  const written = write(rows, refused);
+  if (written) dirty = true;
+  let offset = 0;
+  for (const b of batches) {
+    parentPort.postMessage({ id: b.id, ok: written !== null, firstSeq: written && written.first !== null ? written.first + offset : null, state, message });
+    offset += b.rows.length;
+  }
+}
+
 parentPort.on('message', (m) => {
   if (m.type === 'batch') {
-    const written = write(m.rows, m.refused);
-    if (written) dirty = true;
-    parentPort.postMessage({ id: m.id, ok: written !== null, firstSeq: written ? written.first : null, state, message });
+    pending.push(m);
+    pendingRows += m.rows.length;
+    if (pendingRows >= COALESCE_ROWS) writePending();
+    else if (!coalesceTimer) coalesceTimer = setTimeout(writePending, COALESCE_MS);
   } else if (m.type === 'close') {
+    writePending();
     clearInterval(checkpointTimer);
     try { db && prune(); } catch {}
     close();

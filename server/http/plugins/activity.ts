@@ -94,12 +94,21 @@ export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 
   });
 }
 
+/** "totalResults": N at the start of a list answer. */
+const TOTAL_RESULTS = /"totalResults":(\d+)/;
+
 /**
- * Successful reads keep less of their answer: the start shows totalResults and the first
- * resource's id and userName. Lookups are most of an IdP's traffic, and their bytes were most
- * of what the log copied to its writer and wrote.
+ * What a successful read answered, in a few words: "1 result", "no match". Its body is not kept:
+ * lookups are most of an IdP's traffic, and their answers were most of the bytes the log copied
+ * to its writer and wrote (a read's answer is the directory as it was, which the audit trail
+ * and the directory itself show).
  */
-const MAX_READ_RESPONSE_CHARS = 512;
+function readSummary(response: string | undefined): string | null {
+  const total = response === undefined ? null : TOTAL_RESULTS.exec(response.slice(0, 200));
+  if (!total) return null;
+  const n = Number(total[1]);
+  return n === 0 ? 'no match' : n === 1 ? '1 result' : `${n.toLocaleString('en-US')} results`;
+}
 
 function build(request: FastifyRequest, status: number, atMs: number, elapsed: number, options: ActivityOptions): RequestRecord | RefusedRecord {
   const at = new Date(atMs).toISOString();
@@ -135,6 +144,7 @@ function build(request: FastifyRequest, status: number, atMs: number, elapsed: n
   const pathOnly = query < 0 ? url : url.slice(0, query);
   const info = describeRequest({ method: request.method, path: pathOnly.slice(options.prefix.length) || '/', query: (request.query ?? {}) as Record<string, unknown>, body: request.body });
   const audit = scim.audit ?? null;
+  const successfulRead = status < 400 && (request.method === 'GET' || info.action.startsWith('Look up') || info.action.startsWith('List') || info.action.startsWith('Search'));
   const resourceId = info.resourceId ?? scim.createdId ?? null;
   return {
     at,
@@ -148,7 +158,7 @@ function build(request: FastifyRequest, status: number, atMs: number, elapsed: n
     resourceId: nullable(resourceId, mask),
     target: nullable(scim.target ?? targetFromRequest(request, info.resourceType), mask),
     // A create's "Created" says nothing the action does not; a create with members says how many.
-    summary: audit && !(audit.action === 'create' && !audit.members) ? audit.summary : null,
+    summary: audit ? (audit.action === 'create' && !audit.members ? null : audit.summary) : successfulRead ? readSummary(response) : null,
     clientIp: scim.client,
     userAgent: agent,
     requestBody: nullable(redactedText(request.body, options.maxRequestChars), mask),
@@ -156,9 +166,9 @@ function build(request: FastifyRequest, status: number, atMs: number, elapsed: n
     // discarded, tokens masked below): it is only cut. An error answer echoes the client's
     // input, so it gets the secret-member scan too (13 µs on a 4 KiB page cut, saved here).
     responseBody:
-      response === undefined || response === ''
+      response === undefined || response === '' || successfulRead
         ? null
-        : mask(status < 400 ? cutKept(response, request.method === 'GET' ? MAX_READ_RESPONSE_CHARS : options.maxResponseChars) : redactedText(response, options.maxResponseChars)!),
+        : mask(status < 400 ? cutKept(response, options.maxResponseChars) : redactedText(response, options.maxResponseChars)!),
     notes: scim.notes,
     changes: audit?.changes.length ? JSON.stringify(audit.changes) : null,
     members: audit?.members ? JSON.stringify(audit.members) : null,

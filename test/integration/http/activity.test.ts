@@ -176,7 +176,7 @@ describe('every SCIM request is recorded', () => {
 });
 
 describe('how much of a body is kept', () => {
-  it('a list page keeps the first 512 characters of its response (a successful read), marked as cut; what the IdP sent is kept up to 16 KiB', async () => {
+  it('a successful read is summarised ("N results"), not kept; a write keeps its answer (up to 4 KiB, marked as cut) and what the IdP sent up to 16 KiB', async () => {
     const before = await lastSeq();
     for (let i = 0; i < 12; i++) await okta.post('/Users', oktaUser(`kept${i}@example.com`, { externalId: `kept-${i}` }));
     const bigTitle = 'T'.repeat(10_000);
@@ -188,10 +188,20 @@ describe('how much of a body is kept', () => {
     const entries = await entriesAfter(before, 14);
     const list = entries.find((e) => e.method === 'GET' && e.path === `${prefix}/Users?count=100`)!;
     const detail = (await t.core.activity.get(list.seq))!;
-    expect(detail.responseBody!.startsWith(page.text.slice(0, 512))).toBe(true);
-    expect(detail.responseBody).toContain(`[${page.text.length - 512} more characters not kept]`);
+    expect(detail.responseBody).toBeNull();
+    expect(detail.summary).toBe(`${page.body.totalResults} results`);
+    const lookup = await okta.get(`/Users?filter=${encodeURIComponent('userName eq "kept3@example.com"')}`);
+    const missing = await okta.get(`/Users?filter=${encodeURIComponent('userName eq "nobody@example.com"')}`);
+    expect([lookup.status, missing.status]).toEqual([200, 200]);
+    const lookups = await entriesAfter(before, 16);
+    expect(lookups.filter((e) => e.method === 'GET' && (e.target === 'kept3@example.com' || e.target === 'nobody@example.com')).map((e) => [e.target, e.summary])).toEqual([
+      ['kept3@example.com', '1 result'],
+      ['nobody@example.com', 'no match'],
+    ]);
     const create = (await t.core.activity.get(entries.find((e) => e.method === 'POST' && e.resourceId === created.body.id)!.seq))!;
     expect(create.requestBody).toContain(bigTitle);
+    expect(create.responseBody!.startsWith(created.text.slice(0, 4096))).toBe(true);
+    expect(create.responseBody).toContain(`[${created.text.length - 4096} more characters not kept]`);
   });
 });
 
