@@ -6,41 +6,31 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestController, startController } from '../support/controller';
-import { type Panel, launchChromium, openPanel, serveRenderer } from '../../tools/panel-harness';
+import type { TestController } from '../support/controller';
+import { type PanelSession, startPanelSession } from '../support/panel-session';
+import { openPanel } from '../../tools/panel-harness';
 import { type Seeded, seedDirectory } from '../../tools/seed';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser: Browser;
-let served: Awaited<ReturnType<typeof serveRenderer>>;
+let session: PanelSession;
 let t: TestController;
 let seeded: Seeded;
-let panel: Panel;
 let page: Page;
 
 beforeAll(async () => {
-  served = await serveRenderer();
-  browser = await launchChromium();
-  t = await startController();
-  seeded = await seedDirectory(t.controller, { users: 40, groups: 6 });
-  panel = await openPanel(browser, served.url, t.controller);
-  page = panel.page;
+  session = await startPanelSession(async (started) => {
+    seeded = await seedDirectory(started.controller, { users: 40, groups: 6 });
+  });
+  ({ t, page } = session);
 }, 120_000);
 
-afterAll(async () => {
-  await panel?.close();
-  await browser?.close();
-  served?.server.close();
-  await t?.stop();
-});
+afterAll(async () => session?.close());
 
 async function go(hash: string, ready: string): Promise<void> {
-  await page.evaluate((h) => {
-    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
-  }, hash);
+  await session.go(hash);
   await page.locator(ready).first().waitFor();
   await page.waitForTimeout(200);
 }
@@ -122,7 +112,7 @@ describe('keyboard', () => {
 
 describe('when the core cannot start', () => {
   it('shows the reason, not a blank window', async () => {
-    const failed = await openPanel(browser, served.url, t.controller, undefined, () => ({ failure: 'The database was written by a newer ScimDesk (schema 9; this version knows up to 2). It was not changed; update ScimDesk to open it.' }));
+    const failed = await openPanel(session.browser, session.served.url, t.controller, undefined, () => ({ failure: 'The database was written by a newer ScimDesk (schema 9; this version knows up to 2). It was not changed; update ScimDesk to open it.' }));
     try {
       await failed.page.getByText('The database was written by a newer ScimDesk').waitFor();
       expect(await failed.page.getByRole('alert').count()).toBeGreaterThan(0);

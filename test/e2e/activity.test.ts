@@ -7,18 +7,16 @@
  * connection uses an old token instead of plain "Enabled"; a user's History starts with its
  * Create; the filters live in the URL (reload keeps them) and Escape closes the details.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECTION_LABELS } from '../../contract/connections';
 import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../../tools/idp/okta';
-import { type Panel, launchChromium, openPanel, serveRenderer } from '../../tools/panel-harness';
 import { ScimClient, patchOp } from '../../tools/scim-client';
-import { type TestController, startController } from '../support/controller';
+import type { TestController } from '../support/controller';
+import { type PanelSession, startPanelSession } from '../support/panel-session';
 
-let browser: Browser;
-let served: Awaited<ReturnType<typeof serveRenderer>>;
+let session: PanelSession;
 let t: TestController;
-let panel: Panel;
 let page: Page;
 let scimUrl: string;
 let oktaToken: string;
@@ -27,28 +25,17 @@ let okta: ScimClient;
 const ADA = 'ada.lovelace@example.com';
 
 beforeAll(async () => {
-  served = await serveRenderer();
-  browser = await launchChromium();
-  t = await startController();
-  oktaToken = (await t.controller.core.connections.setEnabled('okta', true)).token!;
-  scimUrl = `${t.controller.status().server.localUrl}/scim/v2`;
-  okta = new ScimClient(scimUrl, `Bearer ${oktaToken}`);
-  panel = await openPanel(browser, served.url, t.controller);
-  page = panel.page;
+  session = await startPanelSession(async (started) => {
+    oktaToken = (await started.controller.core.connections.setEnabled('okta', true)).token!;
+    scimUrl = `${started.controller.status().server.localUrl}/scim/v2`;
+    okta = new ScimClient(scimUrl, `Bearer ${oktaToken}`);
+  });
+  ({ t, page } = session);
 }, 120_000);
 
-afterAll(async () => {
-  await panel?.close();
-  await browser?.close();
-  served?.server.close();
-  await t?.stop();
-});
+afterAll(async () => session?.close());
 
-async function go(hash: string): Promise<void> {
-  await page.evaluate((h) => {
-    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
-  }, hash);
-}
+const go = (hash: string): Promise<void> => session.go(hash);
 
 const hash = (): Promise<string> => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
 /** What the element shows (rendered text: nothing display:none). */
@@ -269,6 +256,6 @@ describe("a user's History is its audit trail", () => {
     const update = entries.nth(updated);
     await update.getByText('Show what changed').click();
     expect(await text(update.getByRole('table'))).toMatch(/title\s*Analyst\s*→\s*Countess/);
-    expect(panel.problems).toEqual([]);
+    expect(session.panel.problems).toEqual([]);
   });
 });

@@ -5,39 +5,25 @@
  * activity screens show them without a reload → New SCIM Token → the old token gets 401 →
  * no token is visible anywhere any more.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../../tools/idp/okta';
-import { type TestController, startController } from '../support/controller';
+import type { TestController } from '../support/controller';
+import { type PanelSession, startPanelSession } from '../support/panel-session';
 import { ScimClient, patchOp } from '../../tools/scim-client';
-import { type Panel, launchChromium, openPanel, serveRenderer } from '../../tools/panel-harness';
 
-let browser: Browser;
-let served: Awaited<ReturnType<typeof serveRenderer>>;
+let session: PanelSession;
 let t: TestController;
-let panel: Panel;
 let page: Page;
 
 beforeAll(async () => {
-  served = await serveRenderer();
-  browser = await launchChromium();
-  t = await startController();
-  panel = await openPanel(browser, served.url, t.controller);
-  page = panel.page;
+  session = await startPanelSession();
+  ({ t, page } = session);
 }, 120_000);
 
-afterAll(async () => {
-  await panel?.close();
-  await browser?.close();
-  served?.server.close();
-  await t?.stop();
-});
+afterAll(async () => session?.close());
 
-async function go(hash: string): Promise<void> {
-  await page.evaluate((h) => {
-    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
-  }, hash);
-}
+const go = (hash: string): Promise<void> => session.go(hash);
 
 /** Every piece of text the page shows, including form field values. */
 async function everythingVisible(): Promise<string> {
@@ -164,6 +150,6 @@ describe('Okta provisioning, seen in the panel', () => {
       expect(text).not.toContain(firstToken);
       expect(text).not.toContain(secondToken);
     }
-    expect(panel.problems).toEqual([]);
+    expect(session.panel.problems).toEqual([]);
   });
 });
