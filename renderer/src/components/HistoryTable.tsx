@@ -10,6 +10,8 @@ import { formatFull, formatLogDateTime, plural } from '../format';
 import { useNow } from '../hooks/useNow';
 import { Badge } from './Badge';
 import { ChangesTable, MemberDeltaText } from './ChangesTable';
+import { DetailSection } from './DetailPane';
+import { href } from '../routes';
 
 function Entry({ entry, now, label }: { entry: AuditEntry; now: number; label: string }) {
   const hasDiff = entry.changes.length > 0 || entry.members !== null;
@@ -62,5 +64,22 @@ export function HistoryTable({ history, label }: { history: History; label: 'use
         ))}
       </ol>
     </>
+  );
+}
+
+/** A user's or group's History section: the audit trail, and a link to its requests in Activity. */
+export function HistorySection({ history, label, name }: { history: History; label: 'user' | 'group'; name: string }) {
+  return (
+    <DetailSection
+      title="History"
+      id={`${label}-history`}
+      aside={
+        <a className="section-link" href={href.activity(undefined, { search: name })}>
+          Requests in Activity
+        </a>
+      }
+    >
+      <HistoryTable history={history} label={label} />
+    </DetailSection>
   );
 }

@@ -7,7 +7,7 @@ import { ErrorAlert } from '../components/Alert';
 import { Avatar } from '../components/Avatar';
 import { ActiveBadge, Badge } from '../components/Badge';
 import { DetailPane, DetailSection, Facts, resourceFacts } from '../components/DetailPane';
-import { HistoryTable } from '../components/HistoryTable';
+import { HistorySection } from '../components/HistoryTable';
 import { JsonView } from '../components/JsonView';
 import { Pagination } from '../components/Pagination';
 import { SearchInput } from '../components/SearchInput';
@@ -116,17 +116,7 @@ export function GroupDetailPane({ id }: { id: string }) {
         <JsonView value={resource} label="SCIM JSON" copyWhat="SCIM JSON" />
       </DetailSection>
 
-      <DetailSection
-        title="History"
-        id="group-history"
-        aside={
-          <a className="section-link" href={href.activity(undefined, { search: g.displayName })}>
-            Requests in Activity
-          </a>
-        }
-      >
-        <HistoryTable history={history} label="group" />
-      </DetailSection>
+      <HistorySection history={history} label="group" name={g.displayName} />
     </DetailPane>
   );
 }

@@ -7,7 +7,7 @@ import { ErrorAlert } from '../components/Alert';
 import { Avatar } from '../components/Avatar';
 import { ActiveBadge, Badge } from '../components/Badge';
 import { DetailPane, DetailSection, Facts, resourceFacts } from '../components/DetailPane';
-import { HistoryTable } from '../components/HistoryTable';
+import { HistorySection } from '../components/HistoryTable';
 import { JsonView } from '../components/JsonView';
 import { Skeleton } from '../components/Spinner';
 import { href } from '../routes';
@@ -83,17 +83,7 @@ export function UserDetailPane({ id }: { id: string }) {
         <JsonView value={resource} label="SCIM JSON" copyWhat="SCIM JSON" />
       </DetailSection>
 
-      <DetailSection
-        title="History"
-        id="user-history"
-        aside={
-          <a className="section-link" href={href.activity(undefined, { search: u.userName })}>
-            Requests in Activity
-          </a>
-        }
-      >
-        <HistoryTable history={history} label="user" />
-      </DetailSection>
+      <HistorySection history={history} label="user" name={u.userName} />
     </DetailPane>
   );
 }
