@@ -15,7 +15,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeRequest } from '../../scim/actions';
-import { REDACTED, cut as cutKept, maskTokenShapes, redactUrl, redactedText } from '../../scim/redact';
+import { REDACTED, maskTokenShapes, redactUrl, redactedText } from '../../scim/redact';
 import { isObject } from '../../scim/resource';
 import { tokenFromHeader } from '../../secrets/tokens';
 import type { Activity } from '../../core/activity';
@@ -141,7 +141,9 @@ export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 
       createdId: scim.createdId,
       filter: filterOf(request),
       body: request.body,
-      response: successfulRead ? undefined : scim.responseText,
+      // A success's answer is the record as stored (the directory shows it, the audit trail has
+      // what changed): only a failure's answer is kept, for its error body.
+      response: status < 400 ? undefined : scim.responseText,
       readSummary: successfulRead ? readSummary(scim.responseText) : null,
     };
     activity.record(() => build(captured, options));
@@ -214,13 +216,8 @@ function build(c: Captured, options: ActivityOptions): RequestRecord | RefusedRe
     clientIp: c.client,
     userAgent: agent,
     requestBody: nullable(redactedText(c.body, options.maxRequestChars), mask),
-    // A successful answer is the server's own JSON, which never holds a secret (passwords are
-    // discarded, tokens masked below): it is only cut. An error answer echoes the client's
-    // input, so it gets the secret-member scan too. A successful read's answer is not kept.
-    responseBody:
-      response === undefined || response === ''
-        ? null
-        : mask(c.status < 400 ? cutKept(response, options.maxResponseChars) : redactedText(response, options.maxResponseChars)!),
+    // An error answer echoes the client's input, so it gets the secret-member scan.
+    responseBody: response === undefined || response === '' ? null : mask(redactedText(response, options.maxResponseChars)!),
     notes: c.notes,
     changes: audit?.changes.length ? JSON.stringify(audit.changes) : null,
     members: audit?.members ? JSON.stringify(audit.members) : null,
