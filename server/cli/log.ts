@@ -96,15 +96,17 @@ export async function logCommand(core: Core, values: Values, io: Io): Promise<nu
 }
 
 export function historyCommand(core: Core, values: Values, io: Io): number {
-  const type = values.user !== undefined ? 'User' : values.group !== undefined ? 'Group' : undefined;
+  const type: 'User' | 'Group' | undefined = values.user !== undefined ? 'User' : values.group !== undefined ? 'Group' : undefined;
   const name = values.user ?? values.group;
   if (!type || name === undefined || (values.user !== undefined && values.group !== undefined)) throw new UsageError('history needs --user USERNAME or --group DISPLAYNAME');
-  const id = (type === 'User' ? core.browser.userIdByName(name) : core.browser.groupIdByName(name)) ?? core.directory.audit.deletedId(type, name);
-  if (id === undefined) {
+  const id = type === 'User' ? core.browser.userIdByName(name) : core.browser.groupIdByName(name);
+  const live = id === undefined ? undefined : type === 'User' ? core.browser.user(id) : core.browser.group(id);
+  const key = live ? { type, seq: live.seq, id: live.id } : core.directory.audit.deleted(type, name);
+  if (key === undefined) {
     io.err(`scimdesk: no ${type === 'User' ? 'user' : 'group'} "${name}" (nor a deleted one whose history is still kept)`);
     return 1;
   }
-  const entries = core.directory.audit.all(id).map(auditEntry);
+  const entries = core.directory.audit.all(key).map(auditEntry);
   if (values.json) {
     io.out(JSON.stringify(entries.map((e) => ({ at: e.at, connection: e.connection, action: e.action, target: e.target, summary: e.summary, changes: e.changes, members: e.members })), null, 2));
     return 0;

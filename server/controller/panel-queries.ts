@@ -9,14 +9,14 @@ import { isConnectionName } from '../../contract/connections';
 import type { ActivityQuery, GroupQuery, MemberQuery, UserQuery } from '../../contract/schemas';
 import type { Core } from '../core/core';
 import { ServiceError } from '../core/errors';
-import type { AuditHistory, AuditRecord } from '../store/audit-trail';
+import type { AuditHistory, AuditKey, AuditRecord } from '../store/audit-trail';
 
 const STATUS_CLASS: Readonly<Record<StatusClass, number>> = { success: 2, 'client-error': 4, 'server-error': 5 };
 
 /** How many audit entries a record's History shows (its Create, then the newest). */
 export const HISTORY_LIMIT = 50;
 
-export function auditEntry(e: AuditRecord): AuditEntry {
+export function auditEntry({ resourceSeq: _internal, ...e }: AuditRecord): AuditEntry {
   return { ...e, connection: e.connection !== null && isConnectionName(e.connection) ? e.connection : null };
 }
 
@@ -39,7 +39,7 @@ export class PanelQueries {
       summary,
       resource: this.core.directory.get('User', id).resource,
       groups: this.core.directory.memberships.groupsOf(seq).map((g) => ({ id: g.id, displayName: g.display })),
-      history: this.history(id),
+      history: this.history({ type: 'User', seq, id }),
     };
   }
 
@@ -55,7 +55,7 @@ export class PanelQueries {
       summary,
       resource: this.core.directory.get('Group', id, { excludedAttributes: 'members' }).resource,
       members: this.core.browser.members(seq, members),
-      history: this.history(id),
+      history: this.history({ type: 'Group', seq, id }),
     };
   }
 
@@ -84,7 +84,7 @@ export class PanelQueries {
     return this.core.activity.refused();
   }
 
-  private history(resourceId: string): History {
-    return historyOf(this.core.directory.audit.history(resourceId, HISTORY_LIMIT));
+  private history(key: AuditKey): History {
+    return historyOf(this.core.directory.audit.history(key, HISTORY_LIMIT));
   }
 }

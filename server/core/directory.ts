@@ -265,6 +265,7 @@ export class Directory {
       at: now,
       connection: actor,
       resourceType: type,
+      resourceSeq: record.seq,
       resourceId: record.id,
       target: targetOf(type, record.attributes),
       action,

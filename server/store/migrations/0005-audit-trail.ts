@@ -21,6 +21,7 @@ CREATE TABLE audit (
   at            TEXT NOT NULL,
   connection    TEXT,
   resource_type TEXT NOT NULL CHECK (resource_type IN ('User', 'Group')),
+  resource_seq  INTEGER NOT NULL,
   resource_id   TEXT NOT NULL,
   target        TEXT NOT NULL,
   action        TEXT NOT NULL CHECK (action IN ('create', 'update', 'deactivate', 'reactivate', 'members', 'delete')),
@@ -28,13 +29,16 @@ CREATE TABLE audit (
   changes       TEXT,
   members       TEXT
 ) STRICT;
-CREATE INDEX audit_resource ON audit (resource_id, seq);
+-- By the record's internal key, not its UUID: a create's entry goes at the end of the index
+-- instead of at a random place (one random B-tree write less per create). A key SQLite reuses
+-- after a delete is told apart by resource_id, which every query also matches.
+CREATE INDEX audit_resource ON audit (resource_type, resource_seq, seq);
 CREATE INDEX audit_deletes ON audit (at) WHERE action = 'delete';
 
-INSERT INTO audit (at, connection, resource_type, resource_id, target, action, summary)
-  SELECT created, created_by, 'User', id, user_name, 'create', 'Created (before the audit trail was kept)' FROM users ORDER BY seq;
-INSERT INTO audit (at, connection, resource_type, resource_id, target, action, summary)
-  SELECT created, created_by, 'Group', id, display_name, 'create', 'Created (before the audit trail was kept)' FROM groups ORDER BY seq;
+INSERT INTO audit (at, connection, resource_type, resource_seq, resource_id, target, action, summary)
+  SELECT created, created_by, 'User', seq, id, user_name, 'create', 'Created (before the audit trail was kept)' FROM users ORDER BY seq;
+INSERT INTO audit (at, connection, resource_type, resource_seq, resource_id, target, action, summary)
+  SELECT created, created_by, 'Group', seq, id, display_name, 'create', 'Created (before the audit trail was kept)' FROM groups ORDER BY seq;
 
 DROP TABLE activity;
 

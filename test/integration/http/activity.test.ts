@@ -157,7 +157,7 @@ describe('every SCIM request is recorded', () => {
     await entra.get(`/Users/${uid}`);
     await entriesAfter(before, 3); // recorded once each response has gone out
     // A resource's history is the changes made to it; lookups (GET) stay in the request log.
-    const forUser = t.core.directory.audit.history(uid).entries;
+    const forUser = t.core.directory.audit.history({ type: 'User', seq: t.core.browser.user(uid)!.seq, id: uid }).entries;
     expect(forUser.map((e) => e.action)).toEqual(['create', 'deactivate']);
     expect(forUser[1]!.changes).toEqual([{ field: 'active', before: true, after: false }]);
     expect((await t.core.activity.list({ limit: 100 })).some((e) => e.action === 'Get user' && e.resourceId === uid && e.target === 'narrow@contoso.com')).toBe(true);

@@ -27,7 +27,7 @@ describe(`history after importing ${USERS.toLocaleString('en-US')} users`, () =>
     const db = t.controller.core.db;
     expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(USERS);
     const withoutCreate = db
-      .prepare("SELECT count(*) FROM users u WHERE (SELECT a.action FROM audit a WHERE a.resource_id = u.id ORDER BY a.seq LIMIT 1) IS NOT 'create'")
+      .prepare("SELECT count(*) FROM users u WHERE (SELECT a.action FROM audit a WHERE a.resource_type = 'User' AND a.resource_seq = u.seq AND a.resource_id = u.id ORDER BY a.seq LIMIT 1) IS NOT 'create'")
       .pluck()
       .get();
     expect(withoutCreate).toBe(0);

@@ -80,10 +80,12 @@ describe('request log and audit trail', () => {
   });
 
   it("a record's history and a deleted record's expiry use the audit trail's indexes", () => {
-    expect(planOf(core.db, 'SELECT * FROM audit WHERE resource_id = ? ORDER BY seq DESC LIMIT ?', 'x', 10)).toMatch(/SEARCH audit USING INDEX audit_resource \(resource_id=\?\)/);
-    const prune = planOf(core.db, "DELETE FROM audit WHERE resource_id IN (SELECT resource_id FROM audit WHERE action = 'delete' AND at < ?)", '2026-01-01');
-    expect(prune).toMatch(/audit_deletes/);
-    expect(prune).not.toMatch(/SCAN audit\b/);
+    expect(planOf(core.db, 'SELECT * FROM audit WHERE resource_type = ? AND resource_seq = ? AND resource_id = ? ORDER BY seq DESC LIMIT ?', 'User', 1, 'x', 10)).toMatch(/SEARCH audit USING INDEX audit_resource \(resource_type=\? AND resource_seq=\?\)/);
+    const expired = planOf(core.db, "SELECT resource_type, resource_seq, resource_id FROM audit WHERE action = 'delete' AND at < ?", '2026-01-01');
+    expect(expired).toMatch(/audit_deletes/);
+    expect(expired).not.toMatch(/SCAN audit\b/);
+    const remove = planOf(core.db, 'DELETE FROM audit WHERE resource_type = ? AND resource_seq = ? AND resource_id = ?', 'User', 1, 'x');
+    expect(remove).toMatch(/SEARCH audit USING INDEX audit_resource \(resource_type=\? AND resource_seq=\?\)/);
   });
 });
 

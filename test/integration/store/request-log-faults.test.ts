@@ -56,7 +56,8 @@ describe('the request log file in trouble', () => {
       expect(h).toMatchObject({ status: 'degraded', store: { state: 'ok' }, requestLog: { state: 'unavailable', dropped: status.dropped } });
       // The directory has every user.
       expect(t.core.directory.counts().users).toBe(4);
-      expect(t.core.directory.audit.history(t.core.browser.userIdByName('locked2@example.com')!).entries.map((e) => e.action)).toEqual(['create']);
+      const locked = t.core.browser.user(t.core.browser.userIdByName('locked2@example.com')!)!;
+      expect(t.core.directory.audit.history({ type: 'User', seq: locked.seq, id: locked.id }).entries.map((e) => e.action)).toEqual(['create']);
     } finally {
       other.exec('ROLLBACK');
       other.close();
