@@ -81,7 +81,8 @@ const { chmodSync, renameSync, existsSync } = require('node:fs');
 const Database = require(workerData.module);
 const { file, binding, ddl, retention } = workerData;
 const flag = new Int32Array(workerData.closed);
-const REOPEN_MS = 30000;
+// A file that cannot be opened (a full disk, a lock) is tried again this often, on the next batch.
+const REOPEN_MS = 2000;
 const CHUNK = 16;
 const PRUNE_EVERY = 16;
 let db, st, state = 'ok', message = null, failedAt = 0, batches = 0;

@@ -110,12 +110,12 @@ describe.skipIf(mount === null)('a full disk under serve (a 6 MB tmpfs; mounting
     let health = (await (await fetch(`http://127.0.0.1:${served.port}/scimdesk/health`)).json()) as any;
     expect(health).toMatchObject({ store: { state: 'ok' } });
     // The request log (on the same disk) writes again too.
-    for (let i = 0; i < 50 && health.requestLog.state !== 'ok'; i++) {
+    for (let i = 0; i < 100 && health.requestLog.state !== 'ok'; i++) {
       await okta.get('/Users?count=1');
       await new Promise((r) => setTimeout(r, 100));
       health = await (await fetch(`http://127.0.0.1:${served.port}/scimdesk/health`)).json();
     }
-    expect(health).toMatchObject({ status: 'ok', requestLog: { state: 'ok' } });
+    expect(health, JSON.stringify(health)).toMatchObject({ status: 'ok', requestLog: { state: 'ok' } });
     for (const [userName, id] of acknowledged) {
       const res = await okta.get(`/Users/${id}`);
       expect(res.status, userName).toBe(200);
