@@ -7,6 +7,7 @@ import { CONNECTION_LABELS, isConnectionName } from '../../contract/connections'
 import type { ActivitySummary, RefusedSummary } from '../../contract/model';
 import type { Core } from '../core/core';
 import { auditEntry } from '../controller/panel-queries';
+import { shown } from '../scim/audit';
 import { type Values, UsageError, limitOf } from './options';
 import type { Io } from './output';
 
@@ -119,9 +120,4 @@ export function historyCommand(core: Core, values: Values, io: Io): number {
     if (e.members?.removedSample.length) io.out(`${' '.repeat(33)}removed: ${e.members.removedSample.join(', ')}${e.members.removed > e.members.removedSample.length ? ', …' : ''}`);
   }
   return 0;
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return '(none)';
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }

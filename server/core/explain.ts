@@ -5,6 +5,7 @@
  */
 import { CONNECTION_LABELS, type ConnectionName, isConnectionName } from '../../contract/connections';
 import type { ConnectionHealth, Remedy } from '../../contract/model';
+import { count } from '../scim/audit';
 
 /** The detail of the 503 a directory write gets when the disk is full (errors.ts answers it). */
 export const DISK_FULL_DETAIL = "The ScimDesk server's disk is full, so the change was not saved";
@@ -49,10 +50,6 @@ export function clock(iso: string, now: Date = new Date()): string {
 
 function stripPeriod(text: string): string {
   return text.trim().replace(/[.\s]+$/, '');
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 function refusedToken(f: Failure, now: Date): Explained {

@@ -96,12 +96,14 @@ export function updateAction(changes: readonly FieldChange[]): AuditAction {
   return 'update';
 }
 
-function shown(value: unknown): string {
+/** A before/after value as one line reads it: "(none)" when absent, strings as they are, the rest as JSON. */
+export function shown(value: unknown): string {
   if (value === undefined) return '(none)';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function count(n: number, one: string, many = `${one}s`): string {
+/** "1 member", "1,204 members". */
+export function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 

@@ -55,7 +55,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Text cut to `maxChars`, saying how much was not kept. */
-export function cut(text: string, maxChars: number): string {
+function cut(text: string, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars)}… [${text.length - maxChars} more characters not kept]` : text;
 }
 
