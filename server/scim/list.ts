@@ -42,7 +42,10 @@ export function parseListParams(
   filterLimits: FilterLimits = DEFAULT_FILTER_LIMITS,
 ): ListParams {
   const q: Record<string, string> = {};
-  for (const [k, v] of Object.entries(query)) if (typeof v === 'string') q[k.toLowerCase()] = v;
+  for (const k in query) {
+    const v = query[k];
+    if (typeof v === 'string') q[k.toLowerCase()] = v;
+  }
 
   const filter = q['filter'] !== undefined ? compileFilter(type, q['filter'], filterLimits) : undefined;
 
@@ -72,14 +75,10 @@ export function parseListParams(
   if (q['attributes'] !== undefined) projection.attributes = q['attributes'];
   if (q['excludedattributes'] !== undefined) projection.excludedAttributes = q['excludedattributes'];
 
-  return {
-    ...(filter ? { filter } : {}),
-    ...(sortBy ? { sortBy } : {}),
-    descending: order === 'descending',
-    startIndex,
-    count,
-    projection,
-  };
+  const params: { -readonly [K in keyof ListParams]: ListParams[K] } = { descending: order === 'descending', startIndex, count, projection };
+  if (filter) params.filter = filter;
+  if (sortBy) params.sortBy = sortBy;
+  return params;
 }
 
 export function listResponse(totalResults: number, startIndex: number, resources: JsonObject[]): JsonObject {

@@ -264,7 +264,8 @@ export class ResourceTable {
       order = `(${expr}) IS NULL, ${expr} ${dir}, ${alias}.seq ${dir}`;
     }
     const select = query.withRelations ? this.selectWithRelations : this.select;
-    const rows = this.cache.get<Row>(`${select}${where} ORDER BY ${order} ${LIMIT_OFFSET}`).all(...params, query.limit, query.offset);
+    const key = `${table}${query.withRelations ? '+' : ''}${where} ORDER BY ${order}`;
+    const rows = this.cache.get<Row>(key, () => `${select}${where} ORDER BY ${order} ${LIMIT_OFFSET}`).all(...params, query.limit, query.offset);
     // A page that is not full ends the results: the total is known without counting (an IdP's
     // lookups — userName eq, externalId eq — are all such pages).
     const total = rows.length < query.limit && (rows.length > 0 || query.offset === 0) ? query.offset + rows.length : countAll();
