@@ -9,6 +9,9 @@
  *   the tunnel is healthy again); time from the restart until a request through the same
  *   public URL succeeds again.
  *
+ * Public URLs are `<id>.localhost` names (as the real server hands out), fetched through
+ * tools/public-fetch.ts on a fresh connection each; the direct URL keeps plain fetch.
+ *
  * Environment: BENCH_REQUESTS (default 500), BENCH_RESTARTS (default 5).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { join } from 'node:path';
 import type { AppStatus } from '../contract/model';
 import { Controller } from '../server/controller/controller';
 import { FileSecretStore } from '../server/secrets/file-store';
+import { publicFetch } from '../tools/public-fetch';
 import { TestTunnelServer } from '../tools/tunnel-server';
 
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 500);
@@ -30,7 +34,7 @@ async function timeSequential(url: string, token: string): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const t0 = performance.now();
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const res = await publicFetch(url, { headers: { authorization: `Bearer ${token}` } });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
     times.push(performance.now() - t0);
@@ -45,7 +49,7 @@ async function throughput(url: string, token: string, concurrency: number): Prom
     Array.from({ length: concurrency }, async () => {
       while (done < REQUESTS) {
         done++;
-        const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+        const res = await publicFetch(url, { headers: { authorization: `Bearer ${token}` } });
         await res.arrayBuffer();
       }
     }),
@@ -68,7 +72,7 @@ function waitFor(controller: Controller, predicate: (s: AppStatus) => boolean): 
 async function untilOk(url: string, token: string): Promise<void> {
   for (;;) {
     try {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
+      const res = await publicFetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
       if (res.status === 200) return;
     } catch {
@@ -81,7 +85,7 @@ async function untilOk(url: string, token: string): Promise<void> {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-bench-tunnel-'));
   const tunnel = await TestTunnelServer.start();
-  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.url, subdomain: 'bench-tunnel' } });
+  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.hostUrl, subdomain: 'bench-tunnel' } });
   try {
     const { token } = await controller.core.connections.setEnabled('okta', true);
     const status = await waitFor(controller, (s) => s.tunnel.phase === 'online');

@@ -68,6 +68,17 @@ export interface TunnelStatus {
   readonly onlineSince: string | null;
   /** Successful reconnects since start. */
   readonly reconnects: number;
+  /**
+   * When the tunnel server first reported this tunnel up (known, with open connections) since it
+   * came online; null until then. A URL that was never verified is never stored as confirmed.
+   */
+  readonly verifiedAt: string | null;
+  /**
+   * Why the public URL cannot be reached from this machine although the tunnel server reports
+   * the tunnel up (a name that does not resolve here, split DNS, blocked outbound traffic): a
+   * warning with its cause; the tunnel stays open. Null when the URL answered or was not checked.
+   */
+  readonly publicUrlWarning: string | null;
 }
 
 export interface UrlChange {

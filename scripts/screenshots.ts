@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-shots-'));
   const tunnel = await TestTunnelServer.start();
-  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.url, subdomain: 'acme-scim' } });
+  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.hostUrl, subdomain: 'acme-scim' } });
   const served = await serveRenderer();
   const browser = await launchChromium();
   try {

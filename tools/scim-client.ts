@@ -1,4 +1,5 @@
 /** A minimal SCIM client over real HTTP (fetch), the way an IdP talks to the server. */
+import { publicFetch } from './public-fetch';
 
 export interface ScimResponse<T = any> {
   readonly status: number;
@@ -33,7 +34,7 @@ export class ScimClient {
     Object.assign(headers, options.headers);
     for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
     const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    const res = await fetch(`${this.base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    const res = await publicFetch(`${this.base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const text = await res.text();
     let parsed: unknown;
     if (text) {

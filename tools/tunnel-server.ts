@@ -2,20 +2,23 @@
  * A localtunnel SERVER for tests, on 127.0.0.1 only, so the real `localtunnel` client can be
  * exercised without ever reaching a public host.
  *
- * It speaks the protocol of the open-source server (github.com/localtunnel/server):
+ * It behaves like the open-source server (github.com/localtunnel/server) where ScimDesk can tell:
  * - `GET /?new` or `GET /<name>` claims a tunnel and answers `{ id, port, max_conn_count, url }`;
+ *   a name held by a live client (or within its grace period) quietly becomes a random id;
  *   `port` is a per-client TCP listener to which the client opens its "tunnel sockets";
- * - public requests routed to a client (by `Host: <id>.<domain>`, or by the path prefix
- *   `/t/<id>/…` because `*.localhost` does not resolve from Node's fetch) are written into an idle
- *   tunnel socket through an http.Agent, and the response is piped back;
+ * - the `url` is built from the Host header of the claim, `http://<id>.<host>`: claimed through
+ *   `http://localhost:PORT` (hostUrl) it is `http://<id>.localhost:PORT`, which Node's fetch
+ *   cannot resolve (tests playing the IdP use tools/public-fetch.ts); claimed through an IP
+ *   address it is `http://<id>.127.0.0.1:PORT`, no URL at all — as with the real server;
+ * - public requests are routed by `Host: <id>.<domain>` only, written into an idle tunnel socket
+ *   through an http.Agent, and the response is piped back. No `X-Forwarded-For` is added: what
+ *   the caller sent arrives unchanged, as with the real server;
  * - a client is forgotten `graceMs` after its last tunnel socket closes.
  *
- * Deliberate differences from the real server, for tests: the `url` handed out is the path form
- * `http://127.0.0.1:<port>/t/<id>`; a request that finds no free tunnel socket, or no answer,
- * within a bounded time gets 504 instead of hanging; a tunnel socket that dies mid-request gives
- * 502; a client that never connects is forgotten after `connectWaitMs` (real server: 1 s);
- * WebSocket upgrades are not tunnelled.
- */
+ * Deliberate differences from the real server, for tests: a request that finds no free tunnel
+ * socket, or no answer, within a bounded time gets 504 instead of hanging; a tunnel socket that
+ * dies mid-request gives 502; a client that never connects is forgotten after `connectWaitMs`
+ * (real server: 1 s); WebSocket upgrades are not tunnelled. */
 import { randomInt } from 'node:crypto';
 import { Agent, type ClientRequestArgs, createServer, type IncomingMessage, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
@@ -285,9 +288,19 @@ export class TestTunnelServer {
     return server;
   }
 
-  /** Base URL of the public/control server, e.g. http://127.0.0.1:PORT (pass it as the client's `host`). */
+  /** Base URL of the public/control server by address, http://127.0.0.1:PORT (claims through it get no usable URL). */
   get url(): string {
     return `http://${LOOPBACK}:${this.listenPort}`;
+  }
+
+  /** Base URL by a name that carries subdomains, http://localhost:PORT: the `host` to give clients. */
+  get hostUrl(): string {
+    return `http://${this.settings.domain}:${this.listenPort}`;
+  }
+
+  /** The public URL of tunnel `id` as the server hands it out to clients that claim through hostUrl. */
+  publicUrl(id: string): string {
+    return `http://${id}.${this.settings.domain}:${this.listenPort}`;
   }
 
   get port(): number {
@@ -384,14 +397,10 @@ export class TestTunnelServer {
     this.forward(session, route.path, req, res);
   }
 
-  /** Host routing first (as the real server), then the `/t/<id>` path prefix. */
+  /** Host routing only, as the real server. */
   private route(req: IncomingMessage): Route | undefined {
     const id = this.subdomainOf(req.headers.host ?? '');
-    if (id) return { id, path: req.url ?? '/' };
-    const match = /^\/t\/([^/?#]+)(.*)$/.exec(req.url ?? '/');
-    if (!match) return undefined;
-    const rest = match[2] ?? '';
-    return { id: match[1] ?? '', path: rest.startsWith('/') ? rest : `/${rest}` };
+    return id ? { id, path: req.url ?? '/' } : undefined;
   }
 
   /** `abcd.localhost:1234` → `abcd` for domain `localhost`; anything else → undefined. */
@@ -404,11 +413,9 @@ export class TestTunnelServer {
 
   /** Writes the request into one of the client's tunnel sockets and pipes the answer back. */
   private forward(session: TunnelSession, path: string, req: IncomingMessage, res: ServerResponse): void {
-    // Like the public service's front proxy, say who the caller is (a test may pose as another
-    // client by sending its own X-Forwarded-For: the proxy appends to it, as proxies do).
-    const caller = req.socket.remoteAddress ?? 'unknown';
-    const prior = req.headers['x-forwarded-for'];
-    const headers = { ...req.headers, 'x-forwarded-for': prior ? `${String(prior)}, ${caller}` : caller };
+    // Headers pass unchanged: the real server adds no X-Forwarded-For, so a caller's own
+    // header (true or forged) is all ScimDesk would see.
+    const headers = req.headers;
     const upstream = httpRequest({ agent: session.agent, method: req.method, path, headers });
     // Bounded wait for an answer: a client whose local app is down would otherwise hang the caller.
     const timer = setTimeout(() => {
@@ -443,14 +450,14 @@ export class TestTunnelServer {
     if (path === '/') {
       // The real server redirects to its landing page here; a test has no use for that.
       if (!url.searchParams.has('new')) return sendJson(res, 404, { message: 'Not Found' });
-      return sendJson(res, 200, await this.claim(undefined));
+      return sendJson(res, 200, await this.claim(undefined, req));
     }
     const parts = path.split('/');
     // Only `/<name>`; deeper paths are not claims (the real server: parts.length !== 2).
     if (parts.length !== 2) return sendJson(res, 404, { message: 'Not Found' });
     const wanted = parts[1] ?? '';
     if (!isValidSubdomain(wanted)) return sendJson(res, 403, { message: INVALID_SUBDOMAIN_MESSAGE });
-    return sendJson(res, 200, await this.claim(wanted));
+    return sendJson(res, 200, await this.claim(wanted, req));
   }
 
   private tunnelStatus(id: string, res: ServerResponse): void {
@@ -460,7 +467,7 @@ export class TestTunnelServer {
   }
 
   /** Reserves `wanted` if free (a taken name quietly becomes a random id, as the real server does). */
-  private async claim(wanted: string | undefined): Promise<TunnelClaim> {
+  private async claim(wanted: string | undefined, req: IncomingMessage): Promise<TunnelClaim> {
     const id = wanted !== undefined && !this.sessions.has(wanted) ? wanted : this.freeRandomId();
     const session = new TunnelSession(id, this.settings, (ended) => {
       if (this.sessions.get(ended.id) === ended) this.sessions.delete(ended.id);
@@ -469,7 +476,8 @@ export class TestTunnelServer {
     this.sessions.set(id, session);
     try {
       const port = await session.listen();
-      return { id, port, max_conn_count: this.settings.maxSockets, url: `${this.url}/t/${id}` };
+      // As the real server: the URL is the claim's own Host with the id in front.
+      return { id, port, max_conn_count: this.settings.maxSockets, url: `http://${id}.${req.headers.host ?? ''}` };
     } catch (err) {
       session.end();
       throw err;

@@ -12,3 +12,10 @@ export function localUrlOf(host: string, port: number): string {
 }
 
 export const DEFAULT_LOCAL_URL = localUrlOf(DEFAULT_HOST, DEFAULT_PORT);
+
+/**
+ * The client address of every request that came through the tunnel. The localtunnel server
+ * adds no X-Forwarded-For, so through it no caller's address is known — and a header naming
+ * one was written by the caller. All tunnel traffic is one client: one wrong-token budget.
+ */
+export const TUNNEL_CLIENT = 'tunnel';

@@ -39,7 +39,13 @@ export class PublicEndpoint {
     overrides: TunnelSettingsChange | undefined,
     private readonly timing: TunnelTiming = {},
   ) {
-    this.current = normalizeTunnelSettings(overrides ?? {}, this.saved());
+    try {
+      this.current = normalizeTunnelSettings(overrides ?? {}, this.saved());
+    } catch (err) {
+      // Saved by an older ScimDesk (an IP-address tunnel host…): said in one sentence, not a crash.
+      if (err instanceof InvalidSettingsError) throw new ServiceError('invalid-settings', err.message);
+      throw err;
+    }
   }
 
   /** Subscribe to an event; returns the unsubscribe function. */
@@ -107,11 +113,20 @@ export class PublicEndpoint {
     this.apply();
   }
 
-  /** The admin updated Okta's Base URL: the current public URL becomes the confirmed one. */
-  confirm(): void {
+  /**
+   * The admin updated Okta's Base URL: the current public URL becomes the confirmed one. A
+   * tunnel URL the server has not yet reported up is refused (ServiceError 'invalid-settings'):
+   * it may never work, and confirming it would silence the alert for a wrong URL.
+   */
+  confirm(): string {
     const url = this.url();
-    if (url) this.settingsRepo.set(SETTINGS_CONFIRMED_URL, url);
+    if (!url) throw new ServiceError('invalid-settings', 'There is no public URL to confirm yet: the server is not running, or the tunnel is not online');
+    if (this.current.mode === 'localtunnel' && this.tunnelStatus().verifiedAt === null) {
+      throw new ServiceError('invalid-settings', `The tunnel URL ${url} has not been reported up by the tunnel server yet; confirm it once the tunnel is online`);
+    }
+    this.settingsRepo.set(SETTINGS_CONFIRMED_URL, url);
     this.events.emit('change', null);
+    return url;
   }
 
   async stop(): Promise<void> {
@@ -144,7 +159,8 @@ export class PublicEndpoint {
         this.current = { ...this.current, subdomain: s.subdomain };
         this.settingsRepo.set(SETTINGS_TUNNEL, { ...saved, subdomain: s.subdomain });
       }
-      this.rememberUrl();
+      // Only a URL the tunnel server reported up may become the confirmed one.
+      if (s.verifiedAt) this.rememberUrl();
     }
     this.events.emit('change', null);
   }

@@ -5,6 +5,7 @@
  */
 import { CONNECTION_LABELS, type ConnectionName, isConnectionName } from '../../contract/connections';
 import type { ConnectionHealth, Remedy } from '../../contract/model';
+import { TUNNEL_CLIENT } from '../base/address';
 import { count } from '../scim/audit';
 
 /** The detail of the 503 a directory write gets when the disk is full (errors.ts answers it). */
@@ -85,7 +86,7 @@ export function explainFailure(f: Failure, holder?: Holder, now: Date = new Date
     }
     case 429:
       return {
-        explanation: `Throttled: too many requests with a wrong token came from ${f.clientIp ?? 'this address'}${f.count && f.count > 1 ? ` (${count(f.count, 'request')} refused)` : ''}, so ScimDesk refuses its wrong tokens for a minute — fix the token in the IdP; a valid token is never throttled`,
+        explanation: `Throttled: too many requests with a wrong token came ${f.clientIp === TUNNEL_CLIENT ? 'through the tunnel (all its callers share one limit: the tunnel does not tell who they are)' : `from ${f.clientIp ?? 'this address'}`}${f.count && f.count > 1 ? ` (${count(f.count, 'request')} refused)` : ''}, so ScimDesk refuses its wrong tokens for a minute — fix the token in the IdP; a valid token is never throttled`,
         remedy: null,
       };
     case 409: {

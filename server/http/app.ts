@@ -27,8 +27,8 @@ export const HEALTH_PATH = '/scimdesk/health';
 export type ScimCore = Pick<Core, 'directory' | 'connections' | 'activity' | 'scimUrl' | 'storeHealth'>;
 
 /**
- * @param viaTunnel tells whether a socket peer is the tunnel's relay (its X-Forwarded-For is
- * then trusted); without a tunnel, no peer is.
+ * @param viaTunnel tells whether a socket peer is the tunnel's relay (all its requests are then
+ * one client, TUNNEL_CLIENT); without a tunnel, no peer is.
  */
 export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel: TunnelPeer = () => false): Promise<FastifyInstance> {
   const { bodyLimit, paging, filterLimits } = options;

@@ -3,10 +3,18 @@
  * error with a reason. It handles the client failures in server/tunnel/LOCALTUNNEL.md: the
  * client never reconnects by itself (any 'error' means close and reopen, with exponential
  * backoff and jitter), its open can hang (bounded here), a taken subdomain comes back as a
- * random one (retried after the server's grace period, then accepted loudly), a tunnel can die
- * silently (health checks of the server's tunnel status and a probe through the tunnel), and
- * idle local sockets would collect 408s (the LazyRelay never connects them to the server until
- * a request arrives).
+ * random one (retried after the server's grace period, then accepted loudly, and given up as
+ * soon as the wanted name is free again), a tunnel can die silently (health checks of the
+ * server's tunnel status), and idle local sockets would collect 408s (the LazyRelay never
+ * connects them to the server until a request arrives).
+ *
+ * Two questions are kept apart: "is the tunnel up at the server?" (the server's tunnel status:
+ * known, with open connections) decides reconnects; "can the public URL be reached from this
+ * machine?" (a probe of <url><probePath>) often cannot be answered yes on-prem — the public
+ * name may not resolve here (split DNS), outbound traffic may be blocked — and IdPs reach the
+ * URL anyway, so a probe that gets no HTTP answer is a warning with its cause, never a reason
+ * to tear down a tunnel the server reports healthy. A probe that does get an answer other
+ * than 200 reached the tunnel server and found our tunnel broken: that reconnects.
  */
 import type { TunnelStatus } from '../../contract/model';
 import { Emitter } from '../base/emitter';
@@ -61,8 +69,20 @@ export function tunnelOff(host: string | null, wantedSubdomain: string | null): 
     nextRetryAt: null,
     onlineSince: null,
     reconnects: 0,
+    verifiedAt: null,
+    publicUrlWarning: null,
   };
 }
+
+/** The cause of a failed fetch in words: Node's "fetch failed" alone says nothing. */
+export function fetchFailure(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
+  return e?.cause?.message ?? e?.cause?.code ?? e?.message ?? String(err);
+}
+
+/** What a request to the public URL found: an HTTP status, or why no answer came. */
+type ProbeResult = { readonly status: number } | { readonly unreachable: string };
 
 class SubdomainNotGranted extends Error {}
 
@@ -198,6 +218,8 @@ export class TunnelSupervisor {
         nextRetryAt: null,
         onlineSince: new Date().toISOString(),
         reconnects: this.state.reconnects + (reconnected ? 1 : 0),
+        verifiedAt: null,
+        publicUrlWarning: null,
       });
       // A first check soon after coming online, so a healthy tunnel resets the backoff quickly.
       const first = setTimeout(() => void this.checkHealth(gen), Math.min(this.o.firstHealthCheckMs, this.o.healthIntervalMs));
@@ -219,7 +241,7 @@ export class TunnelSupervisor {
     const attempt = this.state.attempt + 1;
     const wait = Math.max(minDelayMs, this.delay(attempt));
     const nextRetryAt = new Date(Date.now() + wait).toISOString();
-    this.update({ phase: this.everOnline ? 'reconnecting' : 'error', attempt, lastError: reason, nextRetryAt, onlineSince: null });
+    this.update({ phase: this.everOnline ? 'reconnecting' : 'error', attempt, lastError: reason, nextRetryAt, onlineSince: null, verifiedAt: null });
     this.timer = setTimeout(() => {
       if (this.stopped) return;
       this.update({ phase: this.everOnline ? 'reconnecting' : 'connecting', nextRetryAt: null });
@@ -231,22 +253,88 @@ export class TunnelSupervisor {
   private async checkHealth(gen: number): Promise<void> {
     const id = this.state.subdomain;
     if (gen !== this.generation || !id) return;
-    const signal = AbortSignal.timeout(this.o.healthTimeoutMs);
-    try {
-      const res = await fetch(`${this.o.host}/api/tunnels/${encodeURIComponent(id)}/status`, { signal });
-      if (res.status === 404) return this.fail('the tunnel server no longer knows this tunnel', gen);
-      if (res.ok) {
-        const body = (await res.json()) as { connected_sockets?: number };
-        if (typeof body.connected_sockets === 'number' && body.connected_sockets < 1) return this.fail('the tunnel has no open connections', gen);
+    const sockets = await this.serverTunnelSockets(id);
+    if (gen !== this.generation) return;
+    if (typeof sockets === 'string') return this.fail(sockets, gen);
+    let warning: string | null = null;
+    if (this.o.probePath && this.state.url) {
+      const probe = await this.probe(`${this.state.url}${this.o.probePath}`);
+      if (gen !== this.generation) return;
+      if ('status' in probe && probe.status !== 200) return this.fail(`a request through the tunnel got HTTP ${probe.status}`, gen);
+      if ('unreachable' in probe) {
+        warning =
+          `the public URL ${this.state.url} cannot be reached from this machine (${probe.unreachable}), but the tunnel server reports the tunnel up` +
+          `${sockets === null ? '' : ` with ${sockets} connection${sockets === 1 ? '' : 's'}`}, so it stays open. ` +
+          'This is expected when the public name does not resolve here (split DNS) or outbound traffic is blocked; check the URL from outside the network';
       }
-      if (this.o.probePath && this.state.url) {
-        const probe = await fetch(`${this.state.url}${this.o.probePath}`, { signal, headers: { 'bypass-tunnel-reminder': '1' } });
-        await probe.arrayBuffer();
-        if (probe.status !== 200) return this.fail(`a request through the tunnel got HTTP ${probe.status}`, gen);
-      }
-      if (gen === this.generation && this.state.attempt !== 0) this.update({ attempt: 0 });
-    } catch (err) {
-      this.fail(`the tunnel health check failed (${(err as Error).message})`, gen);
     }
+    // Healthy: the backoff starts over. Announced only when something changed.
+    const patch: Partial<TunnelStatus> = {
+      ...(this.state.attempt !== 0 ? { attempt: 0 } : {}),
+      ...(this.state.verifiedAt === null ? { verifiedAt: new Date().toISOString() } : {}),
+      ...(this.state.publicUrlWarning !== warning ? { publicUrlWarning: warning } : {}),
+    };
+    if (Object.keys(patch).length > 0) this.update(patch);
+    if (this.state.subdomainNotGranted) await this.reclaimWanted(gen);
+  }
+
+  /**
+   * The server's view of tunnel `id`: its open connections (null when it does not say), or why
+   * the tunnel is not up there (a sentence).
+   */
+  private async serverTunnelSockets(id: string): Promise<number | null | string> {
+    const url = `${this.o.host}/api/tunnels/${encodeURIComponent(id)}/status`;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.o.healthTimeoutMs) });
+      if (res.status === 404) return 'the tunnel server no longer knows this tunnel';
+      if (!res.ok) {
+        await res.arrayBuffer();
+        return null; // a server without the status API: its clients' errors are the only signal
+      }
+      const body = (await res.json()) as { connected_sockets?: unknown };
+      if (typeof body.connected_sockets !== 'number') return null;
+      return body.connected_sockets < 1 ? 'the tunnel has no open connections' : body.connected_sockets;
+    } catch (err) {
+      return `the tunnel server ${this.o.host} did not answer its health check (${fetchFailure(err, this.o.healthTimeoutMs)})`;
+    }
+  }
+
+  private async probe(url: string): Promise<ProbeResult> {
+    try {
+      new URL(url);
+    } catch {
+      return { unreachable: 'it is not a valid URL' };
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.o.healthTimeoutMs), headers: { 'bypass-tunnel-reminder': '1' } });
+      await res.arrayBuffer();
+      return { status: res.status };
+    } catch (err) {
+      return { unreachable: fetchFailure(err, this.o.healthTimeoutMs) };
+    }
+  }
+
+  /**
+   * Online under another name than the wanted one: once the server no longer knows the wanted
+   * name (whoever held it is gone), reopen asking for it, so the URL the IdP has works again
+   * without a restart.
+   */
+  private async reclaimWanted(gen: number): Promise<void> {
+    const wanted = this.o.subdomain;
+    if (!wanted) return;
+    try {
+      const res = await fetch(`${this.o.host}/api/tunnels/${encodeURIComponent(wanted)}/status`, { signal: AbortSignal.timeout(this.o.healthTimeoutMs) });
+      await res.arrayBuffer();
+      if (res.status !== 404) return; // still held (or within the server's grace period)
+    } catch {
+      return; // the next health check says what is wrong with the server
+    }
+    if (gen !== this.generation || this.stopped) return;
+    this.generation++;
+    this.stopHealth();
+    this.closeClient();
+    this.notGranted = 0;
+    this.update({ phase: 'reconnecting', lastError: `the subdomain "${wanted}" is free again; switching back to it`, nextRetryAt: null, onlineSince: null });
+    void this.connect();
   }
 }

@@ -55,6 +55,9 @@ export function waitForStatus(controller: Controller, predicate: (s: AppStatus) 
 
 export const online = (s: AppStatus): boolean => s.tunnel.phase === 'online';
 
+/** Online, and the tunnel server has reported the tunnel up (the first health check passed). */
+export const verified = (s: AppStatus): boolean => online(s) && s.tunnel.verifiedAt !== null;
+
 /** Short tunnel timings so reconnects happen in test time. */
 export const FAST_TUNNEL = {
   openTimeoutMs: 3_000,

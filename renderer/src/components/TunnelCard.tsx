@@ -73,8 +73,13 @@ function TunnelState({ status, idpLabel }: { status: AppStatus; idpLabel: string
           <p>
             The tunnel server did not grant <span className="mono">{tunnel.wantedSubdomain}</span> (it may still be held by an earlier session) and gave{' '}
             <span className="mono">{tunnel.subdomain ?? 'another one'}</span> instead, so the public URL differs from the one {idpLabel} knows. ScimDesk keeps
-            asking for the one it wanted.
+            asking for the one it wanted and switches back as soon as it is free.
           </p>
+        </Alert>
+      )}
+      {tunnel.publicUrlWarning !== null && (
+        <Alert tone="warning" title="Public URL not reachable from this computer">
+          <p>{tunnel.publicUrlWarning}.</p>
         </Alert>
       )}
     </>

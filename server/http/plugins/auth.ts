@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthOutcome, Connections } from '../../core/connections';
 import { ScimError } from '../../scim/errors';
+import { TUNNEL_CLIENT } from '../../base/address';
 import type { AuthLimiter } from './auth-limiter';
 
 export function registerAuth(app: FastifyInstance, connections: Connections, limiter: AuthLimiter): void {
@@ -15,9 +16,11 @@ export function registerAuth(app: FastifyInstance, connections: Connections, lim
     request.scim.refusal = outcome.refusal;
     if (outcome.error.status === 401) {
       // Guessing tokens gets slow; a valid token (above) is never throttled.
-      const wait = limiter.fail(request.scim.client ?? 'unknown');
+      const client = request.scim.client ?? 'unknown';
+      const wait = limiter.fail(client);
       if (wait > 0) {
-        return ScimError.tooManyRequests(`Too many requests with an invalid SCIM token from this address; try again in ${wait} s`, wait);
+        const from = client === TUNNEL_CLIENT ? 'through the tunnel (its callers share one limit)' : 'from this address';
+        return ScimError.tooManyRequests(`Too many requests with an invalid SCIM token ${from}; try again in ${wait} s`, wait);
       }
     }
     return outcome.error;

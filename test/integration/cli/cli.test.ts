@@ -314,11 +314,11 @@ describe('serve through a tunnel', () => {
       try {
         const dataDir = newDir();
         const token = await enable(dataDir);
-        const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', 'cli-tunnel']);
+        const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--tunnel', 'localtunnel', '--tunnel-host', tunnel.hostUrl, '--subdomain', 'cli-tunnel']);
         await waitFor(run, /tunnel: connecting to /, 'connecting line');
         const online = await waitFor(run, /tunnel: online at (\S+)\nSCIM base URL: (\S+)/, 'online line');
-        expect(online[1]).toBe(`${tunnel.url}/t/cli-tunnel`);
-        expect(online[2]).toBe(`${tunnel.url}/t/cli-tunnel/scim/v2`);
+        expect(online[1]).toBe(tunnel.publicUrl('cli-tunnel'));
+        expect(online[2]).toBe(`${tunnel.publicUrl('cli-tunnel')}/scim/v2`);
         expect((await new ScimClient(online[2]!, `Bearer ${token}`).get('/Users')).status).toBe(200);
 
         await tunnel.kill();

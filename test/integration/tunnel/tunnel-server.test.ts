@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, request as httpRequest, type Server
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import localtunnel from 'localtunnel';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { publicFetch } from '../../../tools/public-fetch';
 import { INVALID_SUBDOMAIN_MESSAGE, isValidSubdomain, TestTunnelServer, type TestTunnelServerOptions } from '../../../tools/tunnel-server';
 
 /** How long an open may take before the test calls it a hang (the client never rejects by itself). */
@@ -84,7 +85,7 @@ async function openClient(server: TestTunnelServer, localPort: number, subdomain
   const errors: Error[] = [];
   let client: any;
   const opened = new Promise<void>((resolve, reject) => {
-    client = localtunnel({ port: localPort, host: server.url, ...(subdomain ? { subdomain } : {}) }, (err) => (err ? reject(new Error(String(err))) : resolve()));
+    client = localtunnel({ port: localPort, host: server.hostUrl, ...(subdomain ? { subdomain } : {}) }, (err) => (err ? reject(new Error(String(err))) : resolve()));
   });
   clients.push(client);
   // Attached before any socket exists: an unhandled 'error' would crash the worker.
@@ -146,16 +147,16 @@ describe('protocol with the real localtunnel client', () => {
     const server = await startTunnelServer();
     const app = await startLocalApp();
     const { client, errors } = await openClient(server, app.port);
-    expect(client.url).toBe(`${server.url}/t/${client.clientId}`);
+    expect(client.url).toBe(server.publicUrl(client.clientId));
 
-    const get = await fetch(`${client.url}/hello?x=1`, { headers: { authorization: 'Bearer tunnel-token' } });
+    const get = await publicFetch(`${client.url}/hello?x=1`, { headers: { authorization: 'Bearer tunnel-token' } });
     expect(get.status).toBe(200);
     expect(get.headers.get('x-local-app')).toBe('scimdesk-test');
     const getBody = await get.json();
     expect(getBody).toMatchObject({ method: 'GET', url: '/hello?x=1', authorization: 'Bearer tunnel-token', bytes: 0 });
 
     const payload = JSON.stringify({ userName: 'ada@example.com', active: true });
-    const post = await fetch(`${client.url}/scim/v2/Users`, {
+    const post = await publicFetch(`${client.url}/scim/v2/Users`, {
       method: 'POST',
       headers: { authorization: 'Bearer tunnel-token', 'content-type': 'application/scim+json' },
       body: payload,
@@ -168,12 +169,12 @@ describe('protocol with the real localtunnel client', () => {
 
     // A larger binary body survives the trip intact (no re-encoding on the way).
     const blob = randomBytes(300 * 1024);
-    const big = await fetch(`${client.url}/upload`, { method: 'POST', body: blob });
+    const big = await publicFetch(`${client.url}/upload`, { method: 'POST', body: blob });
     expect(await big.json()).toMatchObject({ bytes: blob.length, sha256: createHash('sha256').update(blob).digest('hex') });
 
     // The bare tunnel URL and a bare query string map to the app's root.
-    expect(((await (await fetch(client.url)).json()) as any).url).toBe('/');
-    expect(((await (await fetch(`${client.url}?q=1`)).json()) as any).url).toBe('/?q=1');
+    expect(((await (await publicFetch(client.url)).json()) as any).url).toBe('/');
+    expect(((await (await publicFetch(`${client.url}?q=1`)).json()) as any).url).toBe('/?q=1');
 
     expect(server.requestsProxied).toBe(5);
     expect(errors).toEqual([]);
@@ -184,7 +185,7 @@ describe('protocol with the real localtunnel client', () => {
     const app = await startLocalApp();
     const { client } = await openClient(server, app.port);
     const results = await Promise.all(
-      Array.from({ length: 25 }, async (_, i) => ((await (await fetch(`${client.url}/n/${i}`)).json()) as any).url as string),
+      Array.from({ length: 25 }, async (_, i) => ((await (await publicFetch(`${client.url}/n/${i}`)).json()) as any).url as string),
     );
     expect(results).toEqual(Array.from({ length: 25 }, (_, i) => `/n/${i}`));
   });
@@ -195,15 +196,15 @@ describe('protocol with the real localtunnel client', () => {
     const name = 'scimdesk-test';
     const first = await openClient(server, app.port, name);
     expect(first.client.clientId).toBe(name);
-    expect(first.client.url).toBe(`${server.url}/t/${name}`);
+    expect(first.client.url).toBe(`http://${name}.localhost:${server.port}`);
 
     const second = await openClient(server, app.port, name);
     expect(second.client.clientId).not.toBe(name);
     expect(isValidSubdomain(second.client.clientId)).toBe(true);
 
     // Both tunnels work and are distinct.
-    expect((await fetch(`${first.client.url}/a`)).status).toBe(200);
-    expect((await fetch(`${second.client.url}/b`)).status).toBe(200);
+    expect((await publicFetch(`${first.client.url}/a`)).status).toBe(200);
+    expect((await publicFetch(`${second.client.url}/b`)).status).toBe(200);
     expect(server.tunnels().sort()).toEqual([name, second.client.clientId].sort());
   });
 
@@ -227,7 +228,7 @@ describe('protocol with the real localtunnel client', () => {
     const app = await startLocalApp();
     const { client } = await openClient(server, app.port);
     expect(await server.waitForSockets(client.clientId, 3)).toBe(3);
-    expect((await fetch(`${client.url}/ok`)).status).toBe(200);
+    expect((await publicFetch(`${client.url}/ok`)).status).toBe(200);
   });
 
   it('routes by Host: <id>.localhost as the real server does', async () => {
@@ -259,7 +260,7 @@ describe('protocol with the real localtunnel client', () => {
     await eventually(() => !server.tunnels().includes(name), 'the name to be released');
     const later = await openClient(server, app.port, name);
     expect(later.client.clientId).toBe(name);
-    expect((await fetch(`${later.client.url}/again`)).status).toBe(200);
+    expect((await publicFetch(`${later.client.url}/again`)).status).toBe(200);
   });
 
   it('after kill() the client errors and requests fail; after restart() a new client reclaims the name', async () => {
@@ -268,34 +269,37 @@ describe('protocol with the real localtunnel client', () => {
     const name = 'restart-me';
     const old = await openClient(server, app.port, name);
     await server.waitForSockets(name, 1);
-    expect((await fetch(`${old.client.url}/before`)).status).toBe(200);
+    expect((await publicFetch(`${old.client.url}/before`)).status).toBe(200);
     const port = server.port;
 
     await server.kill();
     await eventually(() => old.errors.length > 0, 'the client to emit an error');
     expect(old.errors[0]?.message).toMatch(/connection refused/);
-    await expect(fetch(`${old.client.url}/during`)).rejects.toThrow();
+    await expect(publicFetch(`${old.client.url}/during`)).rejects.toThrow();
 
     await server.restart();
     expect(server.port).toBe(port);
     expect(server.tunnels()).toEqual([]);
     // The old client never reconnects: its URL is now unknown to the server.
-    expect((await fetch(`${old.client.url}/after`)).status).toBe(404);
+    expect((await publicFetch(`${old.client.url}/after`)).status).toBe(404);
 
     const fresh = await openClient(server, app.port, name);
     expect(fresh.client.clientId).toBe(name);
-    expect((await fetch(`${fresh.client.url}/after`)).status).toBe(200);
+    expect((await publicFetch(`${fresh.client.url}/after`)).status).toBe(200);
     expect(fresh.errors).toEqual([]);
   });
 });
 
 describe('claims (raw HTTP, as the real server answers)', () => {
-  it('GET /?new answers id, port, max_conn_count and the path-form url', async () => {
+  it('GET /?new answers id, port, max_conn_count and the url built from the claim\'s Host, as the real server', async () => {
     const server = await startTunnelServer({ maxSockets: 7 });
     const { status, body } = await getJson(`${server.url}/?new`);
     expect(status).toBe(200);
     expect(isValidSubdomain(body.id)).toBe(true);
-    expect(body).toEqual({ id: body.id, port: expect.any(Number), max_conn_count: 7, url: `${server.url}/t/${body.id}` });
+    expect(body).toEqual({ id: body.id, port: expect.any(Number), max_conn_count: 7, url: `http://${body.id}.127.0.0.1:${server.port}` });
+    // Through a name, the URL is a name too.
+    const named = await getJson(`${server.hostUrl}/?new`);
+    expect(named.body.url).toBe(server.publicUrl(named.body.id));
     expect(body.port).not.toBe(server.port);
   });
 
@@ -338,7 +342,7 @@ describe('failures a test must not hang on', () => {
   it('answers 504 when no tunnel socket becomes free', async () => {
     const server = await startTunnelServer({ socketWaitMs: 300 });
     const { body } = await getJson(`${server.url}/?new`);
-    const res = await fetch(`${server.url}/t/${body.id}/anything`);
+    const res = await publicFetch(`${server.publicUrl(body.id)}/anything`);
     expect(res.status).toBe(504);
   });
 
@@ -347,7 +351,7 @@ describe('failures a test must not hang on', () => {
     const { body } = await getJson(`${server.url}/?new`);
     await rawTunnelSocket(body.port);
     await server.waitForSockets(body.id, 1);
-    expect((await fetch(`${server.url}/t/${body.id}/silent`)).status).toBe(504);
+    expect((await publicFetch(`${server.publicUrl(body.id)}/silent`)).status).toBe(504);
   });
 
   it('answers 502 when the tunnel socket dies mid-request', async () => {
@@ -356,7 +360,7 @@ describe('failures a test must not hang on', () => {
     const socket = await rawTunnelSocket(body.port);
     await server.waitForSockets(body.id, 1);
     socket.once('data', () => socket.destroy());
-    expect((await fetch(`${server.url}/t/${body.id}/dies`)).status).toBe(502);
+    expect((await publicFetch(`${server.publicUrl(body.id)}/dies`)).status).toBe(502);
   });
 
   it('cuts the caller when the tunnel socket dies after the headers were sent', async () => {
@@ -368,15 +372,28 @@ describe('failures a test must not hang on', () => {
       socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial');
       setTimeout(() => socket.destroy(), 50);
     });
-    const res = await fetch(`${server.url}/t/${body.id}/half`);
-    expect(res.status).toBe(200);
-    await expect(res.text()).rejects.toThrow();
+    // The 200 went out, then the connection is cut: the caller sees an aborted response.
+    await expect(publicFetch(`${server.publicUrl(body.id)}/half`)).rejects.toThrow(/aborted/);
   });
 
-  it('answers 404 for a path-routed unknown id', async () => {
+  it('routes by Host only: a path naming a tunnel is no route (the real server has none)', async () => {
     const server = await startTunnelServer();
-    const res = await fetch(`${server.url}/t/unknown-id/x`);
-    expect(res.status).toBe(404);
+    const app = await startLocalApp();
+    await openClient(server, app.port, 'by-host-only');
+    expect((await fetch(`${server.url}/t/by-host-only/x`)).status).toBe(404);
+    expect((await publicFetch(`${server.publicUrl('unknown-id')}/x`)).status).toBe(404);
     expect(server.requestsProxied).toBe(0);
+  });
+});
+
+describe('what the local app sees', () => {
+  it('no X-Forwarded-For is added: a caller\'s own header arrives unchanged, none when it sent none', async () => {
+    const server = await startTunnelServer();
+    const app = await startLocalApp();
+    const { client } = await openClient(server, app.port, 'no-forwarding');
+    expect((await publicFetch(`${client.url}/plain`)).status).toBe(200);
+    expect((await publicFetch(`${client.url}/forged`, { headers: { 'x-forwarded-for': '203.0.113.77' } })).status).toBe(200);
+    const seen = Object.fromEntries(app.seen.map((s) => [s.url, s.headers['x-forwarded-for'] ?? null]));
+    expect(seen).toEqual({ '/plain': null, '/forged': '203.0.113.77' });
   });
 });

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../../contract/model';
 import { oktaUser } from '../../../tools/idp/okta';
-import { FAST_TUNNEL, type TestController, online, startController, waitForStatus } from '../../support/controller';
+import { FAST_TUNNEL, type TestController, online, startController, verified, waitForStatus } from '../../support/controller';
 import { ScimClient } from '../../../tools/scim-client';
 import { tempDir } from '../../support/scim-server';
 import { TestTunnelServer } from '../../../tools/tunnel-server';
@@ -25,7 +25,7 @@ async function tunnelServer(): Promise<TestTunnelServer> {
 
 /** A controller tunnelling through `server`; without a subdomain it uses the saved one. */
 async function controllerThrough(server: TestTunnelServer, subdomain: string | null, extra: Parameters<typeof startController>[0] = {}): Promise<TestController> {
-  const t = await startController({ tunnel: { mode: 'localtunnel', host: server.url, ...(subdomain ? { subdomain } : {}) }, tunnelTiming: FAST_TUNNEL, ...extra });
+  const t = await startController({ tunnel: { mode: 'localtunnel', host: server.hostUrl, ...(subdomain ? { subdomain } : {}) }, tunnelTiming: FAST_TUNNEL, ...extra });
   cleanups.push(() => t.stop());
   return t;
 }
@@ -42,14 +42,14 @@ describe('tunnel', () => {
     const t = await controllerThrough(server, 'acme-scim');
     const status = await waitForStatus(t.controller, online, 15_000, 'online');
     expect(status.tunnel).toMatchObject({ phase: 'online', subdomain: 'acme-scim', subdomainNotGranted: false });
-    expect(status.publicUrl).toBe(`${server.url}/t/acme-scim`);
-    expect(status.scimUrl).toBe(`${server.url}/t/acme-scim/scim/v2`);
+    expect(status.publicUrl).toBe(server.publicUrl('acme-scim'));
+    expect(status.scimUrl).toBe(`${server.publicUrl('acme-scim')}/scim/v2`);
     expect(status.reachable).toBe('internet');
 
     const okta = await enableOkta(t);
     const created = await okta.post('/Users', oktaUser('tunnel.user@example.com'));
     expect(created.status).toBe(201);
-    expect(created.body.meta.location).toBe(`${server.url}/t/acme-scim/scim/v2/Users/${created.body.id}`);
+    expect(created.body.meta.location).toBe(`${server.publicUrl('acme-scim')}/scim/v2/Users/${created.body.id}`);
     expect(created.headers.get('location')).toBe(created.body.meta.location);
     // The token travelled through the tunnel: the server knew the connection.
     const [entry] = await t.controller.panel.listActivity({ limit: 1 });
@@ -83,7 +83,8 @@ describe('tunnel', () => {
     const dataDir = tempDir();
     // First run: the admin configures Okta with this URL.
     const first = await controllerThrough(server, 'our-name', { dataDir });
-    const confirmed = (await waitForStatus(first.controller, online, 15_000, 'online')).publicUrl;
+    // The URL becomes the confirmed one once the tunnel server reported the tunnel up.
+    const confirmed = (await waitForStatus(first.controller, verified, 15_000, 'online and verified')).publicUrl;
     await first.stop();
     // Someone else takes the name while ScimDesk is stopped.
     const squatter = await controllerThrough(server, 'our-name');
@@ -97,13 +98,14 @@ describe('tunnel', () => {
     expect(status.tunnel.lastError).toMatch(/our-name.*in use/);
     expect(status.urlChange).toEqual({ previous: confirmed, current: status.publicUrl });
     // Once the admin updated Okta, the alert goes away.
+    await waitForStatus(second.controller, verified, 15_000, 'the other name verified');
     second.controller.endpoint.confirm();
     expect(second.controller.status().urlChange).toBeNull();
   });
 
   it('an unreachable tunnel host is an error state with a reason and a retry time, not a hang', async () => {
     const server = await TestTunnelServer.start();
-    const deadHost = server.url;
+    const deadHost = server.hostUrl;
     await server.close(); // nothing listens there any more
     const t = await controllerThrough(server, 'nobody-home');
     const status = await waitForStatus(t.controller, (s) => s.tunnel.phase === 'error', 10_000, 'error');
@@ -138,7 +140,7 @@ describe('tunnel', () => {
   it('validates settings: a bad subdomain is refused with the rule, nothing is saved', async () => {
     const t = await startController();
     cleanups.push(() => t.stop());
-    await expect(t.controller.endpoint.configure({ mode: 'localtunnel', host: 'http://127.0.0.1:9', subdomain: 'ab' })).rejects.toMatchObject({
+    await expect(t.controller.endpoint.configure({ mode: 'localtunnel', host: 'http://localhost:9', subdomain: 'ab' })).rejects.toMatchObject({
       code: 'invalid-settings',
       message: expect.stringMatching(/4 to 63 characters/),
     });
