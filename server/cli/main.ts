@@ -6,6 +6,7 @@
  *   token new --connection okta|entra   issue a new token (printed once); the old one stops working
  *   serve                               run the SCIM server in the foreground
  *   status    [--json]                  connections (with health), the tunnel, directory counts
+ *   tunnel confirm                      the running server's public URL is the one Okta has
  *   log       [--json] [--follow] …     the request log
  *   history   --user U | --group G      one record's audit trail
  *   backup    [--out FILE]              a consistent copy of the database, while serve runs
@@ -27,6 +28,7 @@ import { type Io, describeConnection, printToken, statusJson, usage } from './ou
 import { serve } from './serve';
 import { historyCommand, logCommand } from './log';
 import { readRuntime } from '../controller/runtime-file';
+import { runtimeLines, tunnelCommand, tunnelJson } from './tunnel';
 
 export type { Io };
 
@@ -71,15 +73,17 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
         const counts = core.directory.counts();
         const connections = core.connections.statuses();
         const runtime = readRuntime(dataDir);
-        if (values.json) io.out(statusJson(dataDir, connections, counts, runtime));
+        if (values.json) io.out(statusJson(dataDir, connections, counts, runtime, tunnelJson(runtime, core)));
         else {
           io.out(`Data folder: ${dataDir}`);
-          if (runtime) io.out(`Server running (pid ${runtime.pid}) at ${runtime.localUrl}${runtime.tunnel.phase !== 'off' ? `; tunnel ${runtime.tunnel.phase}${runtime.tunnel.url ? ` at ${runtime.tunnel.url}` : ''}` : ''}`);
+          for (const line of runtimeLines(runtime, core)) io.out(line);
           for (const s of connections) io.out(describeConnection(s));
           io.out(`Users: ${counts.users}, groups: ${counts.groups}`);
         }
         return 0;
       });
+    case 'tunnel':
+      return withCore(values, async (core, dataDir) => tunnelCommand(rest, core, dataDir, io));
     case 'log':
       return withCore(values, (core) => logCommand(core, values, io));
     case 'history':

@@ -41,6 +41,8 @@ Commands:
                                        record's history is kept D days after the delete (default 90)
   status    [--json]                   Connections with their health, the tunnel of a running
                                        server, how many users and groups exist
+  tunnel confirm                       After updating Okta's Base URL: the running server's
+                                       public URL becomes the confirmed one (no more warning)
   log       [--json] [--limit N] [--connection okta|entra|none] [--errors] [--follow]
                                        The request log, newest first (--json: an array;
                                        with --follow, one JSON object per line as they come)
@@ -62,13 +64,11 @@ export function describeConnection(s: ConnectionStatus): string {
   return `${s.label} (${s.name}): ${parts.join(', ')}${s.health.state === 'idle' ? '' : `\n  ${s.health.sentence}`}`;
 }
 
-/** `status --json`: the data folder, each connection with its health, the running server's tunnel, the counts. */
-export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }, runtime: RuntimeInfo | null): string {
+/** `status --json`: the data folder, each connection with its health, the running server and its tunnel (tunnel.ts), the counts. */
+export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }, runtime: RuntimeInfo | null, tunnel: Record<string, unknown>): string {
   // The label is for people; the JSON keeps the fields scripts already read.
   const plain = connections.map(({ label: _label, ...rest }) => rest);
   const server = runtime ? { running: true, pid: runtime.pid, localUrl: runtime.localUrl, publicUrl: runtime.publicUrl } : { running: false };
-  const t = runtime?.tunnel;
-  const tunnel = t ? { state: t.phase, url: t.url, host: t.host, subdomain: t.subdomain, lastError: t.lastError, nextRetryAt: t.nextRetryAt, onlineSince: t.onlineSince, reconnects: t.reconnects } : { state: 'not-running', url: null };
   return JSON.stringify({ dataDir, server, tunnel, connections: plain, ...counts }, null, 2);
 }
 
@@ -84,7 +84,10 @@ export function tunnelLines(prev: AppStatus | undefined, next: AppStatus): strin
   const lines: string[] = [];
   const a = prev?.tunnel;
   const b = next.tunnel;
-  if (next.tunnelSettings.mode === 'localtunnel' && (a?.phase !== b.phase || a?.url !== b.url || a?.lastError !== b.lastError)) {
+  // While down, every attempt is a line (attempts are at most 30 s apart): an operator watching
+  // a long outage sees it is still being retried.
+  const retried = (b.phase === 'reconnecting' || b.phase === 'error') && a?.attempt !== b.attempt;
+  if (next.tunnelSettings.mode === 'localtunnel' && (a?.phase !== b.phase || a?.url !== b.url || a?.lastError !== b.lastError || retried)) {
     switch (b.phase) {
       case 'connecting':
         lines.push(`tunnel: connecting to ${b.host}${b.wantedSubdomain ? ` (asking for "${b.wantedSubdomain}")` : ''}…`);
@@ -95,16 +98,23 @@ export function tunnelLines(prev: AppStatus | undefined, next: AppStatus): strin
         if (b.subdomainNotGranted) lines.push(`tunnel: WARNING ${b.lastError}`);
         break;
       case 'reconnecting':
+        if (b.attempt === 0) {
+          lines.push(`tunnel: ${b.lastError}`); // switching back to the wanted subdomain: no failure
+          break;
+        }
+        lines.push(`tunnel: reconnecting (attempt ${b.attempt}${b.nextRetryAt ? `, next try ${b.nextRetryAt}` : ''}): ${b.lastError}`);
+        break;
       case 'error':
-        lines.push(`tunnel: ${b.phase === 'error' ? 'cannot connect' : 'reconnecting'} (attempt ${b.attempt}${b.nextRetryAt ? `, next try ${b.nextRetryAt}` : ''}): ${b.lastError}`);
+        lines.push(`tunnel: cannot connect (attempt ${b.attempt}${b.nextRetryAt ? `, next try ${b.nextRetryAt}` : ''}): ${b.lastError}`);
         break;
       case 'off':
         lines.push('tunnel: off');
         break;
     }
   }
+  if (b.publicUrlWarning && b.publicUrlWarning !== a?.publicUrlWarning) lines.push(`tunnel: WARNING ${b.publicUrlWarning}`);
   if (next.urlChange && prev?.urlChange?.current !== next.urlChange.current) {
-    lines.push(`WARNING: the public URL changed from ${next.urlChange.previous} to ${next.urlChange.current}. Update the Base URL in Okta (and the Tenant URL in Entra) to ${next.scimUrl}`);
+    lines.push(`WARNING: the public URL changed from ${next.urlChange.previous} to ${next.urlChange.current}. Update the Base URL in Okta (and the Tenant URL in Entra) to ${next.scimUrl}, then run "npm run -s scimdesk -- tunnel confirm"`);
   }
   return lines;
 }

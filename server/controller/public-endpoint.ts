@@ -26,6 +26,27 @@ export interface PublicEndpointEvents {
   change: null;
 }
 
+/**
+ * Stores `url` as the public URL the admin confirmed (Okta's Base URL was set from it), for
+ * the running app and for `tunnel confirm` in another process. A tunnel URL the tunnel server
+ * has not reported up is refused (ServiceError 'invalid-settings'): it may never work, and
+ * confirming it would silence the alert for a wrong URL.
+ * @param tunnel the tunnel's status when the URL is a tunnel's, null otherwise
+ */
+export function confirmPublicUrl(settingsRepo: SettingsRepo, url: string | null, tunnel: TunnelStatus | null): string {
+  if (!url) throw new ServiceError('invalid-settings', 'There is no public URL to confirm yet: the server is not running, or its tunnel is not online');
+  if (tunnel && (tunnel.phase !== 'online' || tunnel.verifiedAt === null)) {
+    throw new ServiceError('invalid-settings', `The tunnel URL ${url} has not been reported up by the tunnel server (tunnel ${tunnel.phase}); confirm it once the tunnel is online`);
+  }
+  settingsRepo.set(SETTINGS_CONFIRMED_URL, url);
+  return url;
+}
+
+/** The public URL the admin last confirmed, if any. */
+export function confirmedPublicUrl(settingsRepo: SettingsRepo): string | null {
+  return settingsRepo.get<string>(SETTINGS_CONFIRMED_URL) ?? null;
+}
+
 export class PublicEndpoint {
   private readonly events = new Emitter<PublicEndpointEvents>();
   private current: TunnelSettings;
@@ -113,18 +134,9 @@ export class PublicEndpoint {
     this.apply();
   }
 
-  /**
-   * The admin updated Okta's Base URL: the current public URL becomes the confirmed one. A
-   * tunnel URL the server has not yet reported up is refused (ServiceError 'invalid-settings'):
-   * it may never work, and confirming it would silence the alert for a wrong URL.
-   */
+  /** The admin updated Okta's Base URL: the current public URL becomes the confirmed one (see confirmPublicUrl). */
   confirm(): string {
-    const url = this.url();
-    if (!url) throw new ServiceError('invalid-settings', 'There is no public URL to confirm yet: the server is not running, or the tunnel is not online');
-    if (this.current.mode === 'localtunnel' && this.tunnelStatus().verifiedAt === null) {
-      throw new ServiceError('invalid-settings', `The tunnel URL ${url} has not been reported up by the tunnel server yet; confirm it once the tunnel is online`);
-    }
-    this.settingsRepo.set(SETTINGS_CONFIRMED_URL, url);
+    const url = confirmPublicUrl(this.settingsRepo, this.url(), this.current.mode === 'localtunnel' ? this.tunnelStatus() : null);
     this.events.emit('change', null);
     return url;
   }

@@ -8,6 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../../contract/model';
 import { FAST_TUNNEL, type TestController, online, startController, verified, waitForStatus } from '../../support/controller';
+import { SettingsRepo } from '../../../server/store/settings-repo';
 import { tempDir } from '../../support/scim-server';
 import { ScimClient } from '../../../tools/scim-client';
 import { TestTunnelServer } from '../../../tools/tunnel-server';
@@ -81,6 +82,22 @@ describe('a public URL that cannot be reached from the machine itself', () => {
     expect(back.tunnel.subdomain).toBe('forgotten');
     const { token } = await t.controller.core.connections.setEnabled('okta', true);
     expect((await new ScimClient(`${server.publicUrl('forgotten')}/scim/v2`, `Bearer ${token}`).get('/Users')).status).toBe(200);
+  });
+});
+
+describe('the confirmed URL', () => {
+  it('a tunnel URL the server never reported up is not stored as confirmed, and cannot be confirmed', async () => {
+    // The server grants the name but takes no tunnel socket: online for the client, never up at the server.
+    const server = await TestTunnelServer.start({ maxSockets: 0 });
+    cleanups.push(() => server.close());
+    const t = await controllerThrough(server, 'never-up');
+    const seen = record(t);
+    await waitForStatus(t.controller, (s) => s.tunnel.phase === 'reconnecting' && s.tunnel.reconnects >= 1, 20_000, 'online, then torn down, twice');
+    expect(seen.some((s) => s.tunnel.phase === 'online' && s.tunnel.url === server.publicUrl('never-up'))).toBe(true);
+    expect(seen.every((s) => s.tunnel.verifiedAt === null)).toBe(true);
+    expect(seen.at(-1)!.tunnel.lastError).toBe('the tunnel has no open connections');
+    expect(new SettingsRepo(t.controller.core.db).get('confirmedPublicUrl')).toBeUndefined();
+    expect(() => t.controller.endpoint.confirm()).toThrow(/no public URL to confirm yet|has not been reported up/);
   });
 });
 
