@@ -137,6 +137,24 @@ describe('tunnel', () => {
     expect(statuses).toEqual(Array(9).fill(200));
   });
 
+  it('while the SCIM server is not running, a request through the tunnel gets the relay\'s SCIM 502 at once, not a hang', async () => {
+    const server = await tunnelServer();
+    const t = await controllerThrough(server, 'relay-502');
+    const status = await waitForStatus(t.controller, verified, 15_000, 'verified');
+    const http = t.controller['running']!.app.server;
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeAllConnections();
+    });
+    const started = Date.now();
+    const res = await new ScimClient(status.scimUrl!, 'Bearer any').get('/Users');
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+    expect(res.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '502', detail: 'ScimDesk is reachable but its SCIM server is not running' });
+    // Well under the test tunnel server's own 10 s response timeout: the relay answered.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('validates settings: a bad subdomain is refused with the rule, nothing is saved', async () => {
     const t = await startController();
     cleanups.push(() => t.stop());
