@@ -13,7 +13,7 @@ import { type Projection, includesAttribute, project } from '../scim/projection'
 import { type JsonObject, type Notes, locationOf, parseResourceInput, toResource } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
 import type { Db } from '../store/database';
-import { type MemberRef, Memberships, type Sample } from '../store/memberships';
+import { type MemberRef, Memberships, type Sample, type Stamp } from '../store/memberships';
 import { GroupCommit } from '../store/group-commit';
 import type { StoreHealthTracker } from './store-health';
 import { AuditTrail, type AuditInput } from '../store/audit-trail';
@@ -80,16 +80,17 @@ function relationOf(type: ResourceTypeName, refs: readonly MemberRef[], baseUrl:
   }));
 }
 
-/** A membership change so far: counts and the first few users by key. */
+/** A membership change so far: counts, the first few users by key, and the stamp the users it moves get. */
 interface MemberTally {
   added: number;
   removed: number;
   readonly addedSample: Sample;
   readonly removedSample: Sample;
+  readonly stamp: Stamp;
 }
 
 const newSample = (): Sample => ({ room: MEMBER_SAMPLE, seqs: [] });
-const newTally = (): MemberTally => ({ added: 0, removed: 0, addedSample: newSample(), removedSample: newSample() });
+const newTally = (stamp: Stamp): MemberTally => ({ added: 0, removed: 0, addedSample: newSample(), removedSample: newSample(), stamp });
 
 /** The name an audit entry is filed under: the userName or displayName. */
 function targetOf(type: ResourceTypeName, attributes: JsonObject): string {
@@ -251,7 +252,7 @@ export class Directory {
       const memberSeqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
       const created = this.table(type).insert(randomUUID(), input.attributes, actor, now);
       const sample = newSample();
-      const added = memberSeqs.length ? this.memberships.addMany(created.seq, memberSeqs, sample) : 0;
+      const added = memberSeqs.length ? this.memberships.addMany(created.seq, memberSeqs, sample, { actor, now }) : 0;
       const members = added ? this.delta(added, 0, sample, newSample()) : null;
       return { record: created, audit: this.recordAudit(type, created, 'create', createdFields(input.attributes), members, actor, now) };
     });
@@ -286,8 +287,8 @@ export class Directory {
     const wanted = new Set(seqs);
     const current = this.memberships.memberSeqs(groupSeq);
     const have = new Set(current);
-    change.removed += this.memberships.removeMany(groupSeq, current.filter((s) => !wanted.has(s)), change.removedSample);
-    change.added += this.memberships.addMany(groupSeq, [...wanted].filter((s) => !have.has(s)), change.addedSample);
+    change.removed += this.memberships.removeMany(groupSeq, current.filter((s) => !wanted.has(s)), change.removedSample, change.stamp);
+    change.added += this.memberships.addMany(groupSeq, [...wanted].filter((s) => !have.has(s)), change.addedSample, change.stamp);
   }
 
   replace(type: ResourceTypeName, id: string, body: unknown, actor: string | null, ifMatch: string | undefined, projection: Projection = {}): WriteResult {
@@ -298,7 +299,7 @@ export class Directory {
     const { record, audit } = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
-      const tally = newTally();
+      const tally = newTally({ actor, now });
       if (type === 'Group') this.replaceMembers(current.seq, input.members?.length ? this.memberships.resolveUsers(input.members) : [], tally);
       const updated = this.table(type).update(current.seq, current.attributes, input.attributes, actor, now);
       const changes = diffAttributes(current.attributes, input.attributes);
@@ -310,15 +311,15 @@ export class Directory {
     return this.written(type, record, notes, audit, projection);
   }
 
-  private runMemberChanges(groupSeq: number, changes: readonly MemberChange[]): MemberTally {
-    const tally = newTally();
+  private runMemberChanges(groupSeq: number, changes: readonly MemberChange[], stamp: Stamp): MemberTally {
+    const tally = newTally(stamp);
     for (const change of changes) {
       switch (change.kind) {
         case 'add':
-          tally.added += this.memberships.addMany(groupSeq, this.memberships.resolveUsers(change.ids), tally.addedSample);
+          tally.added += this.memberships.addMany(groupSeq, this.memberships.resolveUsers(change.ids), tally.addedSample, stamp);
           break;
         case 'remove':
-          tally.removed += this.memberships.removeMany(groupSeq, this.memberships.existingUsers(change.ids), tally.removedSample);
+          tally.removed += this.memberships.removeMany(groupSeq, this.memberships.existingUsers(change.ids), tally.removedSample, stamp);
           break;
         case 'replace':
           this.replaceMembers(groupSeq, this.memberships.resolveUsers(change.ids), tally);
@@ -344,7 +345,7 @@ export class Directory {
     const { record, audit } = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
-      const tally = this.runMemberChanges(current.seq, memberChanges);
+      const tally = this.runMemberChanges(current.seq, memberChanges, { actor, now });
       const members = tally.added || tally.removed ? this.delta(tally.added, tally.removed, tally.addedSample, tally.removedSample) : null;
       let updated: ResourceRecord | undefined;
       let changes: FieldChange[] = [];
@@ -371,8 +372,12 @@ export class Directory {
     const audit = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
+      const now = new Date().toISOString();
+      // The other side of each membership changes too (a group loses a member, a user a group).
+      if (type === 'User') this.memberships.touchGroups(current.seq, { actor, now });
+      else this.memberships.touchMembers(current.seq, { actor, now });
       this.table(type).delete(current.seq);
-      return this.recordAudit(type, current, 'delete', [], null, actor, new Date().toISOString());
+      return this.recordAudit(type, current, 'delete', [], null, actor, now);
     });
     this.emit({ type, id, kind: 'deleted', actor });
     return audit;

@@ -9,7 +9,7 @@
  * patched in memory against the schema, and group member operations come out as a plan the
  * store executes in SQL.
  */
-import { type ResolvedAttr, describePath, leafDef, resolvePath, unknownKeyPath } from './attributes';
+import { type ResolvedAttr, describePath, isSchemasPath, leafDef, resolvePath, unknownKeyPath } from './attributes';
 import { ScimError } from './errors';
 import { type ResolvedFilter, evaluate, resolveRelative } from './filter';
 import { foldCase } from './text';
@@ -418,6 +418,7 @@ function applyUnknown(ctx: Context, attrs: JsonObject, op: PatchOperation, path:
 }
 
 function applyWithPath(ctx: Context, attrs: JsonObject, op: PatchOperation, path: PatchPath): void {
+  if (isSchemasPath(ctx.type, path.path)) throw ScimError.mutability(`${ctx.where}: schemas is set by the server (from the extensions the resource carries); change those instead`);
   const target = resolvePath(ctx.type, path.path);
   if (!target) {
     // A known attribute with an unknown sub-attribute (emails.nosuch) is a client error; only
@@ -455,6 +456,10 @@ function applyPathless(ctx: Context, attrs: JsonObject, op: PatchOperation): voi
       throw ScimError.invalidValue(`${ctx.where}.value: "${key}" is not an attribute name`);
     }
     if (path.filter) throw ScimError.invalidValue(`${ctx.where}.value: "${key}" cannot hold a value filter`);
+    if (isSchemasPath(ctx.type, path.path)) {
+      ctx.notes.push(`${ctx.where}: "${key}" in value ignored`);
+      continue;
+    }
     if (key.includes('.') && !/^urn:/i.test(key)) ctx.notes.push(`${ctx.where}.value: dotted key "${key}" read as a path`);
     applyWithPath(ctx, attrs, { op: op.op, value }, path);
   }

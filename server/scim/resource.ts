@@ -214,6 +214,12 @@ export function parseResourceInput(type: ResourceTypeName, body: unknown, notes:
       if (Object.keys(obj).length) attributes[ext] = obj;
       continue;
     }
+    if (canonical.toLowerCase() === 'schemas') {
+      // Only "urn:…:core:2.0:User:schemas" (or a core-URN object's "schemas") gets here: the
+      // list is the server's to write, never stored over the one toResource computes.
+      notes.push(`${key}: ignored (schemas is set by the server)`);
+      continue;
+    }
     const def = findAttribute(coreDefs, key);
     if (!def) {
       if (raw !== null) attributes[key] = raw; // unknown extension or attribute: kept, returned as sent
@@ -295,7 +301,9 @@ export function toResource(type: ResourceTypeName, parts: ResourceParts, baseUrl
   const externalId = attributes['externalId'];
   if (externalId !== undefined) resource['externalId'] = externalId;
   // One pass over the keys (a rest spread and Object.assign copied every attribute twice).
-  for (const key of Object.keys(attributes)) if (key !== 'externalId') resource[key] = attributes[key]!;
+  // schemas, id and meta are the server's: a stored key of that name (written before the
+  // server refused them) never replaces them.
+  for (const key of Object.keys(attributes)) if (key !== 'externalId' && key !== 'schemas' && key !== 'id' && key !== 'meta') resource[key] = attributes[key]!;
   if (parts.relations) resource[type === 'User' ? 'groups' : 'members'] = parts.relations;
   resource['meta'] = {
     resourceType: type,
