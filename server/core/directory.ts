@@ -18,7 +18,8 @@ import { GroupCommit } from '../store/group-commit';
 import type { StoreHealthTracker } from './store-health';
 import { AuditTrail, type AuditInput } from '../store/audit-trail';
 import { type AuditAction, type FieldChange, type MemberDelta, MEMBER_SAMPLE, auditSummary, createdFields, diffAttributes, updateAction } from '../scim/audit';
-import { GROUP_TABLE, type ResourceRecord, ResourceTable, USER_TABLE } from '../store/resource-table';
+import { GROUP_TABLE, type ListQuery, type ResourceRecord, ResourceTable, USER_TABLE } from '../store/resource-table';
+import type { ScanReader } from '../store/scan-reader';
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
 
@@ -40,6 +41,8 @@ export interface DirectoryOptions {
   readonly patchLimits?: PatchLimits;
   /** Told of each committed or failed write (a full disk degrades the store). */
   readonly health?: StoreHealthTracker;
+  /** Where lists that read every row run (off the server's thread); without it, here. */
+  readonly reader?: ScanReader;
 }
 
 /** A write's outcome: the resource to answer with (undefined → 204), its version, what was normalised. */
@@ -225,22 +228,45 @@ export class Directory {
     return { resource: this.full(type, record, projection), version: record.version };
   }
 
-  list(type: ResourceTypeName, params: ListParams): JsonObject {
-    const table = this.table(type);
-    const wanted = this.wantsRelations(type, params.projection);
-    const base = this.baseUrl();
-    const { total, records } = table.list({
+  private listQuery(type: ResourceTypeName, params: ListParams, base: string): ListQuery {
+    return {
       filter: params.filter,
       sortBy: params.sortBy,
       descending: params.descending,
       offset: params.startIndex - 1,
       limit: params.count,
       baseUrl: base,
-      withRelations: wanted,
-    });
+      withRelations: this.wantsRelations(type, params.projection),
+    };
+  }
+
+  /** One page, read on this thread (the export's pages, and every list an index serves). */
+  list(type: ResourceTypeName, params: ListParams): JsonObject {
+    const base = this.baseUrl();
+    const query = this.listQuery(type, params, base);
+    return this.page(type, params, query, this.table(type).list(query));
+  }
+
+  /**
+   * A client's list request: answered at once when an index finds its rows (every IdP lookup),
+   * otherwise read on the scan worker (server/store/scan-reader.ts) so that a search reading
+   * every row never holds up the requests behind it.
+   */
+  search(type: ResourceTypeName, params: ListParams): JsonObject | Promise<JsonObject> {
+    const reader = this.options.reader;
+    const base = this.baseUrl();
+    const query = this.listQuery(type, params, base);
+    const table = this.table(type);
+    if (!reader || !table.readsEveryRow(query)) return this.page(type, params, query, table.list(query));
+    return table.listOn(reader, query).then((found) => this.page(type, params, query, found));
+  }
+
+  private page(type: ResourceTypeName, params: ListParams, query: ListQuery, found: { total: number; records: ResourceRecord[] }): JsonObject {
+    const { total, records } = found;
+    const wanted = query.withRelations === true;
     // Users bring their groups in the page query; groups' members come in one more query.
     const members = wanted && type === 'Group' && records.length ? this.memberships.membersOfMany(records.map((r) => r.seq)) : undefined;
-    const resources = records.map((r) => project(type, this.render(type, r, wanted ? (r.relations ?? members?.get(r.seq)) : undefined, base), params.projection));
+    const resources = records.map((r) => project(type, this.render(type, r, wanted ? (r.relations ?? members?.get(r.seq)) : undefined, query.baseUrl), params.projection));
     return listResponse(total, params.startIndex, resources);
   }
 
@@ -350,7 +376,7 @@ export class Directory {
       let updated: ResourceRecord | undefined;
       let changes: FieldChange[] = [];
       if (attributeOps.length) {
-        const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
+        const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes, this.patchLimits);
         // Okta re-sends the group's name with every membership update, and retries: a PATCH
         // that changes nothing keeps the version (and ETag) and lastModified as they were.
         if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) {

@@ -85,16 +85,21 @@ function searchQuery(body: unknown): Record<string, string> {
 export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions): Promise<void> {
   const { type, directory, paging, filterLimits } = opts;
 
-  const list = (query: Record<string, string>): unknown => directory.list(type, parseListParams(type, query, paging, filterLimits));
-
   // Reads are synchronous handlers that send and return nothing: no promise per request (an
-  // error thrown here reaches the error handler all the same).
+  // error thrown here reaches the error handler all the same). A search no index serves is
+  // answered when the scan worker has read it; its failure goes to the error handler too.
+  const list = (reply: FastifyReply, query: Record<string, string>): void => {
+    const answer = directory.search(type, parseListParams(type, query, paging, filterLimits));
+    if (answer instanceof Promise) answer.then((body) => sendScim(reply, 200, body), (err: unknown) => reply.send(err));
+    else sendScim(reply, 200, answer);
+  };
+
   app.get('/', (request, reply) => {
-    sendScim(reply, 200, list(queryOf(request)));
+    list(reply, queryOf(request));
   });
 
   app.post('/.search', (request, reply) => {
-    sendScim(reply, 200, list(searchQuery(request.body)));
+    list(reply, searchQuery(request.body));
   });
 
   app.post('/', async (request, reply) => {

@@ -232,12 +232,18 @@ describe('size and query limits', () => {
       expectScimError(fromFetch(res), 400, 'invalidFilter');
       expect(res.body.detail).toMatch(/nest|deep/i);
     }
-    // Long but flat filters are fine (no recursion limit, no SQLite expression-depth error).
-    for (const term of ['id pr', 'emails[value pr or type pr]', 'not(userName pr)']) {
-      let filter = term;
-      while (`${filter} or ${term}`.length <= maxLength) filter += ` or ${term}`;
-      const res = await okta.get(`/Users?filter=${encodeURIComponent(filter)}`);
-      expect(res.status, `${term}…: ${res.text.slice(0, 300)}`).toBe(200);
+  });
+
+  it('a filter with more comparisons than the limit → 400 invalidFilter naming it; flat filters at the limit work', async () => {
+    const { maxComparisons } = DEFAULT_FILTER_LIMITS;
+    for (const [term, comparisons] of [['id pr', 1], ['emails[value pr or type pr]', 2], ['not(userName pr)', 1]] as const) {
+      const filterOf = (n: number): string => Array.from({ length: n }, () => term).join(' or ');
+      const atLimit = Math.floor(maxComparisons / comparisons);
+      const ok = await okta.get(`/Users?filter=${encodeURIComponent(filterOf(atLimit))}`);
+      expect(ok.status, `${term}…: ${ok.text.slice(0, 300)}`).toBe(200);
+      const res = await okta.get(`/Users?filter=${encodeURIComponent(filterOf(atLimit + 1))}`);
+      expectScimError(fromFetch(res), 400, 'invalidFilter');
+      expect(res.body.detail).toContain(`at most ${maxComparisons}`);
     }
   });
 
