@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     const idle = await whileLookingUp(okta, async () => new Promise((r) => setTimeout(r, 1000)));
     console.log(`idle: slowest lookup ${idle.slowestMs.toFixed(0)} ms over ${idle.lookups} lookups`);
 
+    const full = await okta.post('/Users', { userName: 'full@costly.example', emails: Array.from({ length: 100 }, (_, k) => ({ value: `full${k}@costly.example`, type: 'other' })) });
+    const filterOps = Array.from({ length: 1000 }, (_, k) => (k < 200 ? { op: 'replace', path: `emails[value eq "full${k % 100}@costly.example"].type`, value: `t${k}` } : { op: 'replace', path: 'title', value: `T${k}` }));
     const get = (filter: string): Promise<ScimResponse> => okta.get(`/Users?count=5&filter=${encodeURIComponent(filter)}`);
     const addOps = Array.from({ length: 1000 }, (_, k) => ({ op: 'add', path: 'emails', value: [{ value: `more${k}@costly.example` }] }));
     const cases: [string, () => Promise<ScimResponse | ScimResponse[]>][] = [
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       ['3 filters of 20 groups[display co] terms at once', () => Promise.all([1, 2, 3].map(() => get(groupTerms(20))))],
       ['emails co (every user\'s JSON)', () => get('emails co "user4242@"')],
       [`1 000-operation PATCH (add emails) on a user with ${CROWDED_EMAILS} emails`, () => okta.patch(`/Users/${crowded}`, patchOp(...addOps))],
+      ['1 000-operation PATCH (200 value filters) on a user with 100 emails', () => okta.patch(`/Users/${full.body.id}`, patchOp(...filterOps))],
     ];
     for (const [name, run] of cases) {
       const m = await whileLookingUp(okta, run);

