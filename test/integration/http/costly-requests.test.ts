@@ -2,25 +2,28 @@
  * No request within the documented limits holds up the others for more than 250 ms at
  * 100 000 users. A real `serve` process (the CLI, a real SQLite file) with 100 000 users, 50
  * groups and one user with 20 000 emails (seeded through the store, as a directory written
- * before the per-attribute limit would hold one); while the costly requests run, a client
- * keeps looking users up by userName the way Okta does, and the slowest lookup is what a
- * costly request cost everyone else.
+ * before the per-attribute limit would hold one), reached through its localtunnel client and
+ * a tunnel server routing by Host; while the costly requests run, a client keeps looking
+ * users up by userName the way Okta does, and the slowest lookup is what a costly request
+ * cost everyone else.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FILTER_LIMITS } from '../../../server/scim/filter-parser';
 import { DEFAULT_PATCH_LIMITS } from '../../../server/scim/patch';
 import { MAX_MULTI_VALUES } from '../../../server/scim/resource';
 import { COSTLY_GROUPS as GROUPS, COSTLY_USERS as USERS, CROWDED_EMAILS, type Blocking, bestOf, groupTerms, lookup, seedCostlyDirectory } from '../../../tools/costly-requests';
 import { oktaUser } from '../../../tools/idp/okta';
-import { ERROR_SCHEMA, type ScimClient, type ScimResponse, patchOp } from '../../../tools/scim-client';
-import { type Served, cliProcesses } from '../../support/cli-process';
+import { ERROR_SCHEMA, OKTA_HEADERS, ScimClient, type ScimResponse, patchOp } from '../../../tools/scim-client';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
+import { cliProcesses } from '../../support/cli-process';
 
 /** The bar: no request may hold up the others longer than this. */
 const BAR_MS = 250;
+const SUBDOMAIN = 'costly-scim';
 
-const { newDir, serve } = cliProcesses({ limitMs: 120_000, cleanup: 'all' });
+const { newDir, start, waitFor } = cliProcesses({ limitMs: 120_000, cleanup: 'all' });
 
-let served: Served;
+let tunnel: TestTunnelServer;
 let okta: ScimClient;
 let crowdedUserId: string;
 
@@ -28,11 +31,17 @@ beforeAll(async () => {
   const dataDir = newDir('scimdesk-costly-');
   const { token, crowded } = await seedCostlyDirectory(dataDir);
   crowdedUserId = crowded;
-  served = await serve(dataDir, { args: ['--secret-store', 'file'] });
-  okta = served.client(token);
+  // As Okta reaches it: through the real localtunnel client and a tunnel server on loopback
+  // that routes by Host, as the public service does (no X-Forwarded-For of our own).
+  // Searches queue on the scan worker for seconds: wait for answers as long as Okta does (60 s).
+  tunnel = await TestTunnelServer.start({ responseTimeoutMs: 60_000 });
+  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--secret-store', 'file', '--log-level', 'warn', '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', SUBDOMAIN]);
+  await waitFor(run, /tunnel: online at \S+\nSCIM base URL: \S+\n/, 'tunnel online');
+  okta = new ScimClient(`${tunnel.url}/scim/v2`, `Bearer ${token}`, OKTA_HEADERS, { host: `${SUBDOMAIN}.localhost:${tunnel.port}` });
   // Warm the page cache the way a running server is warm.
   for (let i = 0; i < 20; i++) expect((await lookup(okta, i * 4999)).status).toBe(200);
 }, 180_000);
+afterAll(async () => tunnel?.close());
 
 /**
  * `costly` while lookups run (every lookup must find its user); the best of three runs, so

@@ -1,22 +1,31 @@
 /**
- * The SCIM surface over real HTTP, a real SQLite file and the real keychain: what belongs to
- * the server stays the server's (`schemas`), entity tags follow membership (a group's and a
- * user's `groups` are part of the other's representation), and a query parameter given twice
+ * The SCIM surface as Okta meets it — a real `serve` process (the CLI, a real SQLite file)
+ * reached through its localtunnel client and a tunnel server on loopback that routes by Host:
+ * what belongs to the server stays the server's (`schemas`), entity tags follow membership (a
+ * user's `groups` and a group's `members` are part of each), and a query parameter given twice
  * in different case is refused, not silently resolved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oktaAddMembers, oktaGroup, oktaUser } from '../../../tools/idp/okta';
-import { ERROR_SCHEMA, type ScimClient, type ScimResponse, USER_SCHEMA, patchOp } from '../../../tools/scim-client';
-import { type TestServer, startTestServer } from '../../support/scim-server';
+import { ERROR_SCHEMA, OKTA_HEADERS, ScimClient, type ScimResponse, USER_SCHEMA, patchOp } from '../../../tools/scim-client';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
+import { cliProcesses } from '../../support/cli-process';
 
-let t: TestServer;
+const SUBDOMAIN = 'surface-scim';
+const { newDir, enable, start, waitFor } = cliProcesses({ limitMs: 60_000, cleanup: 'all' });
+
+let tunnel: TestTunnelServer;
 let okta: ScimClient;
 
 beforeAll(async () => {
-  t = await startTestServer({ secrets: 'file' });
-  okta = t.client('okta');
-});
-afterAll(async () => t?.stop());
+  const dataDir = newDir('scimdesk-surface-');
+  const { token } = await enable(dataDir, { args: ['--secret-store', 'file'] });
+  tunnel = await TestTunnelServer.start();
+  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--secret-store', 'file', '--log-level', 'warn', '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', SUBDOMAIN]);
+  await waitFor(run, /tunnel: online at \S+\nSCIM base URL: \S+\n/, 'tunnel online');
+  okta = new ScimClient(`${tunnel.url}/scim/v2`, `Bearer ${token}`, OKTA_HEADERS, { host: `${SUBDOMAIN}.localhost:${tunnel.port}` });
+}, 90_000);
+afterAll(async () => tunnel?.close());
 
 let n = 0;
 async function newUser(): Promise<{ id: string; etag: string }> {
