@@ -20,10 +20,17 @@ import { ScimError } from '../scim/errors';
 import { foldCase } from '../scim/text';
 import type { SqlParam } from './filter-sql';
 
-/** Searches queued behind the running one; more get 503. */
-export const MAX_WAITING = 8;
+/**
+ * Searches queued behind the running one; more get 503 at once. Few, because each waiting
+ * search holds a connection: through localtunnel that is one of the client's 10 tunnel
+ * sockets, and a queue of slow searches holding them all would keep Okta's lookups out at
+ * the tunnel, however free the server's thread.
+ */
+export const MAX_WAITING = 2;
 /** Statements the worker keeps prepared (IdP-free traffic: a handful of shapes at most). */
 const STATEMENT_CACHE = 50;
+/** How long close() waits for the worker to close its connection (so the server's close can end the WAL). */
+const CLOSE_WAIT_MS = 2_000;
 
 // Plain CommonJS run with `eval`, so no bundler needs to know about a second entry point (as
 // the checkpointer's). `scim_fold` is the store's case-folding function: the worker gets
@@ -48,6 +55,9 @@ function prepared(sql) {
 parentPort.on('message', (m) => {
   if (m === 'close') {
     try { db.close(); } catch {}
+    const flag = new Int32Array(workerData.closed);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
     parentPort.close();
     return;
   }
@@ -76,6 +86,7 @@ export class ScanReader {
   private running: Pending | undefined;
   private nextId = 0;
   private closed = false;
+  private readonly closedFlag = new SharedArrayBuffer(4);
 
   constructor(
     private readonly file: string,
@@ -100,10 +111,13 @@ export class ScanReader {
     for (const p of this.waiting.splice(0)) p.reject(gone);
     this.running?.reject(gone);
     this.running = undefined;
-    if (this.worker) {
-      this.worker.postMessage('close');
-      void this.worker.terminate();
-      this.worker = undefined;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      // A search still running holds the worker; past the wait it is terminated all the same.
+      worker.postMessage('close');
+      Atomics.wait(new Int32Array(this.closedFlag), 0, 0, CLOSE_WAIT_MS);
+      void worker.terminate();
     }
   }
 
@@ -120,7 +134,7 @@ export class ScanReader {
     if (this.worker) return this.worker;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file: this.file, module: createRequire(import.meta.url).resolve('better-sqlite3'), binding: this.nativeBinding, fold: foldCase.toString(), cache: STATEMENT_CACHE },
+      workerData: { file: this.file, module: createRequire(import.meta.url).resolve('better-sqlite3'), binding: this.nativeBinding, fold: foldCase.toString(), cache: STATEMENT_CACHE, closed: this.closedFlag },
     });
     worker.unref();
     worker.on('message', (m: { id: number; rows?: unknown[]; error?: string }) => {

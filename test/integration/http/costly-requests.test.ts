@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FILTER_LIMITS } from '../../../server/scim/filter-parser';
 import { DEFAULT_PATCH_LIMITS } from '../../../server/scim/patch';
 import { MAX_MULTI_VALUES } from '../../../server/scim/resource';
+import { MAX_WAITING } from '../../../server/store/scan-reader';
 import { COSTLY_GROUPS as GROUPS, COSTLY_USERS as USERS, CROWDED_EMAILS, type Blocking, bestOf, groupTerms, lookup, seedCostlyDirectory } from '../../../tools/costly-requests';
 import { oktaUser } from '../../../tools/idp/okta';
 import { ERROR_SCHEMA, OKTA_HEADERS, ScimClient, type ScimResponse, patchOp } from '../../../tools/scim-client';
@@ -88,6 +89,20 @@ describe('costly filters', { timeout: 120_000 }, () => {
       for (const user of res.body.Resources) expect(user.groups.map((g: { display: string }) => g.display)).toEqual(['Group 7']);
     }
     expect(lookups).toBeGreaterThan(5);
+    expect(slowestMs).toBeLessThan(BAR_MS);
+  });
+
+  it(`searches past the ${MAX_WAITING} that may wait for the running one get 503 with Retry-After at once; lookups meanwhile under ${BAR_MS} ms`, async () => {
+    const filter = groupTerms(DEFAULT_FILTER_LIMITS.maxComparisons);
+    const { result, slowestMs } = await whileLookingUp(() => Promise.all(Array.from({ length: MAX_WAITING + 3 }, () => okta.get(`/Users?count=1&filter=${encodeURIComponent(filter)}`))));
+    const refused = result.filter((res) => res.status === 503);
+    expect(result.filter((res) => res.status === 200).length).toBeGreaterThanOrEqual(MAX_WAITING + 1);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const res of refused) {
+      expect(res.body.schemas).toEqual([ERROR_SCHEMA]);
+      expect(res.body.detail).toMatch(/retry in a few seconds/);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
     expect(slowestMs).toBeLessThan(BAR_MS);
   });
 
