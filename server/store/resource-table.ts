@@ -251,12 +251,15 @@ export class ResourceTable {
    * such lists run on the scan worker (listOn), not on the server's thread.
    */
   readsEveryRow(query: ListQuery): boolean {
-    const served = query.filter !== undefined && isIndexServed(this.spec.type, query.filter);
-    return (query.filter !== undefined && !served) || (query.sortBy !== undefined && !served);
+    if (query.filter !== undefined) return !isIndexServed(this.spec.type, query.filter);
+    return query.sortBy !== undefined;
   }
 
-  /** The SQL of a list: its WHERE (with parameters), ORDER BY, and the cache key of its page query. */
-  private plan(query: ListQuery): { where: string; params: SqlParam[]; order: string; key: string; page: () => string; count: string } {
+  /**
+   * The SQL of a list: its WHERE (with parameters), the cache key of its page query, and the
+   * page and count queries' text (built only when needed: an IdP lookup never counts).
+   */
+  private plan(query: ListQuery): { where: string; params: SqlParam[]; key: string; page: () => string; count: () => string } {
     const { alias, table, type } = this.spec;
     let where = '';
     let params: SqlParam[] = [];
@@ -273,13 +276,13 @@ export class ResourceTable {
     }
     const select = query.withRelations ? this.selectWithRelations : this.select;
     const key = `${table}${query.withRelations ? '+' : ''}${where} ORDER BY ${order}`;
-    return { where, params, order, key, page: () => `${select}${where} ORDER BY ${order} ${LIMIT_OFFSET}`, count: `SELECT count(*) AS n FROM ${table} ${alias}${where}` };
+    return { where, params, key, page: () => `${select}${where} ORDER BY ${order} ${LIMIT_OFFSET}`, count: () => `SELECT count(*) AS n FROM ${table} ${alias}${where}` };
   }
 
   /** One page and the total count for a filter; stable order (sortBy, then insertion order). */
   list(query: ListQuery): { total: number; records: ResourceRecord[] } {
     const { where, params, key, page, count } = this.plan(query);
-    const countAll = (): number => (where ? this.cache.get<{ n: number }>(count).get(...params)!.n : this.count());
+    const countAll = (): number => (where ? this.cache.get<{ n: number }>(count()).get(...params)!.n : this.count());
     if (query.limit <= 0) return { total: countAll(), records: [] };
     const rows = this.cache.get<Row>(key, page).all(...params, query.limit, query.offset);
     return { total: knownTotal(rows.length, query) ?? countAll(), records: rows.map(toRecord) };
@@ -288,7 +291,7 @@ export class ResourceTable {
   /** list() with its queries run by `reader` (the scan worker), off the server's thread. */
   async listOn(reader: ScanReader, query: ListQuery): Promise<{ total: number; records: ResourceRecord[] }> {
     const { params, page, count } = this.plan(query);
-    const countAll = async (): Promise<number> => (await reader.all<{ n: number }>(count, params))[0]!.n;
+    const countAll = async (): Promise<number> => (await reader.all<{ n: number }>(count(), params))[0]!.n;
     if (query.limit <= 0) return { total: await countAll(), records: [] };
     const rows = await reader.all<Row>(page(), [...params, query.limit, query.offset]);
     return { total: knownTotal(rows.length, query) ?? (await countAll()), records: rows.map(toRecord) };
