@@ -43,7 +43,9 @@ export interface FilterLimits {
    * every comparison on every row, on the scan worker (server/store/scan-reader.ts): each
    * `groups[display co "…"]` costs it ~70 ms at 100 000 users, so 20 keep it busy ~1.5 s;
    * 120 of them (3 366 characters, within the length limit) held the server's own thread for
-   * over a minute. IdPs send one or two.
+   * over a minute. IdPs send one or two. A PATCH path's filter counts too: each of its
+   * comparisons runs on every entry the path visits (`members[value eq "a" or …]` names at
+   * most 20 members; more go as a value list).
    */
   readonly maxComparisons?: number;
 }

@@ -245,6 +245,15 @@ describe('size and query limits', () => {
       expectScimError(fromFetch(res), 400, 'invalidFilter');
       expect(res.body.detail).toContain(`at most ${maxComparisons}`);
     }
+    // A PATCH path's filter too (its comparisons run on every entry it visits); a value list has no such limit.
+    const group = await okta.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Comparisons' });
+    const ids = Array.from({ length: maxComparisons + 1 }, (_, i) => `id-${i}`);
+    const path = `members[${ids.map((id) => `value eq "${id}"`).join(' or ')}]`;
+    const tooMany = await okta.patch(`/Groups/${group.body.id}`, patchOp({ op: 'remove', path }));
+    expectScimError(fromFetch(tooMany), 400, 'invalidPath');
+    expect(tooMany.body.detail).toContain(`at most ${maxComparisons}`);
+    const asList = await okta.patch(`/Groups/${group.body.id}`, patchOp({ op: 'remove', path: 'members', value: ids.map((value) => ({ value })) }));
+    expect(asList.status, asList.text).toBe(204);
   });
 
   it('count=100000 is capped: itemsPerPage equals Resources.length and is at most filter.maxResults', async () => {
