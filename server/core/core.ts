@@ -11,6 +11,7 @@ import { scimBaseUrl } from '../scim/urls';
 import type { SecretStore } from '../secrets/secret-store';
 import { DirectoryBrowser } from '../store/browse';
 import { Checkpointer } from '../store/checkpointer';
+import { ScanReader } from '../store/scan-reader';
 import { ConnectionsRepo } from '../store/connections-repo';
 import { DB_FILE, type Db, databasePath, openStore } from '../store/database';
 import { DEFAULT_AUDIT_DAYS_AFTER_DELETE } from '../store/audit-trail';
@@ -50,6 +51,7 @@ export class Core {
 
   private readonly watcher: FSWatcher | undefined;
   private readonly checkpointer: Checkpointer;
+  private readonly scans: ScanReader;
   private readonly auditPrune: NodeJS.Timeout;
 
   /** Opens the store (StoreError when it cannot be used) and composes the core on it. */
@@ -57,7 +59,8 @@ export class Core {
     this.db = openStore({ dataDir: options.dataDir });
     this.checkpointer = Checkpointer.attach(this.db, databasePath(options.dataDir), nativeModulePath('better_sqlite3.node'));
     this.storeHealth = new StoreHealthTracker(options.dataDir);
-    this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl(), health: this.storeHealth });
+    this.scans = new ScanReader(databasePath(options.dataDir), nativeModulePath('better_sqlite3.node'));
+    this.directory = new Directory(this.db, { baseUrl: () => this.scimUrl(), health: this.storeHealth, reader: this.scans });
     const repo = new ConnectionsRepo(this.db);
     const auditDays = options.auditDaysAfterDelete ?? DEFAULT_AUDIT_DAYS_AFTER_DELETE;
     this.browser = new DirectoryBrowser(this.db);
@@ -104,6 +107,7 @@ export class Core {
     this.watcher?.close();
     clearInterval(this.auditPrune);
     this.connections.close();
+    this.scans.close();
     if (!this.db.open) return;
     // Writes already accepted are committed, not dropped (their clients may be gone).
     this.directory.closeWrites();

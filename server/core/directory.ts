@@ -13,12 +13,13 @@ import { type Projection, includesAttribute, project } from '../scim/projection'
 import { type JsonObject, type Notes, locationOf, parseResourceInput, toResource } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
 import type { Db } from '../store/database';
-import { type MemberRef, Memberships, type Sample } from '../store/memberships';
+import { type MemberRef, Memberships, type Sample, type Stamp } from '../store/memberships';
 import { GroupCommit } from '../store/group-commit';
 import type { StoreHealthTracker } from './store-health';
 import { AuditTrail, type AuditInput } from '../store/audit-trail';
 import { type AuditAction, type FieldChange, type MemberDelta, MEMBER_SAMPLE, auditSummary, createdFields, diffAttributes, updateAction } from '../scim/audit';
-import { GROUP_TABLE, type ResourceRecord, ResourceTable, USER_TABLE } from '../store/resource-table';
+import { GROUP_TABLE, type ListQuery, type ResourceRecord, ResourceTable, USER_TABLE } from '../store/resource-table';
+import type { ScanReader } from '../store/scan-reader';
 
 export type ChangeKind = 'created' | 'updated' | 'deleted';
 
@@ -40,6 +41,8 @@ export interface DirectoryOptions {
   readonly patchLimits?: PatchLimits;
   /** Told of each committed or failed write (a full disk degrades the store). */
   readonly health?: StoreHealthTracker;
+  /** Where lists that read every row run (off the server's thread); without it, here. */
+  readonly reader?: ScanReader;
 }
 
 /** A write's outcome: the resource to answer with (undefined → 204), its version, what was normalised. */
@@ -80,16 +83,17 @@ function relationOf(type: ResourceTypeName, refs: readonly MemberRef[], baseUrl:
   }));
 }
 
-/** A membership change so far: counts and the first few users by key. */
+/** A membership change so far: counts, the first few users by key, and the stamp the users it moves get. */
 interface MemberTally {
   added: number;
   removed: number;
   readonly addedSample: Sample;
   readonly removedSample: Sample;
+  readonly stamp: Stamp;
 }
 
 const newSample = (): Sample => ({ room: MEMBER_SAMPLE, seqs: [] });
-const newTally = (): MemberTally => ({ added: 0, removed: 0, addedSample: newSample(), removedSample: newSample() });
+const newTally = (stamp: Stamp): MemberTally => ({ added: 0, removed: 0, addedSample: newSample(), removedSample: newSample(), stamp });
 
 /** The name an audit entry is filed under: the userName or displayName. */
 function targetOf(type: ResourceTypeName, attributes: JsonObject): string {
@@ -224,22 +228,45 @@ export class Directory {
     return { resource: this.full(type, record, projection), version: record.version };
   }
 
-  list(type: ResourceTypeName, params: ListParams): JsonObject {
-    const table = this.table(type);
-    const wanted = this.wantsRelations(type, params.projection);
-    const base = this.baseUrl();
-    const { total, records } = table.list({
+  private listQuery(type: ResourceTypeName, params: ListParams, base: string): ListQuery {
+    return {
       filter: params.filter,
       sortBy: params.sortBy,
       descending: params.descending,
       offset: params.startIndex - 1,
       limit: params.count,
       baseUrl: base,
-      withRelations: wanted,
-    });
+      withRelations: this.wantsRelations(type, params.projection),
+    };
+  }
+
+  /** One page, read on this thread (the export's pages, and every list an index serves). */
+  list(type: ResourceTypeName, params: ListParams): JsonObject {
+    const base = this.baseUrl();
+    const query = this.listQuery(type, params, base);
+    return this.page(type, params, query, this.table(type).list(query));
+  }
+
+  /**
+   * A client's list request: answered at once when an index finds its rows (every IdP lookup),
+   * otherwise read on the scan worker (server/store/scan-reader.ts) so that a search reading
+   * every row never holds up the requests behind it.
+   */
+  search(type: ResourceTypeName, params: ListParams): JsonObject | Promise<JsonObject> {
+    const reader = this.options.reader;
+    const base = this.baseUrl();
+    const query = this.listQuery(type, params, base);
+    const table = this.table(type);
+    if (!reader || !table.readsEveryRow(query)) return this.page(type, params, query, table.list(query));
+    return table.listOn(reader, query).then((found) => this.page(type, params, query, found));
+  }
+
+  private page(type: ResourceTypeName, params: ListParams, query: ListQuery, found: { total: number; records: ResourceRecord[] }): JsonObject {
+    const { total, records } = found;
+    const wanted = query.withRelations === true;
     // Users bring their groups in the page query; groups' members come in one more query.
     const members = wanted && type === 'Group' && records.length ? this.memberships.membersOfMany(records.map((r) => r.seq)) : undefined;
-    const resources = records.map((r) => project(type, this.render(type, r, wanted ? (r.relations ?? members?.get(r.seq)) : undefined, base), params.projection));
+    const resources = records.map((r) => project(type, this.render(type, r, wanted ? (r.relations ?? members?.get(r.seq)) : undefined, query.baseUrl), params.projection));
     return listResponse(total, params.startIndex, resources);
   }
 
@@ -251,7 +278,7 @@ export class Directory {
       const memberSeqs = input.members?.length ? this.memberships.resolveUsers(input.members) : [];
       const created = this.table(type).insert(randomUUID(), input.attributes, actor, now);
       const sample = newSample();
-      const added = memberSeqs.length ? this.memberships.addMany(created.seq, memberSeqs, sample) : 0;
+      const added = memberSeqs.length ? this.memberships.addMany(created.seq, memberSeqs, sample, { actor, now }) : 0;
       const members = added ? this.delta(added, 0, sample, newSample()) : null;
       return { record: created, audit: this.recordAudit(type, created, 'create', createdFields(input.attributes), members, actor, now) };
     });
@@ -286,8 +313,8 @@ export class Directory {
     const wanted = new Set(seqs);
     const current = this.memberships.memberSeqs(groupSeq);
     const have = new Set(current);
-    change.removed += this.memberships.removeMany(groupSeq, current.filter((s) => !wanted.has(s)), change.removedSample);
-    change.added += this.memberships.addMany(groupSeq, [...wanted].filter((s) => !have.has(s)), change.addedSample);
+    change.removed += this.memberships.removeMany(groupSeq, current.filter((s) => !wanted.has(s)), change.removedSample, change.stamp);
+    change.added += this.memberships.addMany(groupSeq, [...wanted].filter((s) => !have.has(s)), change.addedSample, change.stamp);
   }
 
   replace(type: ResourceTypeName, id: string, body: unknown, actor: string | null, ifMatch: string | undefined, projection: Projection = {}): WriteResult {
@@ -298,7 +325,7 @@ export class Directory {
     const { record, audit } = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
-      const tally = newTally();
+      const tally = newTally({ actor, now });
       if (type === 'Group') this.replaceMembers(current.seq, input.members?.length ? this.memberships.resolveUsers(input.members) : [], tally);
       const updated = this.table(type).update(current.seq, current.attributes, input.attributes, actor, now);
       const changes = diffAttributes(current.attributes, input.attributes);
@@ -310,15 +337,15 @@ export class Directory {
     return this.written(type, record, notes, audit, projection);
   }
 
-  private runMemberChanges(groupSeq: number, changes: readonly MemberChange[]): MemberTally {
-    const tally = newTally();
+  private runMemberChanges(groupSeq: number, changes: readonly MemberChange[], stamp: Stamp): MemberTally {
+    const tally = newTally(stamp);
     for (const change of changes) {
       switch (change.kind) {
         case 'add':
-          tally.added += this.memberships.addMany(groupSeq, this.memberships.resolveUsers(change.ids), tally.addedSample);
+          tally.added += this.memberships.addMany(groupSeq, this.memberships.resolveUsers(change.ids), tally.addedSample, stamp);
           break;
         case 'remove':
-          tally.removed += this.memberships.removeMany(groupSeq, this.memberships.existingUsers(change.ids), tally.removedSample);
+          tally.removed += this.memberships.removeMany(groupSeq, this.memberships.existingUsers(change.ids), tally.removedSample, stamp);
           break;
         case 'replace':
           this.replaceMembers(groupSeq, this.memberships.resolveUsers(change.ids), tally);
@@ -344,12 +371,12 @@ export class Directory {
     const { record, audit } = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
-      const tally = this.runMemberChanges(current.seq, memberChanges);
+      const tally = this.runMemberChanges(current.seq, memberChanges, { actor, now });
       const members = tally.added || tally.removed ? this.delta(tally.added, tally.removed, tally.addedSample, tally.removedSample) : null;
       let updated: ResourceRecord | undefined;
       let changes: FieldChange[] = [];
       if (attributeOps.length) {
-        const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes);
+        const attributes = applyPatch(type, current.id, current.attributes, attributeOps, notes, this.patchLimits);
         // Okta re-sends the group's name with every membership update, and retries: a PATCH
         // that changes nothing keeps the version (and ETag) and lastModified as they were.
         if (JSON.stringify(attributes) !== JSON.stringify(current.attributes)) {
@@ -371,8 +398,12 @@ export class Directory {
     const audit = this.write(() => {
       const current = this.find(type, id);
       checkIfMatch(ifMatch, current.version);
+      const now = new Date().toISOString();
+      // The other side of each membership changes too (a group loses a member, a user a group).
+      if (type === 'User') this.memberships.touchGroups(current.seq, { actor, now });
+      else this.memberships.touchMembers(current.seq, { actor, now });
       this.table(type).delete(current.seq);
-      return this.recordAudit(type, current, 'delete', [], null, actor, new Date().toISOString());
+      return this.recordAudit(type, current, 'delete', [], null, actor, now);
     });
     this.emit({ type, id, kind: 'deleted', actor });
     return audit;

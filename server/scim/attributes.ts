@@ -34,6 +34,14 @@ function withSub(base: { extension?: string; def: AttributeDef }, subName: strin
   return { ...base, sub, keys: [...keys, sub.name] };
 }
 
+/**
+ * Whether a path names the resource's `schemas` (bare or under the core schema's URN). The
+ * server writes that list from the extensions a resource carries; it is never client data.
+ */
+export function isSchemasPath(type: ResourceTypeName, path: AttrPath): boolean {
+  return path.attr.toLowerCase() === 'schemas' && path.sub === undefined && (path.urn === undefined || path.urn.toLowerCase() === RESOURCE_TYPES[type].schema.toLowerCase());
+}
+
 /** Resolves a path to an attribute or a whole extension; undefined when the schema has no such attribute. */
 export function resolvePath(type: ResourceTypeName, path: AttrPath): PathTarget | undefined {
   if (path.urn !== undefined) {

@@ -34,6 +34,27 @@ function integer(name: string, raw: string): number {
   return Number.parseInt(raw, 10);
 }
 
+/**
+ * Query parameters by lower-case name. Names match in any case (RFC 7644 §3.4.2 writes them in
+ * camelCase, clients do not), so `count=1&COUNT=2` names one parameter twice: refused, since
+ * any rule for picking one ("the last wins") silently answers a different question than one
+ * of the two the client asked.
+ */
+export function paramsByName(query: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const q: Record<string, string> = {};
+  for (const k in query) {
+    const v = query[k];
+    if (typeof v !== 'string') continue;
+    const name = k.toLowerCase();
+    if (q[name] !== undefined) {
+      const first = Object.keys(query).find((other) => other !== k && other.toLowerCase() === name) ?? name;
+      throw ScimError.invalidValue(`The query parameter "${first}" is given more than once (as "${first}" and "${k}"; names match in any case); give it once`);
+    }
+    q[name] = v;
+  }
+  return q;
+}
+
 /** Reads the list parameters; `query` keys may come in any case. */
 export function parseListParams(
   type: ResourceTypeName,
@@ -41,11 +62,7 @@ export function parseListParams(
   paging: PagingLimits = DEFAULT_PAGING,
   filterLimits: FilterLimits = DEFAULT_FILTER_LIMITS,
 ): ListParams {
-  const q: Record<string, string> = {};
-  for (const k in query) {
-    const v = query[k];
-    if (typeof v === 'string') q[k.toLowerCase()] = v;
-  }
+  const q = paramsByName(query);
 
   const filter = q['filter'] !== undefined ? compileFilter(type, q['filter'], filterLimits) : undefined;
 

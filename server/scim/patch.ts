@@ -9,12 +9,12 @@
  * patched in memory against the schema, and group member operations come out as a plan the
  * store executes in SQL.
  */
-import { type ResolvedAttr, describePath, leafDef, resolvePath, unknownKeyPath } from './attributes';
+import { type ResolvedAttr, describePath, isSchemasPath, leafDef, resolvePath, unknownKeyPath } from './attributes';
 import { ScimError } from './errors';
 import { type ResolvedFilter, evaluate, resolveRelative } from './filter';
 import { foldCase } from './text';
 import { type Filter, type PatchPath, parsePatchPath } from './filter-parser';
-import { type Attributes, type Json, type JsonObject, type Notes, checkJsonShape, checkRequired, cloneJson, coerceValue, isObject, memberIds } from './resource';
+import { type Attributes, type Json, type JsonObject, type Notes, checkJsonShape, checkMultiValuedSizes, checkRequired, cloneJson, coerceValue, isObject, memberIds } from './resource';
 import { type AttributeDef, PATCH_OP_URN, type ResourceTypeName } from './schema';
 
 export type PatchOpName = 'add' | 'remove' | 'replace';
@@ -35,9 +35,17 @@ export type MemberChange =
 
 export interface PatchLimits {
   readonly maxOperations: number;
+  /**
+   * Entries of multi-valued attributes one PATCH may visit, over all its operations (a value
+   * filter visits each entry of its list, a remove by value each entry for each value given,
+   * an add each entry once). It bounds what a PATCH costs the server's thread: 1 000
+   * operations on a user with 20 000 emails visited 20 million entries (7.9 s). 20 000 visits
+   * take 10–40 ms here; a real IdP PATCH (Entra's ten operations on five emails) visits dozens.
+   */
+  readonly maxEntryVisits?: number;
 }
 
-export const DEFAULT_PATCH_LIMITS: PatchLimits = { maxOperations: 1000 };
+export const DEFAULT_PATCH_LIMITS: PatchLimits & { readonly maxEntryVisits: number } = { maxOperations: 1000, maxEntryVisits: 20_000 };
 
 function findKeyCi(obj: JsonObject, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -169,6 +177,22 @@ interface Context {
   readonly id: string;
   readonly notes: Notes;
   readonly where: string;
+  readonly work: Work;
+}
+
+/** Entry visits so far in one PATCH, against its limit. */
+interface Work {
+  visits: number;
+  readonly limit: number;
+}
+
+function visit(ctx: Context, entries: number): void {
+  ctx.work.visits += entries;
+  if (ctx.work.visits > ctx.work.limit) {
+    throw ScimError.invalidSyntax(
+      `${ctx.where}: this PATCH would visit more than ${ctx.work.limit} entries of multi-valued attributes (operations × entries); send it as several smaller PATCH requests`,
+    );
+  }
 }
 
 function cloneObj(value: Json | undefined): JsonObject {
@@ -196,25 +220,28 @@ function getAt(target: JsonObject, keys: readonly string[]): Json | undefined {
   return cur;
 }
 
-function sameValue(def: AttributeDef, a: Json, b: Json): boolean {
-  const norm = (v: Json): string =>
-    JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' && !def.caseExact ? foldCase(x) : x)) ?? '';
-  if (isObject(a) && isObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((k) => k !== 'primary' && k !== 'display'));
-    return [...keys].every((k) => {
+/**
+ * What makes two entries of a multi-valued attribute the same entry: equal keys mean the same
+ * value. Objects compare every sub-attribute but primary and display (case-insensitively where
+ * the sub-attribute is), other values as JSON (case-insensitively unless caseExact). A key
+ * instead of a pairwise comparison, so that adding k entries to a list of n costs n + k, not n × k.
+ */
+function entryKey(def: AttributeDef, v: Json): string {
+  if (isObject(v)) {
+    const parts: string[] = [];
+    for (const k of Object.keys(v).filter((key) => key !== 'primary' && key !== 'display').sort()) {
+      const x = v[k];
       const sub = def.subAttributes?.find((s) => s.name === k);
-      const x = a[k];
-      const y = b[k];
-      if (x === undefined || y === undefined) return x === y;
-      return typeof x === 'string' && typeof y === 'string' && !(sub?.caseExact ?? false) ? foldCase(x) === foldCase(y) : JSON.stringify(x) === JSON.stringify(y);
-    });
+      parts.push(k, typeof x === 'string' && !(sub?.caseExact ?? false) ? `s${foldCase(x)}` : `j${JSON.stringify(x)}`);
+    }
+    return `o${JSON.stringify(parts)}`;
   }
-  return norm(a) === norm(b);
+  return `n${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' && !def.caseExact ? foldCase(x) : x)) ?? ''}`;
 }
 
 /** Remove by value: an element goes when every sub-attribute the client gave matches it. */
 function matchesGiven(def: AttributeDef, element: Json, given: Json): boolean {
-  if (!isObject(element) || !isObject(given)) return sameValue(def, element, given);
+  if (!isObject(element) || !isObject(given)) return entryKey(def, element) === entryKey(def, given);
   return Object.entries(given).every(([k, v]) => {
     const sub = def.subAttributes?.find((s) => s.name === k);
     const x = element[k];
@@ -223,14 +250,32 @@ function matchesGiven(def: AttributeDef, element: Json, given: Json): boolean {
   });
 }
 
-/** Multi-valued add: append what is not there yet; a new primary demotes the old one. */
-function appendValues(def: AttributeDef, existing: Json | undefined, added: Json[]): Json[] {
-  let list = Array.isArray(existing) ? [...existing] : [];
+/** Multi-valued add: append what is not there yet (merge what is); a new primary demotes the old one. */
+function appendValues(ctx: Context, def: AttributeDef, existing: Json | undefined, added: Json[]): Json[] {
+  const list = Array.isArray(existing) ? [...existing] : [];
+  visit(ctx, list.length + added.length);
+  const index = new Map<string, number>();
+  const primaries = new Set<number>();
+  list.forEach((el, i) => {
+    const key = entryKey(def, el);
+    if (!index.has(key)) index.set(key, i);
+    if (isObject(el) && el['primary'] === true) primaries.add(i);
+  });
   for (const item of added) {
-    if (isObject(item) && item['primary'] === true) list = list.map((el) => (isObject(el) && el['primary'] === true ? { ...el, primary: false } : el));
-    const at = list.findIndex((el) => sameValue(def, el, item));
-    if (at >= 0) list[at] = isObject(list[at]) && isObject(item) ? { ...(list[at] as JsonObject), ...item } : item;
-    else list.push(item);
+    if (isObject(item) && item['primary'] === true) {
+      for (const i of primaries) list[i] = { ...(list[i] as JsonObject), primary: false };
+      primaries.clear();
+    }
+    const key = entryKey(def, item);
+    let at = index.get(key);
+    if (at !== undefined) list[at] = isObject(list[at]) && isObject(item) ? { ...(list[at] as JsonObject), ...item } : item;
+    else {
+      at = list.push(item) - 1;
+      index.set(key, at);
+    }
+    const el = list[at];
+    if (isObject(el) && el['primary'] === true) primaries.add(at);
+    else primaries.delete(at);
   }
   return list;
 }
@@ -245,7 +290,8 @@ function mergeComplex(existing: Json | undefined, value: JsonObject): JsonObject
 }
 
 /** Elements of a multi-valued attribute matching a value filter; creates one when allowed. */
-function matchingIndexes(list: Json[], filter: ResolvedFilter): number[] {
+function matchingIndexes(ctx: Context, list: Json[], filter: ResolvedFilter): number[] {
+  visit(ctx, list.length);
   const out: number[] = [];
   list.forEach((el, i) => {
     if (evaluate(filter, el)) out.push(i);
@@ -274,7 +320,7 @@ function applyFiltered(ctx: Context, attrs: JsonObject, op: PatchOperation, attr
   if (!def.multiValued || def.type !== 'complex' || attr.sub) throw ScimError.invalidPath(`${ctx.where}: "${describePath(path.path)}" cannot take a value filter`);
   const filter = resolveRelative(attr, path.filter!);
   const list = Array.isArray(getAt(attrs, attr.keys)) ? [...(getAt(attrs, attr.keys) as Json[])] : [];
-  const idx = matchingIndexes(list, filter);
+  const idx = matchingIndexes(ctx, list, filter);
   const subDef = path.sub !== undefined ? def.subAttributes?.find((s) => s.name.toLowerCase() === path.sub!.toLowerCase()) : undefined;
   if (path.sub !== undefined && !subDef) throw ScimError.invalidPath(`${ctx.where}: "${def.name}" has no sub-attribute "${path.sub}"`);
 
@@ -299,7 +345,7 @@ function applyFiltered(ctx: Context, attrs: JsonObject, op: PatchOperation, attr
     if (!seed) throw ScimError.noTarget(`${ctx.where}: no ${def.name} entry matches ${path.filter ? 'the filter' : ''}`.trim());
     const created: JsonObject = subDef ? { ...seed, ...(newValue !== undefined ? { [subDef.name]: newValue } : {}) } : { ...seed, ...(newValue as JsonObject) };
     ctx.notes.push(`${ctx.where}: no ${def.name} entry matched; created ${JSON.stringify(created)}`);
-    setAt(attrs, attr.keys, appendValues(def, list, [created]));
+    setAt(attrs, attr.keys, appendValues(ctx, def, list, [created]));
     return;
   }
   if (!subDef && newValue === undefined) {
@@ -352,11 +398,14 @@ function applyToAttribute(ctx: Context, attrs: JsonObject, op: PatchOperation, a
   if (op.op === 'remove') {
     if (op.value !== undefined && op.value !== null && def.multiValued && !attr.sub) {
       const gone = (coerceValue(def, Array.isArray(op.value) ? op.value : [op.value], `${ctx.where}.value`, ctx.notes) as Json[] | undefined) ?? [];
-      const kept = (Array.isArray(current) ? current : []).filter((el) => !gone.some((g) => matchesGiven(def, el, g)));
+      const entries = Array.isArray(current) ? current : [];
+      visit(ctx, entries.length * gone.length);
+      const kept = entries.filter((el) => !gone.some((g) => matchesGiven(def, el, g)));
       setAt(attrs, attr.keys, kept.length ? kept : undefined);
       return;
     }
     if (attr.sub && def.multiValued) {
+      visit(ctx, Array.isArray(current) ? current.length : 0);
       const list = (Array.isArray(current) ? current : []).map((el) => (isObject(el) ? Object.fromEntries(Object.entries(el).filter(([k]) => k !== attr.sub!.name)) : el));
       setAt(attrs, attr.keys.slice(0, -1), list.some((el) => !isObject(el) || Object.keys(el).length) ? list.filter((el) => !isObject(el) || Object.keys(el).length) : undefined);
       return;
@@ -375,6 +424,7 @@ function applyToAttribute(ctx: Context, attrs: JsonObject, op: PatchOperation, a
   if (attr.sub && def.multiValued) {
     // `emails.value` without a filter: the primary entry, else the only one, else a new one.
     const list = Array.isArray(getAt(attrs, attr.keys.slice(0, -1))) ? [...(getAt(attrs, attr.keys.slice(0, -1)) as JsonObject[])] : [];
+    visit(ctx, list.length);
     const v = coerceValue(attr.sub, value, `${ctx.where}.value`, ctx.notes);
     let i = list.findIndex((el) => isObject(el) && el['primary'] === true);
     if (i < 0 && list.length === 1) i = 0;
@@ -392,7 +442,7 @@ function applyToAttribute(ctx: Context, attrs: JsonObject, op: PatchOperation, a
       items = [items];
     }
     const coerced = (coerceValue(def, items, `${ctx.where}.value`, ctx.notes) as Json[] | undefined) ?? [];
-    const list = op.op === 'add' ? appendValues(def, current, coerced) : coerced;
+    const list = op.op === 'add' ? appendValues(ctx, def, current, coerced) : coerced;
     setAt(attrs, attr.keys, list.length ? list : undefined);
     return;
   }
@@ -418,6 +468,7 @@ function applyUnknown(ctx: Context, attrs: JsonObject, op: PatchOperation, path:
 }
 
 function applyWithPath(ctx: Context, attrs: JsonObject, op: PatchOperation, path: PatchPath): void {
+  if (isSchemasPath(ctx.type, path.path)) throw ScimError.mutability(`${ctx.where}: schemas is set by the server (from the extensions the resource carries); change those instead`);
   const target = resolvePath(ctx.type, path.path);
   if (!target) {
     // A known attribute with an unknown sub-attribute (emails.nosuch) is a client error; only
@@ -455,6 +506,10 @@ function applyPathless(ctx: Context, attrs: JsonObject, op: PatchOperation): voi
       throw ScimError.invalidValue(`${ctx.where}.value: "${key}" is not an attribute name`);
     }
     if (path.filter) throw ScimError.invalidValue(`${ctx.where}.value: "${key}" cannot hold a value filter`);
+    if (isSchemasPath(ctx.type, path.path)) {
+      ctx.notes.push(`${ctx.where}: "${key}" in value ignored`);
+      continue;
+    }
     if (key.includes('.') && !/^urn:/i.test(key)) ctx.notes.push(`${ctx.where}.value: dotted key "${key}" read as a path`);
     applyWithPath(ctx, attrs, { op: op.op, value }, path);
   }
@@ -464,14 +519,16 @@ function applyPathless(ctx: Context, attrs: JsonObject, op: PatchOperation): voi
  * Applies attribute operations to a resource's stored attributes and returns the new ones
  * (validated: required attributes present). Never mutates its input.
  */
-export function applyPatch(type: ResourceTypeName, id: string, attributes: Attributes, ops: readonly PatchOperation[], notes: Notes): Attributes {
+export function applyPatch(type: ResourceTypeName, id: string, attributes: Attributes, ops: readonly PatchOperation[], notes: Notes, limits: PatchLimits = DEFAULT_PATCH_LIMITS): Attributes {
   const attrs = cloneJson(attributes);
+  const work: Work = { visits: 0, limit: limits.maxEntryVisits ?? DEFAULT_PATCH_LIMITS.maxEntryVisits };
   ops.forEach((op, i) => {
-    const ctx: Context = { type, id, notes, where: `Operations[${i}]` };
+    const ctx: Context = { type, id, notes, where: `Operations[${i}]`, work };
     if (op.path) applyWithPath(ctx, attrs, op, op.path);
     else applyPathless(ctx, attrs, op);
   });
   checkRequired(type, attrs);
+  checkMultiValuedSizes(type, attrs, attributes);
   return attrs;
 }
 

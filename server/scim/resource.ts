@@ -112,6 +112,31 @@ function coerceSingle(def: AttributeDef, value: Json, where: string, notes: Note
   }
 }
 
+/**
+ * Most values one multi-valued attribute (emails, phoneNumbers, addresses, roles…) may hold.
+ * Every PATCH operation on such a list visits its entries, so its length multiplies what a
+ * request costs; real directories hold a handful per user.
+ */
+export const MAX_MULTI_VALUES = 100;
+
+function tooManyValues(where: string, count: number): ScimError {
+  return ScimError.invalidValue(`${where} holds ${count} values; at most ${MAX_MULTI_VALUES} are accepted for one attribute`);
+}
+
+/**
+ * After a change: no multi-valued attribute of the schema holds more than MAX_MULTI_VALUES
+ * values, unless it already did before (a list stored before the limit may still shrink, and
+ * the user can still be deactivated).
+ */
+export function checkMultiValuedSizes(type: ResourceTypeName, attributes: Attributes, before?: Attributes): void {
+  for (const def of coreAttributesOf(type)) {
+    if (!def.multiValued) continue;
+    const list = attributes[def.name];
+    const was = before?.[def.name];
+    if (Array.isArray(list) && list.length > MAX_MULTI_VALUES && !(Array.isArray(was) && was.length >= list.length)) throw tooManyValues(def.name, list.length);
+  }
+}
+
 /** Validate a value (a list for multi-valued attributes); undefined means "no value". */
 export function coerceValue(def: AttributeDef, value: Json | undefined, where: string, notes: Notes): Json | undefined {
   if (value === undefined || value === null) return undefined;
@@ -120,6 +145,7 @@ export function coerceValue(def: AttributeDef, value: Json | undefined, where: s
     return coerceSingle(def, value, where, notes);
   }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`${where} must be a list`);
+  if (value.length > MAX_MULTI_VALUES) throw tooManyValues(where, value.length);
   const list: Json[] = [];
   value.forEach((item, i) => {
     const v = coerceSingle(def, item, `${where}[${i}]`, notes);
@@ -214,6 +240,12 @@ export function parseResourceInput(type: ResourceTypeName, body: unknown, notes:
       if (Object.keys(obj).length) attributes[ext] = obj;
       continue;
     }
+    if (canonical.toLowerCase() === 'schemas') {
+      // Only "urn:…:core:2.0:User:schemas" (or a core-URN object's "schemas") gets here: the
+      // list is the server's to write, never stored over the one toResource computes.
+      notes.push(`${key}: ignored (schemas is set by the server)`);
+      continue;
+    }
     const def = findAttribute(coreDefs, key);
     if (!def) {
       if (raw !== null) attributes[key] = raw; // unknown extension or attribute: kept, returned as sent
@@ -295,7 +327,9 @@ export function toResource(type: ResourceTypeName, parts: ResourceParts, baseUrl
   const externalId = attributes['externalId'];
   if (externalId !== undefined) resource['externalId'] = externalId;
   // One pass over the keys (a rest spread and Object.assign copied every attribute twice).
-  for (const key of Object.keys(attributes)) if (key !== 'externalId') resource[key] = attributes[key]!;
+  // schemas, id and meta are the server's: a stored key of that name (written before the
+  // server refused them) never replaces them.
+  for (const key of Object.keys(attributes)) if (key !== 'externalId' && key !== 'schemas' && key !== 'id' && key !== 'meta') resource[key] = attributes[key]!;
   if (parts.relations) resource[type === 'User' ? 'groups' : 'members'] = parts.relations;
   resource['meta'] = {
     resourceType: type,

@@ -211,6 +211,30 @@ function compileNode(scope: Scope, f: ResolvedFilter, params: SqlParam[]): strin
   }
 }
 
+/** Attributes whose `eq` is an index search (their columns in resourceColumn are indexed). */
+const INDEXED_EQ: Readonly<Record<ResourceTypeName, ReadonlySet<string>>> = {
+  User: new Set(['id', 'externalId', 'userName', 'displayName']),
+  Group: new Set(['id', 'externalId', 'displayName']),
+};
+
+/**
+ * Whether SQLite finds a filter's rows through an index, without reading every row: an `eq` on
+ * an indexed attribute, an `and` with such a side, an `or` of such filters. These are every
+ * lookup an IdP sends; anything else reads the whole table.
+ */
+export function isIndexServed(type: ResourceTypeName, f: ResolvedFilter): boolean {
+  switch (f.kind) {
+    case 'cmp':
+      return f.op === 'eq' && f.valueType === 'string' && !f.attr.extension && !f.attr.sub && INDEXED_EQ[type].has(f.attr.def.name);
+    case 'and':
+      return isIndexServed(type, f.left) || isIndexServed(type, f.right);
+    case 'or':
+      return isIndexServed(type, f.left) && isIndexServed(type, f.right);
+    default:
+      return false;
+  }
+}
+
 /** A WHERE condition for `filter` on the table aliased `alias` (users or groups). */
 export function compileWhere(type: ResourceTypeName, alias: string, baseUrl: string, filter: ResolvedFilter): Sql {
   const params: SqlParam[] = [];

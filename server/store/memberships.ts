@@ -28,6 +28,16 @@ export interface Sample {
   readonly seqs: number[];
 }
 
+/**
+ * A user's `groups` is part of the user and a group's `members` part of the group (RFC 7643
+ * §4.1.2, §4.2), so a membership change is a change of both: their versions (the ETags that
+ * If-None-Match and If-Match compare) and lastModified move with it.
+ */
+export interface Stamp {
+  readonly actor: string | null;
+  readonly now: string;
+}
+
 export class Memberships {
   private readonly userSeq;
   private readonly insertStmt;
@@ -38,6 +48,9 @@ export class Memberships {
   private readonly membersMany;
   private readonly memberSeqsStmt;
   private readonly userNameStmt;
+  private readonly touchUser;
+  private readonly touchMembersStmt;
+  private readonly touchGroupsStmt;
 
   constructor(db: Db) {
     this.userSeq = db.prepare<[string], { seq: number }>('SELECT seq FROM users WHERE id = ?');
@@ -54,6 +67,13 @@ export class Memberships {
     );
     this.memberSeqsStmt = db.prepare<[number], number>('SELECT user_seq FROM group_members WHERE group_seq = ?').pluck();
     this.userNameStmt = db.prepare<[number], string>('SELECT user_name FROM users WHERE seq = ?').pluck();
+    this.touchUser = db.prepare<[string, string | null, number]>('UPDATE users SET last_modified = ?, version = version + 1, modified_by = ? WHERE seq = ?');
+    this.touchMembersStmt = db.prepare<[string, string | null, number]>(
+      'UPDATE users SET last_modified = ?, version = version + 1, modified_by = ? WHERE seq IN (SELECT user_seq FROM group_members WHERE group_seq = ?)',
+    );
+    this.touchGroupsStmt = db.prepare<[string, string | null, number]>(
+      'UPDATE groups SET last_modified = ?, version = version + 1, modified_by = ? WHERE seq IN (SELECT group_seq FROM group_members WHERE user_seq = ?)',
+    );
     this.membersMany = db.prepare<[string], RelationRow>(
       `SELECT m.group_seq AS owner, u.id, coalesce(json_extract(u.data, '$."displayName"'), u.user_name) AS display
        FROM group_members m JOIN users u ON u.seq = m.user_seq
@@ -87,26 +107,41 @@ export class Memberships {
     return seqs;
   }
 
-  /** Returns how many memberships were added; the first of the added users go into `sample` (up to its room). */
-  addMany(groupSeq: number, userSeqs: readonly number[], sample?: Sample): number {
+  /**
+   * Returns how many memberships were added; the first of the added users go into `sample` (up
+   * to its room). With `stamp`, each user added gets a new version (its `groups` changed).
+   */
+  addMany(groupSeq: number, userSeqs: readonly number[], sample?: Sample, stamp?: Stamp): number {
     let n = 0;
     for (const u of userSeqs) {
       const added = this.insertStmt.run(groupSeq, u).changes;
       n += added;
+      if (added && stamp) this.touchUser.run(stamp.now, stamp.actor, u);
       if (added && sample && sample.seqs.length < sample.room) sample.seqs.push(u);
     }
     return n;
   }
 
-  /** Returns how many memberships were removed; the first of the removed users go into `sample`. */
-  removeMany(groupSeq: number, userSeqs: readonly number[], sample?: Sample): number {
+  /** Returns how many memberships were removed; the first of the removed users go into `sample`; `stamp` as for addMany. */
+  removeMany(groupSeq: number, userSeqs: readonly number[], sample?: Sample, stamp?: Stamp): number {
     let n = 0;
     for (const u of userSeqs) {
       const removed = this.removeStmt.run(groupSeq, u).changes;
       n += removed;
+      if (removed && stamp) this.touchUser.run(stamp.now, stamp.actor, u);
       if (removed && sample && sample.seqs.length < sample.room) sample.seqs.push(u);
     }
     return n;
+  }
+
+  /** A new version for every member of a group (before the group is deleted: their `groups` change). */
+  touchMembers(groupSeq: number, stamp: Stamp): void {
+    this.touchMembersStmt.run(stamp.now, stamp.actor, groupSeq);
+  }
+
+  /** A new version for every group of a user (before the user is deleted: their `members` change). */
+  touchGroups(userSeq: number, stamp: Stamp): void {
+    this.touchGroupsStmt.run(stamp.now, stamp.actor, userSeq);
   }
 
   /** The internal keys of a group's members (for a full replace: only the difference is written). */

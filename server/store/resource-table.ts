@@ -11,7 +11,8 @@ import { foldCase } from '../scim/text';
 import type { Attributes } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
 import type { Db } from './database';
-import { type SqlParam, compileWhere, sortExpression } from './filter-sql';
+import { type SqlParam, compileWhere, isIndexServed, sortExpression } from './filter-sql';
+import type { ScanReader } from './scan-reader';
 import type { MemberRef } from './memberships';
 import { isUniqueViolation } from './sqlite-errors';
 import { LIMIT_OFFSET, StatementCache } from './statement-cache';
@@ -245,8 +246,20 @@ export class ResourceTable {
     return this.countAll.get()!.n;
   }
 
-  /** One page and the total count for a filter; stable order (sortBy, then insertion order). */
-  list(query: ListQuery): { total: number; records: ResourceRecord[] } {
+  /**
+   * Whether a list reads every row (a filter no index serves, or a sort of the whole table):
+   * such lists run on the scan worker (listOn), not on the server's thread.
+   */
+  readsEveryRow(query: ListQuery): boolean {
+    if (query.filter !== undefined) return !isIndexServed(this.spec.type, query.filter);
+    return query.sortBy !== undefined;
+  }
+
+  /**
+   * The SQL of a list: its WHERE (with parameters), the cache key of its page query, and the
+   * page and count queries' text (built only when needed: an IdP lookup never counts).
+   */
+  private plan(query: ListQuery): { where: string; params: SqlParam[]; key: string; page: () => string; count: () => string } {
     const { alias, table, type } = this.spec;
     let where = '';
     let params: SqlParam[] = [];
@@ -255,8 +268,6 @@ export class ResourceTable {
       where = ` WHERE ${compiled.sql}`;
       params = compiled.params;
     }
-    const countAll = (): number => (where ? this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM ${table} ${alias}${where}`).get(...params)!.n : this.count());
-    if (query.limit <= 0) return { total: countAll(), records: [] };
     let order = `${alias}.seq`;
     if (query.sortBy) {
       const expr = sortExpression(type, alias, query.sortBy);
@@ -265,10 +276,32 @@ export class ResourceTable {
     }
     const select = query.withRelations ? this.selectWithRelations : this.select;
     const key = `${table}${query.withRelations ? '+' : ''}${where} ORDER BY ${order}`;
-    const rows = this.cache.get<Row>(key, () => `${select}${where} ORDER BY ${order} ${LIMIT_OFFSET}`).all(...params, query.limit, query.offset);
-    // A page that is not full ends the results: the total is known without counting (an IdP's
-    // lookups — userName eq, externalId eq — are all such pages).
-    const total = rows.length < query.limit && (rows.length > 0 || query.offset === 0) ? query.offset + rows.length : countAll();
-    return { total, records: rows.map(toRecord) };
+    return { where, params, key, page: () => `${select}${where} ORDER BY ${order} ${LIMIT_OFFSET}`, count: () => `SELECT count(*) AS n FROM ${table} ${alias}${where}` };
   }
+
+  /** One page and the total count for a filter; stable order (sortBy, then insertion order). */
+  list(query: ListQuery): { total: number; records: ResourceRecord[] } {
+    const { where, params, key, page, count } = this.plan(query);
+    const countAll = (): number => (where ? this.cache.get<{ n: number }>(count()).get(...params)!.n : this.count());
+    if (query.limit <= 0) return { total: countAll(), records: [] };
+    const rows = this.cache.get<Row>(key, page).all(...params, query.limit, query.offset);
+    return { total: knownTotal(rows.length, query) ?? countAll(), records: rows.map(toRecord) };
+  }
+
+  /** list() with its queries run by `reader` (the scan worker), off the server's thread. */
+  async listOn(reader: ScanReader, query: ListQuery): Promise<{ total: number; records: ResourceRecord[] }> {
+    const { params, page, count } = this.plan(query);
+    const countAll = async (): Promise<number> => (await reader.all<{ n: number }>(count(), params))[0]!.n;
+    if (query.limit <= 0) return { total: await countAll(), records: [] };
+    const rows = await reader.all<Row>(page(), [...params, query.limit, query.offset]);
+    return { total: knownTotal(rows.length, query) ?? (await countAll()), records: rows.map(toRecord) };
+  }
+}
+
+/**
+ * A page that is not full ends the results: the total is known without counting (an IdP's
+ * lookups — userName eq, externalId eq — are all such pages). Undefined: count.
+ */
+function knownTotal(rows: number, query: ListQuery): number | undefined {
+  return rows < query.limit && (rows > 0 || query.offset === 0) ? query.offset + rows : undefined;
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Directory, WriteResult } from '../../core/directory';
 import { ScimError } from '../../scim/errors';
 import type { FilterLimits } from '../../scim/filter-parser';
-import { type PagingLimits, parseListParams } from '../../scim/list';
+import { type PagingLimits, paramsByName, parseListParams } from '../../scim/list';
 import type { Projection } from '../../scim/projection';
 import { etagOf, isObject } from '../../scim/resource';
 import type { ResourceTypeName } from '../../scim/schema';
@@ -31,22 +31,20 @@ const IdParams = {
 } as const;
 type IdParams = { id: string };
 
-/** Query parameters as single strings; a parameter given twice is a client error. */
+/** Query parameters as single strings by lower-case name; a parameter given twice (in any case) is a client error. */
 function queryOf(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
-    if (Array.isArray(v)) throw ScimError.invalidValue(`The query parameter "${k}" is given more than once`);
+    if (Array.isArray(v)) throw ScimError.invalidValue(`The query parameter "${k}" is given more than once; give it once`);
     if (typeof v === 'string') out[k] = v;
   }
-  return out;
+  return paramsByName(out);
 }
 
 function projectionOf(query: Record<string, string>): Projection {
   const p: { attributes?: string; excludedAttributes?: string } = {};
-  for (const [k, v] of Object.entries(query)) {
-    if (k.toLowerCase() === 'attributes') p.attributes = v;
-    if (k.toLowerCase() === 'excludedattributes') p.excludedAttributes = v;
-  }
+  if (query['attributes'] !== undefined) p.attributes = query['attributes'];
+  if (query['excludedattributes'] !== undefined) p.excludedAttributes = query['excludedattributes'];
   return p;
 }
 
@@ -87,16 +85,21 @@ function searchQuery(body: unknown): Record<string, string> {
 export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOptions): Promise<void> {
   const { type, directory, paging, filterLimits } = opts;
 
-  const list = (query: Record<string, string>): unknown => directory.list(type, parseListParams(type, query, paging, filterLimits));
-
   // Reads are synchronous handlers that send and return nothing: no promise per request (an
-  // error thrown here reaches the error handler all the same).
+  // error thrown here reaches the error handler all the same). A search no index serves is
+  // answered when the scan worker has read it; its failure goes to the error handler too.
+  const list = (reply: FastifyReply, query: Record<string, string>): void => {
+    const answer = directory.search(type, parseListParams(type, query, paging, filterLimits));
+    if (answer instanceof Promise) answer.then((body) => sendScim(reply, 200, body), (err: unknown) => reply.send(err));
+    else sendScim(reply, 200, answer);
+  };
+
   app.get('/', (request, reply) => {
-    sendScim(reply, 200, list(queryOf(request)));
+    list(reply, queryOf(request));
   });
 
   app.post('/.search', (request, reply) => {
-    sendScim(reply, 200, list(searchQuery(request.body)));
+    list(reply, searchQuery(request.body));
   });
 
   app.post('/', async (request, reply) => {

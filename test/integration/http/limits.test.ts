@@ -232,13 +232,28 @@ describe('size and query limits', () => {
       expectScimError(fromFetch(res), 400, 'invalidFilter');
       expect(res.body.detail).toMatch(/nest|deep/i);
     }
-    // Long but flat filters are fine (no recursion limit, no SQLite expression-depth error).
-    for (const term of ['id pr', 'emails[value pr or type pr]', 'not(userName pr)']) {
-      let filter = term;
-      while (`${filter} or ${term}`.length <= maxLength) filter += ` or ${term}`;
-      const res = await okta.get(`/Users?filter=${encodeURIComponent(filter)}`);
-      expect(res.status, `${term}…: ${res.text.slice(0, 300)}`).toBe(200);
+  });
+
+  it('a filter with more comparisons than the limit → 400 invalidFilter naming it; flat filters at the limit work', async () => {
+    const { maxComparisons } = DEFAULT_FILTER_LIMITS;
+    for (const [term, comparisons] of [['id pr', 1], ['emails[value pr or type pr]', 2], ['not(userName pr)', 1]] as const) {
+      const filterOf = (n: number): string => Array.from({ length: n }, () => term).join(' or ');
+      const atLimit = Math.floor(maxComparisons / comparisons);
+      const ok = await okta.get(`/Users?filter=${encodeURIComponent(filterOf(atLimit))}`);
+      expect(ok.status, `${term}…: ${ok.text.slice(0, 300)}`).toBe(200);
+      const res = await okta.get(`/Users?filter=${encodeURIComponent(filterOf(atLimit + 1))}`);
+      expectScimError(fromFetch(res), 400, 'invalidFilter');
+      expect(res.body.detail).toContain(`at most ${maxComparisons}`);
     }
+    // A PATCH path's filter too (its comparisons run on every entry it visits); a value list has no such limit.
+    const group = await okta.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Comparisons' });
+    const ids = Array.from({ length: maxComparisons + 1 }, (_, i) => `id-${i}`);
+    const path = `members[${ids.map((id) => `value eq "${id}"`).join(' or ')}]`;
+    const tooMany = await okta.patch(`/Groups/${group.body.id}`, patchOp({ op: 'remove', path }));
+    expectScimError(fromFetch(tooMany), 400, 'invalidPath');
+    expect(tooMany.body.detail).toContain(`at most ${maxComparisons}`);
+    const asList = await okta.patch(`/Groups/${group.body.id}`, patchOp({ op: 'remove', path: 'members', value: ids.map((value) => ({ value })) }));
+    expect(asList.status, asList.text).toBe(204);
   });
 
   it('count=100000 is capped: itemsPerPage equals Resources.length and is at most filter.maxResults', async () => {
