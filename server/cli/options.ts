@@ -42,6 +42,7 @@ export const OPTIONS = {
   group: { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -46,9 +46,10 @@ Commands:
                                        with --follow, one JSON object per line as they come)
   history   --user USERNAME | --group DISPLAYNAME [--json]
                                        What happened to one user or group, oldest first
-  backup    [--out FILE]               Copy the database now, also while serve runs
-  export    --format json|csv [--out PATH]
+  backup    [--out FILE] [--force]     Copy the database now, also while serve runs
+  export    --format json|csv [--out PATH] [--force]
                                        Write the users and groups as SCIM JSON, or as CSV files
+                                       (--force replaces existing files; links are never followed)
 
 Options for every command:
   --data-dir DIR               Data folder (default: ${defaultDataDir()})
