@@ -181,16 +181,19 @@ export class Controller {
     };
   }
 
-  /** Closes the tunnel, the server and the store (in that order). */
+  /**
+   * Drains the server, then closes the tunnel and the store (in that order): the answers to
+   * requests in flight go back through the tunnel, and their writes commit before the store closes.
+   */
   async stop(): Promise<void> {
     clearTimeout(this.flushTimer);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
-    await this.endpoint.stop();
     removeRuntime(this.options.dataDir);
     const running = this.running;
     this.running = undefined;
     await running?.close();
+    await this.endpoint.stop();
     this.core.close();
     this.events.clear();
   }

@@ -5,11 +5,18 @@ import { type ScimCore, buildApp } from './app';
 import type { ServerOptions } from './options';
 import type { TunnelPeer } from './plugins/client-address';
 
+/**
+ * How long closing waits for the requests in flight (plugins/drain.ts): a write commits in
+ * milliseconds, so this only bounds a client that never finishes sending its request.
+ */
+export const DRAIN_LIMIT_MS = 10_000;
+
 export interface RunningServer {
   readonly app: FastifyInstance;
   /** http://host:port of the listening socket. */
   readonly localUrl: string;
   readonly port: number;
+  /** Stops accepting connections, answers the requests in flight (at most DRAIN_LIMIT_MS), then closes. */
   close(): Promise<void>;
 }
 
@@ -31,7 +38,12 @@ export async function listen(core: ScimCore, options: ServerOptions, viaTunnel?:
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
+      const deadline = setTimeout(() => app.server.closeAllConnections(), DRAIN_LIMIT_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(deadline);
+      }
     },
   };
 }
