@@ -1,11 +1,12 @@
 /** `serve`: the SCIM server in the foreground, with the tunnel, until SIGINT or SIGTERM. */
 import pino from 'pino';
+import { isLoopbackHost } from '../base/address';
 import type { AppStatus } from '../../contract/model';
 import { Controller } from '../controller/controller';
 import { ServiceError } from '../core/errors';
 import { redactUrl } from '../scim/redact';
 import { checkSecretStore } from '../secrets/secret-store';
-import { type Values, auditDaysOf, bodyLimitOf, dataDirOf, hostOf, portOf, retentionOf, secretStoreOf, tunnelOverridesOf } from './options';
+import { type Values, auditDaysOf, bodyLimitOf, connectionLimitsOf, dataDirOf, hostOf, portOf, retentionOf, secretStoreOf, tunnelOverridesOf } from './options';
 import { type Io, describeConnection, tunnelLines } from './output';
 
 export async function serve(values: Values, io: Io): Promise<number> {
@@ -13,6 +14,7 @@ export async function serve(values: Values, io: Io): Promise<number> {
   const tunnel = tunnelOverridesOf(values);
   const bodyLimit = bodyLimitOf(values);
   const host = hostOf(values);
+  const connectionLimits = connectionLimitsOf(values, host);
   const retention = retentionOf(values);
   const auditDaysAfterDelete = auditDaysOf(values);
   const dataDir = dataDirOf(values);
@@ -34,7 +36,7 @@ export async function serve(values: Values, io: Io): Promise<number> {
   await checkSecretStore(secretStore);
   let controller: Controller;
   try {
-    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, tunnel, retention, auditDaysAfterDelete });
+    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, connectionLimits, tunnel, retention, auditDaysAfterDelete });
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'server-not-running') {
       io.err(`scimdesk: ${err.message}; stop the other program or pass --port`);
@@ -44,7 +46,7 @@ export async function serve(values: Values, io: Io): Promise<number> {
   }
   try {
     const first = controller.status();
-    if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`scimdesk: warning: listening on ${host}, not loopback: the SCIM server is reachable from the network`);
+    if (!isLoopbackHost(host)) io.err(`scimdesk: warning: listening on ${host}, not loopback: the SCIM server is reachable from the network`);
     io.out(`ScimDesk SCIM server listening on ${first.server.localUrl} (data: ${dataDir}, secrets: ${secretStore.description})`);
     for (const c of first.connections) io.out(describeConnection(c));
     if (!first.connections.some((c) => c.enabled)) io.out('No connection is enabled yet: run "npm run -s scimdesk -- enable --connection okta" to get a token.');

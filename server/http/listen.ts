@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { localUrlOf } from '../base/address';
 import { type ScimCore, buildApp } from './app';
+import { limitConnections } from './connection-limits';
 import type { ServerOptions } from './options';
 import type { TunnelPeer } from './plugins/client-address';
 
@@ -22,6 +23,7 @@ export interface RunningServer {
 
 export async function listen(core: ScimCore, options: ServerOptions, viaTunnel?: TunnelPeer): Promise<RunningServer> {
   const app = await buildApp(core, options, viaTunnel);
+  const connections = limitConnections(app.server, options.connectionLimits);
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
@@ -40,7 +42,9 @@ export async function listen(core: ScimCore, options: ServerOptions, viaTunnel?:
       closed = true;
       const deadline = setTimeout(() => app.server.closeAllConnections(), DRAIN_LIMIT_MS);
       try {
-        await app.close();
+        const closing = app.close();
+        connections.closeSilent();
+        await closing;
       } finally {
         clearTimeout(deadline);
       }
