@@ -45,6 +45,9 @@ export interface ControllerOptions extends Partial<ServerOptions> {
   readonly secretsRetryMs?: number;
 }
 
+/** After the drain, how long the tunnel may take to carry the last answers out (see LazyRelay.settled). */
+const TUNNEL_SETTLE_MS = 2_000;
+
 /** Why the server could not listen, in words (the CLI adds what to do about it). */
 function listenFailure(err: NodeJS.ErrnoException, host: string, port: number): string {
   switch (err.code) {
@@ -205,7 +208,7 @@ export class Controller {
     const running = this.running;
     this.running = undefined;
     await running?.close();
-    await this.endpoint.stop();
+    await this.endpoint.stop(TUNNEL_SETTLE_MS);
     this.core.close();
     this.events.clear();
   }

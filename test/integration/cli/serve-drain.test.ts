@@ -4,7 +4,9 @@
  * retry never meets a 409 for a create it was never told about. Requests that arrive while
  * the server stops get a SCIM 503 (with Retry-After) or find the port closed; none is cut off
  * after its write was done. A request whose body is still arriving when the signal comes is
- * in flight too: it is answered once its body is complete.
+ * in flight too: it is answered once its body is complete, also when it came through the
+ * tunnel (the real localtunnel client, our tunnel server routing by Host on 127.0.0.1): the
+ * tunnel stays up until the answers are out.
  */
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ERROR_SCHEMA, patchOp } from '../../../tools/scim-client';
 import { oktaAddMembers, oktaGroup, oktaUser } from '../../../tools/idp/okta';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
 import { cliProcesses } from '../../support/cli-process';
 
 const scimdesk = cliProcesses({ limitMs: 60_000, dirPrefix: 'scimdesk-drain-' });
@@ -21,8 +24,11 @@ const WRITERS = 64;
 
 type Outcome = { readonly status: number; readonly body: any } | { readonly error: string };
 
-/** Sends the headers and half the body of a create on a raw socket; returns what completes it and reads the answer. */
-async function halfSentCreate(port: number, token: string, userName: string): Promise<{ finish: () => Promise<string> }> {
+/**
+ * Sends the headers and half the body of a create on a raw socket (to `port`, with `Host:
+ * host`); returns what sends the rest and reads the answer.
+ */
+async function halfSentCreate(port: number, token: string, userName: string, host = `127.0.0.1:${port}`): Promise<{ finish: () => Promise<string> }> {
   const body = JSON.stringify(oktaUser(userName));
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
@@ -31,7 +37,7 @@ async function halfSentCreate(port: number, token: string, userName: string): Pr
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => undefined); // a reset shows as an empty answer
   const half = Math.floor(body.length / 2);
-  socket.write(`POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/scim+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`);
+  socket.write(`POST /scim/v2/Users HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/scim+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`);
   return {
     async finish() {
       if (!socket.destroyed) socket.write(body.slice(half));
@@ -63,6 +69,28 @@ describe('SIGTERM during a write burst', () => {
     }
   });
 
+
+  it('through the tunnel too: the tunnel closes only after the answer went back through it', { timeout: 120_000 }, async () => {
+    const tunnel = await TestTunnelServer.start();
+    try {
+      const dataDir = scimdesk.newDir();
+      const { token } = await scimdesk.enable(dataDir, { args: FILE });
+      const run = scimdesk.start(['serve', '--port', '0', '--data-dir', dataDir, ...FILE, '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', 'drain-tunnel']);
+      await scimdesk.waitFor(run, /tunnel: online at /, 'online line');
+      await tunnel.waitForSockets('drain-tunnel');
+      const pending = await halfSentCreate(tunnel.port, token, 'via.tunnel@example.com', 'drain-tunnel.localhost');
+      await new Promise((r) => setTimeout(r, 300)); // the headers went through the tunnel
+      run.child.kill('SIGTERM');
+      await scimdesk.waitFor(run, /Stopping \(SIGTERM\)/, 'the stop line');
+      await new Promise((r) => setTimeout(r, 200));
+      const answer = await pending.finish();
+      const exit = await run.exited;
+      expect(answer, `${answer}\n${exit.output}`).toMatch(/^HTTP\/1\.1 201 /);
+      expect(exit.code).toBe(0);
+    } finally {
+      await tunnel.close();
+    }
+  });
 
   it('every committed create and member-add was answered; later requests get a SCIM 503 or a closed port', { timeout: 180_000 }, async () => {
     const dataDir = scimdesk.newDir();
