@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'keychain-unavailable'
   | 'server-not-running'
   | 'not-allowed'
+  | 'write-failed'
   | 'startup-failed'
   | 'internal';
 

@@ -166,12 +166,15 @@ function explainRebuildFailure(err, output, electron) {
   const text = `${output}\n${err?.stack ?? err}`;
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   const find = (re) => lines.find((l) => re.test(l));
-  // node-gyp run silently loses the errno; its own text then only says "network connectivity".
-  const errno = find(/ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|getaddrinfo|socket hang up|certificate/i);
+  // The last network error is node-gyp's (a failed prebuilt-binary download comes first and is
+  // only a warning). node-gyp run silently loses the errno; its text then only says "network connectivity".
+  const network = lines.filter((l) => /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|getaddrinfo|socket hang up|certificate/i.test(l));
+  const errno = network.findLast((l) => /error|ERR!/i.test(l)) ?? network.at(-1);
+  const url = /gyp http GET (\S+)/.exec(lines.findLast((l) => /gyp http GET \S*headers/.test(l)) ?? '')?.[1];
   if (errno || find(/network connectivity|behind a proxy/i)) {
     return (
-      `the Electron ${electron.version} headers could not be downloaded (${errno ? errno.slice(0, 160) : 'node-gyp reports no network connection or a proxy in the way'}). ` +
-      `Run this once with internet access; node-gyp then keeps them in ${join(homedir(), '.electron-gyp')}.`
+      `the Electron ${electron.version} headers could not be downloaded${url ? ` from ${url}` : ''} (${errno ? errno.slice(0, 160) : 'node-gyp reports no network connection or a proxy in the way'}). ` +
+      `Run this once with internet access (node-gyp then keeps them in ${join(homedir(), '.electron-gyp')}), or copy that folder from a machine that has them.`
     );
   }
   const python = find(/find Python|Could not find any Python|python.*not found/i);
@@ -183,13 +186,65 @@ function explainRebuildFailure(err, output, electron) {
   return `@electron/rebuild failed: ${String(err?.message ?? err).split('\n')[0].slice(0, 200)}.`;
 }
 
+/**
+ * npm's `nodedir` setting (an .npmrc line, npm_config_nodedir under `npm start`) points node-gyp
+ * at Node's headers instead of downloading Electron's: the build then "succeeds" for Node's ABI.
+ * It is right for the Node builds, never for these; say so and leave it out.
+ */
+function dropNodedir() {
+  for (const key of ['npm_config_nodedir', 'NPM_CONFIG_NODEDIR']) {
+    const value = process.env[key];
+    if (value === undefined) continue;
+    say(`ignoring npm's nodedir setting (${value}) for this build: it points node-gyp at Node's headers, and Electron's are needed.`);
+    delete process.env[key];
+  }
+}
+
+/** npm start needs the Electron binary, which electron's own install step downloads. */
+function checkElectronBinary(electron) {
+  if (existsSync(join(root, 'node_modules', 'electron', 'path.txt'))) return;
+  throw new Failure(
+    `the Electron ${electron.version} binary was never downloaded (electron's install step could not reach its download site), and the desktop app needs it. ` +
+      'Run "node node_modules/electron/install.js" where it can be downloaded, or set ELECTRON_MIRROR to a mirror you can reach and run it again.',
+  );
+}
+
+/**
+ * Runs `work` with everything it prints kept in `output`: console calls, and writes to stdout and
+ * stderr (the debug lines of @electron/rebuild, and node-gyp's output when it fails).
+ */
+async function capturing(output, work) {
+  const saved = { log: console.log, warn: console.warn, error: console.error, out: process.stdout.write, err: process.stderr.write };
+  const capture = (...args) => output.push(args.map(String).join(' '));
+  console.log = console.warn = console.error = capture;
+  const captureWrite = (chunk, encoding, done) => {
+    output.push(String(chunk).replace(/\n$/, ''));
+    if (typeof encoding === 'function') encoding();
+    else if (typeof done === 'function') done();
+    return true;
+  };
+  process.stdout.write = process.stderr.write = captureWrite;
+  try {
+    return await work((line) => saved.out.call(process.stdout, `${line}\n`));
+  } finally {
+    Object.assign(console, { log: saved.log, warn: saved.warn, error: saved.error });
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+  }
+}
+
 async function buildElectron(force) {
   const electron = electronInfo();
   const stamp = wantedStamp(electron);
   if (!force && upToDate(stamp, electron)) {
     say(`Electron ${electron.version} builds in ${rel(ELECTRON_DIR)} are up to date.`);
+    checkElectronBinary(electron);
     return;
   }
+  dropNodedir();
+  // The rebuild's own account of what it did (its arguments, node-gyp's verbose output) goes
+  // to the log; without it a failure left an empty log.
+  process.env['DEBUG'] = process.env['DEBUG'] ? `${process.env['DEBUG']},electron-rebuild` : 'electron-rebuild';
   let rebuild;
   try {
     ({ rebuild } = await import('@electron/rebuild'));
@@ -202,27 +257,24 @@ async function buildElectron(force) {
 
   // @electron/rebuild prints node-gyp's whole output on failure; keep it in the log instead.
   const output = [];
-  const saved = { log: console.log, warn: console.warn, error: console.error };
-  const capture = (...args) => output.push(args.map(String).join(' '));
-  console.log = console.warn = console.error = capture;
   let failure;
-  try {
-    const job = rebuild({
-      buildPath: SCRATCH,
-      projectRootPath: SCRATCH, // never walk up into the project's own node_modules
-      electronVersion: electron.version,
-      arch: process.arch,
-      onlyModules: MODULES.map((m) => m.name),
-      force: true,
-      mode: 'sequential',
-    });
-    job.lifecycle.on('module-found', (name) => saved.log(`native:   ${name}…`));
-    await job;
-  } catch (err) {
-    failure = err;
-  } finally {
-    Object.assign(console, saved);
-  }
+  await capturing(output, async (print) => {
+    try {
+      const job = rebuild({
+        buildPath: SCRATCH,
+        projectRootPath: SCRATCH, // never walk up into the project's own node_modules
+        electronVersion: electron.version,
+        arch: process.arch,
+        onlyModules: MODULES.map((m) => m.name),
+        force: true,
+        mode: 'sequential',
+      });
+      job.lifecycle.on('module-found', (name) => print(`native:   ${name}…`));
+      await job;
+    } catch (err) {
+      failure = err;
+    }
+  });
   mkdirSync(NATIVE, { recursive: true });
   writeFileSync(LOG, `${output.join('\n')}\n${failure ? String(failure.stack ?? failure) : ''}\n`);
   if (failure) throw new Failure(`cannot build the Electron copies: ${explainRebuildFailure(failure, output.join('\n'), electron)} Full log: ${rel(LOG)}`);
@@ -232,7 +284,9 @@ async function buildElectron(force) {
     if (!existsSync(file)) throw new Failure(`@electron/rebuild finished but ${rel(file)} is missing. Full log: ${rel(LOG)}`);
     const found = binaryAbi(file);
     if (isForeignAbi(found, electron)) {
-      throw new Failure(`${mod.name} was built for NODE_MODULE_VERSION ${found.abi}, Electron ${electron.version} needs ${electron.abi}. Full log: ${rel(LOG)}`);
+      throw new Failure(
+        `node-gyp built ${mod.name} with the headers of NODE_MODULE_VERSION ${found.abi}, not Electron ${electron.version}'s (${electron.abi}): it was pointed at other headers (a --nodedir or npm_config_nodedir). Remove that setting and run this again. Full log: ${rel(LOG)}`,
+      );
     }
   }
   rmSync(ELECTRON_DIR, { recursive: true, force: true });
@@ -241,6 +295,7 @@ async function buildElectron(force) {
   writeFileSync(STAMP, `${JSON.stringify(stamp, null, 2)}\n`);
   rmSync(SCRATCH, { recursive: true, force: true });
   say(`Electron ${electron.version} builds ready in ${rel(ELECTRON_DIR)} (${MODULES.map((m) => m.file).join(', ')}).`);
+  checkElectronBinary(electron);
 }
 
 // ---------------------------------------------------------------------------------------------

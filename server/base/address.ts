@@ -19,3 +19,8 @@ export const DEFAULT_LOCAL_URL = localUrlOf(DEFAULT_HOST, DEFAULT_PORT);
  * one was written by the caller. All tunnel traffic is one client: one wrong-token budget.
  */
 export const TUNNEL_CLIENT = 'tunnel';
+
+/** True for a host only this machine can reach (127.0.0.0/8, ::1, localhost); 0.0.0.0 and :: are every interface. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || /^::ffff:127\./i.test(host);
+}

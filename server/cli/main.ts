@@ -9,8 +9,8 @@
  *   tunnel confirm                      the running server's public URL is the one Okta has
  *   log       [--json] [--follow] …     the request log
  *   history   --user U | --group G      one record's audit trail
- *   backup    [--out FILE]              a consistent copy of the database, while serve runs
- *   export    --format json|csv         the users and groups as SCIM JSON or CSV files
+ *   backup    [--out FILE] [--force]    a consistent copy of the database, while serve runs
+ *   export    --format json|csv         the users and groups as SCIM JSON or CSV files [--out PATH] [--force]
  *
  * The one-shot commands open the core, call the same methods the desktop app's panel calls,
  * and close it. Common options: --data-dir DIR (default: the desktop app's data folder),
@@ -40,6 +40,25 @@ async function withCore<T>(values: Values, fn: (core: Core, dataDir: string) => 
   } finally {
     core.close();
   }
+}
+
+/** `backup [--out FILE] [--force]`: an existing file is replaced only with --force. */
+async function backupCommand(core: Core, values: Values, io: Io): Promise<number> {
+  const { file } = await core.files.backup(values.out, { force: values.force === true });
+  io.out(`Backup written: ${file}`);
+  return 0;
+}
+
+/** `export --format json|csv [--out PATH] [--force]`. */
+function exportCommand(values: Values, io: Io): Promise<number> {
+  const format = values.format;
+  if (format !== 'json' && format !== 'csv') throw new UsageError('export needs --format json or --format csv');
+  return withCore(values, async (core) => {
+    const result = await core.files.export(format, values.out, { force: values.force === true });
+    io.out(`Exported ${result.users} users and ${result.groups} groups:`);
+    for (const file of result.files) io.out(`  ${file}`);
+    return 0;
+  });
 }
 
 async function dispatch(command: string | undefined, rest: string[], values: Values, io: Io): Promise<number> {
@@ -89,21 +108,9 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
     case 'history':
       return withCore(values, async (core) => historyCommand(core, values, io));
     case 'backup':
-      return withCore(values, async (core) => {
-        const { file } = await core.files.backup(values.out);
-        io.out(`Backup written: ${file}`);
-        return 0;
-      });
-    case 'export': {
-      const format = values.format;
-      if (format !== 'json' && format !== 'csv') throw new UsageError('export needs --format json or --format csv');
-      return withCore(values, async (core) => {
-        const result = await core.files.export(format, values.out);
-        io.out(`Exported ${result.users} users and ${result.groups} groups:`);
-        for (const file of result.files) io.out(`  ${file}`);
-        return 0;
-      });
-    }
+      return withCore(values, (core) => backupCommand(core, values, io));
+    case 'export':
+      return exportCommand(values, io);
     default:
       throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
   }

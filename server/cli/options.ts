@@ -8,6 +8,7 @@ import { type ConnectionName, isConnectionName } from '../../contract/connection
 import type { TunnelSettingsChange } from '../../contract/schemas';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../base/address';
 import { defaultDataDir } from '../base/paths';
+import { type ConnectionLimits, connectionLimitsFor } from '../http/connection-limits';
 import { DEFAULT_BODY_LIMIT } from '../http/options';
 import { FileSecretStore } from '../secrets/file-store';
 import { KeytarSecretStore } from '../secrets/keytar-store';
@@ -30,6 +31,8 @@ export const OPTIONS = {
   subdomain: { type: 'string' },
   'log-level': { type: 'string' },
   'body-limit': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-connections-per-address': { type: 'string' },
   'activity-keep': { type: 'string' },
   'activity-days': { type: 'string' },
   'errors-keep': { type: 'string' },
@@ -42,6 +45,7 @@ export const OPTIONS = {
   group: { type: 'string' },
   json: { type: 'boolean' },
   out: { type: 'string' },
+  force: { type: 'boolean' },
   format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -81,6 +85,20 @@ export function bodyLimitOf(values: Values): number {
   const bodyLimit = values['body-limit'] === undefined ? DEFAULT_BODY_LIMIT : Number(values['body-limit']);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new UsageError('--body-limit must be a number of bytes, at least 1024');
   return bodyLimit;
+}
+
+function countOf(values: Values, name: 'max-connections' | 'max-connections-per-address'): number | undefined {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${name} must be a whole number, at least 1, not "${text}"`);
+  return Number(text);
+}
+
+/** The connection caps for `host`: the defaults (connection-limits.ts) unless a flag sets one. */
+export function connectionLimitsOf(values: Values, host: string): ConnectionLimits {
+  const total = countOf(values, 'max-connections');
+  const perAddress = countOf(values, 'max-connections-per-address');
+  return connectionLimitsFor(host, { ...(total !== undefined && { total }), ...(perAddress !== undefined && { perAddress }) });
 }
 
 function publicUrlOf(values: Values): string | undefined {

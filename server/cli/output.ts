@@ -6,6 +6,7 @@ import type { ConnectionName } from '../../contract/connections';
 import type { AppStatus, ConnectionStatus } from '../../contract/model';
 import { defaultDataDir } from '../base/paths';
 import { DEFAULT_LOG_RETENTION } from '../store/request-log-schema';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from '../http/connection-limits';
 import type { RuntimeInfo } from '../controller/runtime-file';
 
 export interface Io {
@@ -26,6 +27,7 @@ Commands:
             [--tunnel none|localtunnel] [--tunnel-host URL] [--subdomain NAME]
             [--public-url URL] [--activity-keep N] [--activity-days D]
             [--errors-keep N] [--errors-days D] [--audit-days D]
+            [--max-connections N] [--max-connections-per-address N]
                                        Run the SCIM server in the foreground (Ctrl-C stops it).
                                        --tunnel localtunnel publishes it through a tunnel
                                        (--tunnel-host: your own localtunnel server; the
@@ -38,7 +40,9 @@ Commands:
                                        (default ${DEFAULT_LOG_RETENTION.successes.maxAgeDays}; 0: no age limit), failed ones separately
                                        (default ${DEFAULT_LOG_RETENTION.errors.maxEntries}, ${DEFAULT_LOG_RETENTION.errors.maxAgeDays} days), requests without a valid
                                        token as ${DEFAULT_LOG_RETENTION.unauthenticated.maxEntries} aggregates at most (${DEFAULT_LOG_RETENTION.unauthenticated.maxAgeDays} days); a deleted
-                                       record's history is kept D days after the delete (default 90)
+                                       record's history is kept D days after the delete (default 90).
+                                       Open connections at most: ${DEFAULT_MAX_CONNECTIONS} in total, and
+                                       ${DEFAULT_MAX_CONNECTIONS_PER_ADDRESS} per client address when --host is not loopback
   status    [--json]                   Connections with their health, the tunnel of a running
                                        server, how many users and groups exist
   tunnel confirm                       After updating Okta's Base URL: the running server's
@@ -48,9 +52,10 @@ Commands:
                                        with --follow, one JSON object per line as they come)
   history   --user USERNAME | --group DISPLAYNAME [--json]
                                        What happened to one user or group, oldest first
-  backup    [--out FILE]               Copy the database now, also while serve runs
-  export    --format json|csv [--out PATH]
+  backup    [--out FILE] [--force]     Copy the database now, also while serve runs
+  export    --format json|csv [--out PATH] [--force]
                                        Write the users and groups as SCIM JSON, or as CSV files
+                                       (--force replaces existing files; links are never followed)
 
 Options for every command:
   --data-dir DIR               Data folder (default: ${defaultDataDir()})

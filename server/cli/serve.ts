@@ -1,18 +1,41 @@
 /** `serve`: the SCIM server in the foreground, with the tunnel, until SIGINT or SIGTERM. */
 import pino from 'pino';
+import { isLoopbackHost } from '../base/address';
 import type { AppStatus } from '../../contract/model';
 import { Controller } from '../controller/controller';
 import { ServiceError } from '../core/errors';
 import { redactUrl } from '../scim/redact';
 import { checkSecretStore } from '../secrets/secret-store';
-import { type Values, auditDaysOf, bodyLimitOf, dataDirOf, hostOf, portOf, retentionOf, secretStoreOf, tunnelOverridesOf } from './options';
+import { type Values, auditDaysOf, bodyLimitOf, connectionLimitsOf, dataDirOf, hostOf, portOf, retentionOf, secretStoreOf, tunnelOverridesOf } from './options';
 import { type Io, describeConnection, tunnelLines } from './output';
+
+/** What to do when the server cannot listen, by cause. */
+function listenAdvice(cause: unknown): string {
+  switch ((cause as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EADDRINUSE':
+      return '; stop the other program or pass --port';
+    case 'EADDRNOTAVAIL':
+      return '; pass one of its addresses to --host (0.0.0.0 for all of them), or leave --host out to listen on 127.0.0.1';
+    case 'EACCES':
+      return '; pass --port 1024 or above';
+    default:
+      return '';
+  }
+}
+
+/** Who can reach the server when no tunnel or public URL publishes it. */
+function reachabilityLine(status: AppStatus, host: string): string | undefined {
+  if (status.reachable !== 'local-only') return undefined;
+  if (isLoopbackHost(host)) return 'Reachable from this machine only: use --tunnel localtunnel or --public-url for Okta.';
+  return `Reachable from the network at ${status.server.localUrl ?? host}, with no public URL and no TLS: Okta and Entra ID need an https URL; put your reverse proxy in front and pass --public-url, or use --tunnel localtunnel.`;
+}
 
 export async function serve(values: Values, io: Io): Promise<number> {
   const port = portOf(values);
   const tunnel = tunnelOverridesOf(values);
   const bodyLimit = bodyLimitOf(values);
   const host = hostOf(values);
+  const connectionLimits = connectionLimitsOf(values, host);
   const retention = retentionOf(values);
   const auditDaysAfterDelete = auditDaysOf(values);
   const dataDir = dataDirOf(values);
@@ -34,22 +57,23 @@ export async function serve(values: Values, io: Io): Promise<number> {
   await checkSecretStore(secretStore);
   let controller: Controller;
   try {
-    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, tunnel, retention, auditDaysAfterDelete });
+    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, connectionLimits, tunnel, retention, auditDaysAfterDelete });
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'server-not-running') {
-      io.err(`scimdesk: ${err.message}; stop the other program or pass --port`);
+      io.err(`scimdesk: ${err.message}${listenAdvice(err.cause)}`);
       return 1;
     }
     throw err;
   }
   try {
     const first = controller.status();
-    if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`scimdesk: warning: listening on ${host}, not loopback: the SCIM server is reachable from the network`);
+    if (!isLoopbackHost(host)) io.err(`scimdesk: warning: listening on ${host}, not loopback: the SCIM server is reachable from the network`);
     io.out(`ScimDesk SCIM server listening on ${first.server.localUrl} (data: ${dataDir}, secrets: ${secretStore.description})`);
     for (const c of first.connections) io.out(describeConnection(c));
     if (!first.connections.some((c) => c.enabled)) io.out('No connection is enabled yet: run "npm run -s scimdesk -- enable --connection okta" to get a token.');
     if (first.tunnelSettings.mode !== 'localtunnel') io.out(`SCIM base URL: ${first.scimUrl}`);
-    if (first.reachable === 'local-only') io.out('Reachable from this machine only: use --tunnel localtunnel or --public-url for Okta.');
+    const reach = reachabilityLine(first, host);
+    if (reach) io.out(reach);
     let last: AppStatus | undefined;
     const print = (s: AppStatus): void => {
       for (const line of tunnelLines(last, s)) io.out(line);

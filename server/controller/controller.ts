@@ -45,6 +45,23 @@ export interface ControllerOptions extends Partial<ServerOptions> {
   readonly secretsRetryMs?: number;
 }
 
+/** After the drain, how long the tunnel may take to carry the last answers out (see LazyRelay.settled). */
+const TUNNEL_SETTLE_MS = 2_000;
+
+/** Why the server could not listen, in words (the CLI adds what to do about it). */
+function listenFailure(err: NodeJS.ErrnoException, host: string, port: number): string {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `port ${port} on ${host} is already in use`;
+    case 'EADDRNOTAVAIL':
+      return `${host} is not an address of this machine, so the SCIM server cannot listen on it`;
+    case 'EACCES':
+      return `listening on port ${port} needs administrator rights on this system`;
+    default:
+      return `the SCIM server could not start on port ${port} on ${host} (${err.message})`;
+  }
+}
+
 export class Controller {
   readonly core: Core;
   readonly endpoint: PublicEndpoint;
@@ -117,10 +134,8 @@ export class Controller {
     try {
       this.running = await listen(core, this.server, (port) => this.endpoint.isRelayPeer(port));
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      const where = `port ${this.server.port} on ${this.server.host}`;
-      this.serverError = e.code === 'EADDRINUSE' ? `${where} is already in use` : `the SCIM server could not start on ${where} (${e.message})`;
-      throw new ServiceError('server-not-running', this.serverError);
+      this.serverError = listenFailure(err as NodeJS.ErrnoException, this.server.host, this.server.port);
+      throw new ServiceError('server-not-running', this.serverError, { cause: err });
     }
     this.endpoint.start(this.running);
     this.writeRuntime();
@@ -181,16 +196,19 @@ export class Controller {
     };
   }
 
-  /** Closes the tunnel, the server and the store (in that order). */
+  /**
+   * Drains the server, then closes the tunnel and the store (in that order): the answers to
+   * requests in flight go back through the tunnel, and their writes commit before the store closes.
+   */
   async stop(): Promise<void> {
     clearTimeout(this.flushTimer);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
-    await this.endpoint.stop();
     removeRuntime(this.options.dataDir);
     const running = this.running;
     this.running = undefined;
     await running?.close();
+    await this.endpoint.stop(TUNNEL_SETTLE_MS);
     this.core.close();
     this.events.clear();
   }

@@ -141,8 +141,9 @@ export class PublicEndpoint {
     return url;
   }
 
-  async stop(): Promise<void> {
-    await this.stopTunnel();
+  /** `settleMs`: after the server drained, how long the tunnel may wait for the last answers to pass. */
+  async stop(settleMs = 0): Promise<void> {
+    await this.stopTunnel(settleMs);
     this.server = undefined;
   }
 
@@ -185,11 +186,11 @@ export class PublicEndpoint {
     }
   }
 
-  private async stopTunnel(): Promise<void> {
+  private async stopTunnel(settleMs = 0): Promise<void> {
     const supervisor = this.supervisor;
     this.supervisor = undefined;
     this.unsubscribeTunnel?.();
     this.unsubscribeTunnel = undefined;
-    await supervisor?.stop();
+    await supervisor?.stop(settleMs);
   }
 }

@@ -2,19 +2,23 @@
  * Backup and export while the server runs. The backup is SQLite's online backup of the live
  * database (consistent, and it does not stop SCIM writes). The export writes the users and
  * groups as the SCIM API returns them (JSON), or as spreadsheets (CSV: users, groups,
- * memberships), page by page, so 100 000 users never sit in memory at once.
+ * memberships), page by page, so 100 000 users never sit in memory at once. Every file goes
+ * through requested-files.ts: never over an existing file unless forced, never through a
+ * link, 0600, and whole or not at all.
  */
 import { once } from 'node:events';
-import { chmodSync, createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createWriteStream, openSync, rmSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import type { ExportResult } from '../../contract/ipc';
 import type { ExportFormat } from '../../contract/choices';
 import { parseListParams } from '../scim/list';
 import type { JsonObject } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
 import type { DirectoryBrowser } from '../store/browse';
-import type { Db } from '../store/database';
+import { type Db, databasePath } from '../store/database';
+import { requestLogPath } from '../store/request-log-schema';
 import type { Directory } from './directory';
+import { type PendingFile, type RequestedFileOptions, TEMP_WRITE_FLAGS, requestedFolder, writeRequestedFiles } from './requested-files';
 
 /** What backups and exports read: the store, and the directory as the SCIM API shows it. */
 export interface DataFilesParts {
@@ -38,12 +42,36 @@ function defaultExportPath(dataDir: string, format: ExportFormat): string {
   return join(dataDir, 'exports', format === 'json' ? `scimdesk-${stamp()}.json` : `scimdesk-${stamp()}`);
 }
 
+/** The files SQLite is using: no backup or export may replace them, --force or not. */
+function liveFiles(dataDir: string): string[] {
+  return [databasePath(dataDir), requestLogPath(dataDir)].flatMap((db) => [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]);
+}
+
 /** A consistent copy of the live database, taken without stopping the server. */
-async function backupDatabase(parts: DataFilesParts, file: string): Promise<string> {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  await parts.db.backup(file);
-  chmodSync(file, 0o600); // a copy of the directory is as private as the directory
-  return file;
+async function backupDatabase(parts: DataFilesParts, file: string, options: RequestedFileOptions): Promise<string> {
+  return writeRequestedFiles([file], options, async ([copy]) => {
+    try {
+      // Into the empty 0600 file made for it: the copy is as private as the directory.
+      await parts.db.backup(copy!.temp);
+    } finally {
+      rmSync(`${copy!.temp}-journal`, { force: true });
+    }
+    return copy!.target;
+  });
+}
+
+function streamTo(file: PendingFile): WriteStream {
+  return createWriteStream(file.temp, { fd: openSync(file.temp, TEMP_WRITE_FLAGS) }); // the stream closes it
+}
+
+/** Runs `fill` on streams to the files; on failure, closes them (the caller removes the files). */
+async function withStreams<T>(files: readonly PendingFile[], fill: (streams: WriteStream[]) => Promise<T>): Promise<T> {
+  const streams = files.map(streamTo);
+  try {
+    return await fill(streams);
+  } finally {
+    for (const stream of streams) stream.destroy();
+  }
 }
 
 async function write(stream: WriteStream, text: string): Promise<void> {
@@ -65,9 +93,11 @@ async function* resources(directory: Directory, type: ResourceTypeName): AsyncGe
   }
 }
 
-async function exportJson(directory: Directory, file: string): Promise<ExportResult> {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const out = createWriteStream(file, { mode: 0o600 });
+async function exportJson(directory: Directory, file: string, options: RequestedFileOptions): Promise<ExportResult> {
+  return writeRequestedFiles([file], options, ([pending]) => withStreams([pending!], ([out]) => writeJson(directory, out!, pending!.target)));
+}
+
+async function writeJson(directory: Directory, out: WriteStream, file: string): Promise<ExportResult> {
   const counts = { User: 0, Group: 0 };
   await write(out, `{"exportedAt":${JSON.stringify(new Date().toISOString())}`);
   for (const [type, key] of [['User', 'users'], ['Group', 'groups']] as const) {
@@ -96,10 +126,13 @@ function csvLine(cells: readonly unknown[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-async function exportCsv(browser: DirectoryBrowser, dir: string): Promise<ExportResult> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const files = { users: join(dir, 'users.csv'), groups: join(dir, 'groups.csv'), memberships: join(dir, 'memberships.csv') };
-  const users = createWriteStream(files.users, { mode: 0o600 });
+async function exportCsv(browser: DirectoryBrowser, out: string, options: RequestedFileOptions): Promise<ExportResult> {
+  const dir = requestedFolder(out);
+  const names = ['users.csv', 'groups.csv', 'memberships.csv'].map((name) => join(dir, name));
+  return writeRequestedFiles(names, options, (pending) => withStreams(pending, ([users, groups, memberships]) => writeCsv(browser, users!, groups!, memberships!, names)));
+}
+
+async function writeCsv(browser: DirectoryBrowser, users: WriteStream, groups: WriteStream, memberships: WriteStream, files: readonly string[]): Promise<ExportResult> {
   await write(users, csvLine(['id', 'userName', 'name', 'email', 'active', 'externalId', 'source', 'created', 'lastModified']));
   let userCount = 0;
   for (let offset = 0; ; offset += PAGE) {
@@ -110,8 +143,6 @@ async function exportCsv(browser: DirectoryBrowser, dir: string): Promise<Export
   }
   await finish(users);
 
-  const groups = createWriteStream(files.groups, { mode: 0o600 });
-  const memberships = createWriteStream(files.memberships, { mode: 0o600 });
   await write(groups, csvLine(['id', 'displayName', 'memberCount', 'externalId', 'source', 'created', 'lastModified']));
   await write(memberships, csvLine(['groupId', 'groupName', 'userId', 'userName']));
   let groupCount = 0;
@@ -131,20 +162,21 @@ async function exportCsv(browser: DirectoryBrowser, dir: string): Promise<Export
   }
   await finish(groups);
   await finish(memberships);
-  return { files: [files.users, files.groups, files.memberships], users: userCount, groups: groupCount };
+  return { files: [...files], users: userCount, groups: groupCount };
 }
 
 /** Backups and exports of the data folder's store, also while the server runs. */
 export class DataFiles {
   constructor(private readonly parts: DataFilesParts) {}
 
-  /** A copy of the database, by default in the data folder's backups/. */
-  async backup(file: string = defaultBackupFile(this.parts.dataDir)): Promise<{ file: string }> {
-    return { file: await backupDatabase(this.parts, file) };
+  /** A copy of the database, by default in the data folder's backups/; `force` replaces an existing file. */
+  async backup(file: string = defaultBackupFile(this.parts.dataDir), { force = false }: { force?: boolean } = {}): Promise<{ file: string }> {
+    return { file: await backupDatabase(this.parts, file, { force, protect: liveFiles(this.parts.dataDir) }) };
   }
 
-  /** The users and groups as SCIM JSON or CSV files, by default in the data folder's exports/. */
-  export(format: ExportFormat, out: string = defaultExportPath(this.parts.dataDir, format)): Promise<ExportResult> {
-    return format === 'json' ? exportJson(this.parts.directory, out) : exportCsv(this.parts.browser, out);
+  /** The users and groups as SCIM JSON or CSV files, by default in the data folder's exports/; `force` replaces existing files. */
+  export(format: ExportFormat, out: string = defaultExportPath(this.parts.dataDir, format), { force = false }: { force?: boolean } = {}): Promise<ExportResult> {
+    const options = { force, protect: liveFiles(this.parts.dataDir) };
+    return format === 'json' ? exportJson(this.parts.directory, out, options) : exportCsv(this.parts.browser, out, options);
   }
 }

@@ -6,14 +6,15 @@
  */
 import type { ErrorCode } from '../../contract/ipc';
 
-export type ServiceErrorCode = Extract<ErrorCode, 'not-found' | 'invalid-settings' | 'keychain-unavailable' | 'server-not-running'>;
+export type ServiceErrorCode = Extract<ErrorCode, 'not-found' | 'invalid-settings' | 'keychain-unavailable' | 'server-not-running' | 'not-allowed' | 'write-failed'>;
 
 export class ServiceError extends Error {
   constructor(
     readonly code: ServiceErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ServiceError';
   }
 }

@@ -13,6 +13,7 @@ import { AuthLimiter } from './plugins/auth-limiter';
 import { registerAuth } from './plugins/auth';
 import { registerJsonParsers } from './plugins/body-parser';
 import type { TunnelPeer } from './plugins/client-address';
+import { registerDrain } from './plugins/drain';
 import { errorHandler, notFoundHandler } from './plugins/errors';
 import { registerRequestContext } from './plugins/request-context';
 import { SECURITY_HEADERS, answerClientError, registerSecurityHeaders } from './plugins/security';
@@ -36,7 +37,10 @@ export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit,
-    forceCloseConnections: true,
+    // Closing drains (plugins/drain.ts): idle connections close at once, busy ones after their
+    // answer; the drain's own SCIM 503 replaces Fastify's non-SCIM one.
+    forceCloseConnections: 'idle',
+    return503OnClosing: false,
     // Slow clients: the headers within 20 s, the whole request within 30 s (Okta gives up
     // after 60 s anyway), checked every second; then a SCIM 408 (answerClientError).
     requestTimeout: options.http.requestTimeout ?? 30_000,
@@ -51,6 +55,7 @@ export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel
   });
 
   registerSecurityHeaders(app);
+  registerDrain(app);
   // The tunnel probes this every 15 s: it is not a SCIM request, so neither the request log nor
   // the request lines of the server log record it. It answers 200 while degraded (the server is
   // reachable, which is what the probe asks) and says what is wrong.

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../base/address';
 import { DEFAULT_FILTER_LIMITS, type FilterLimits } from '../scim/filter-parser';
 import { DEFAULT_PAGING, type PagingLimits } from '../scim/list';
+import { type ConnectionLimits, connectionLimitsFor } from './connection-limits';
 import { type AuthLimits, DEFAULT_AUTH_LIMITS } from './plugins/auth-limiter';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -26,12 +27,15 @@ export interface ServerOptions {
   readonly authLimits: AuthLimits;
   readonly paging: PagingLimits;
   readonly filterLimits: FilterLimits;
+  /** Open connections at most, in total and per client address (by default from the host). */
+  readonly connectionLimits: ConnectionLimits;
 }
 
 /** The options with their defaults filled in. */
 export function serverOptions(given: Partial<ServerOptions> = {}): ServerOptions {
+  const host = given.host ?? DEFAULT_HOST;
   return {
-    host: given.host ?? DEFAULT_HOST,
+    host,
     port: given.port ?? DEFAULT_PORT,
     bodyLimit: given.bodyLimit ?? DEFAULT_BODY_LIMIT,
     logger: given.logger ?? pino({ level: 'silent' }),
@@ -39,5 +43,6 @@ export function serverOptions(given: Partial<ServerOptions> = {}): ServerOptions
     authLimits: given.authLimits ?? DEFAULT_AUTH_LIMITS,
     paging: given.paging ?? DEFAULT_PAGING,
     filterLimits: given.filterLimits ?? DEFAULT_FILTER_LIMITS,
+    connectionLimits: given.connectionLimits ?? connectionLimitsFor(host),
   };
 }

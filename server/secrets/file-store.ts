@@ -3,7 +3,7 @@
  * file readable by its owner only (0600) that holds token hashes, never tokens. It is never
  * chosen silently.
  */
-import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SecretStore, SecretStoreUnavailableError } from './secret-store';
 
@@ -38,9 +38,14 @@ export class FileSecretStore implements SecretStore {
 
   private async write(data: Record<string, string>): Promise<void> {
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-    await chmod(tmp, 0o600);
-    await rename(tmp, this.file);
+    try {
+      await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+      await chmod(tmp, 0o600);
+      await rename(tmp, this.file);
+    } catch (err) {
+      await rm(tmp, { force: true }); // a full disk must not leave a half-written copy behind
+      throw err;
+    }
   }
 
   async get(account: string): Promise<string | null> {

@@ -1,9 +1,11 @@
 /**
  * Opens the SQLite store: WAL, foreign keys, an integrity check, and the numbered migrations
  * run in one transaction after a backup. A database from a newer ScimDesk, a corrupt file or
- * a failed migration stops with a StoreError and the file is left exactly as it was.
+ * a failed migration stops with a StoreError and the file is left exactly as it was. So do a
+ * data folder this user cannot write (SQLite would call it an unreadable database) and an
+ * emptied database beside backups (SQLite would call it a new one).
  */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { foldCase } from '../scim/text';
@@ -12,7 +14,7 @@ import { nativeModulePath } from '../base/native';
 
 export type Db = Database.Database;
 
-export type StoreErrorCode = 'corrupt' | 'newer-schema' | 'migration-failed' | 'open-failed';
+export type StoreErrorCode = 'corrupt' | 'newer-schema' | 'migration-failed' | 'open-failed' | 'read-only' | 'emptied';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
@@ -39,6 +41,54 @@ export function databasePath(dataDir: string): string {
 
 function isoStamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+function errnoOf(err: unknown): string {
+  return String((err as NodeJS.ErrnoException).code ?? (err as Error).message);
+}
+
+/** A folder (or database) this user cannot write: said as such, before SQLite reports it as unreadable. */
+function checkWritable(dataDir: string, file: string): void {
+  for (const path of [dataDir, file]) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (err) {
+      if (errnoOf(err) === 'ENOENT') continue;
+      throw new StoreError(
+        'read-only',
+        `${path} is read-only for this user (${errnoOf(err)}), and ScimDesk must write beside its database. The database was not changed and is not damaged; make the folder writable for this user, or pass --data-dir with a writable folder.`,
+      );
+    }
+  }
+}
+
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A 0-byte database beside backups was lost (a full disk, an interrupted copy): SQLite would
+ * open it as a new, empty store and the IdP would provision everyone again into it.
+ */
+function checkNotEmptied(dataDir: string, file: string): void {
+  if (sizeOf(file) !== 0 || (sizeOf(`${file}-wal`) ?? 0) > 0) return; // a WAL still holds the data
+  const dir = join(dataDir, 'backups');
+  let backups: string[];
+  try {
+    backups = readdirSync(dir).filter((name) => name.endsWith('.db') && (sizeOf(join(dir, name)) ?? 0) > 0);
+  } catch {
+    return;
+  }
+  if (backups.length === 0) return;
+  const newest = backups.map((name) => join(dir, name)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+  throw new StoreError(
+    'emptied',
+    `${file} is empty (0 bytes), yet ${dir} holds ${backups.length} backup${backups.length === 1 ? '' : 's'}: the database was lost (a full disk or an interrupted copy leaves this), so ScimDesk will not start over with an empty directory. Nothing was changed. To restore, copy the newest backup (${newest}) to ${file}; to start empty, move ${file} away.`,
+  );
 }
 
 function connect(file: string): Db {
@@ -103,6 +153,8 @@ function migrate(db: Db, dataDir: string, migrations: readonly Migration[]): voi
 export function openStore(options: OpenOptions): Db {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = databasePath(options.dataDir);
+  checkWritable(options.dataDir, file);
+  checkNotEmptied(options.dataDir, file);
   const db = connect(file);
   try {
     if (!options.skipIntegrityCheck) checkIntegrity(db, file);

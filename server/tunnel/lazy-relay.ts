@@ -30,6 +30,8 @@ function badGateway(): string {
 export class LazyRelay {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Tunnel sockets that carried a request, until they close. */
+  private readonly carrying = new Set<Socket>();
   /** Local ports of the relay's connections to the SCIM server (their peer port there). */
   private readonly peerPorts = new Set<number>();
   private port = 0;
@@ -59,6 +61,8 @@ export class LazyRelay {
     tunnel.on('error', () => tunnel.destroy());
     tunnel.once('data', (first: Buffer) => {
       tunnel.pause();
+      this.carrying.add(tunnel);
+      tunnel.once('close', () => this.carrying.delete(tunnel));
       const app = connect({ host: this.target.host, port: this.target.port });
       this.track(app);
       let connected = false;
@@ -84,6 +88,15 @@ export class LazyRelay {
 
   isPeer(port: number | undefined): boolean {
     return port !== undefined && this.peerPorts.has(port);
+  }
+
+  /**
+   * Waits (at most `limitMs`) until every connection that carried a request has closed: after
+   * the server drained, the last answers are then out of this process, not cut off in the pipe.
+   */
+  async settled(limitMs: number): Promise<void> {
+    const deadline = Date.now() + limitMs;
+    while (this.carrying.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   async close(): Promise<void> {

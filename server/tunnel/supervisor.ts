@@ -141,11 +141,13 @@ export class TunnelSupervisor {
     void this.connect();
   }
 
-  async stop(): Promise<void> {
+  /** Closes the tunnel; `settleMs` first lets answers still in the relay's pipes leave (see LazyRelay.settled). */
+  async stop(settleMs = 0): Promise<void> {
     this.stopped = true;
     this.generation++;
     clearTimeout(this.timer);
     this.stopHealth();
+    if (settleMs > 0) await this.relay.settled(settleMs);
     this.closeClient();
     await this.relay.close();
     this.update({ phase: 'off', nextRetryAt: null, onlineSince: null });

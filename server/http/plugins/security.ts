@@ -37,9 +37,14 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? ScimError.headersTooLarge('The request headers are too large')
         : ScimError.invalidSyntax('The request is not valid HTTP');
+  answerRawAndClose(socket, error);
+}
+
+/** A SCIM error written straight to a socket (no request object exists), then the connection closes. */
+export function answerRawAndClose(socket: Duplex, error: ScimError): void {
   const body = JSON.stringify(error.toBody());
   if (socket.writable) {
-    const headers = Object.entries(SECURITY_HEADERS)
+    const headers = Object.entries({ ...SECURITY_HEADERS, ...error.headers })
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
     socket.write(

@@ -2,7 +2,8 @@
  * Group commit (server/store/group-commit.ts) on a real SQLite file: writes queued together
  * share one transaction, each in its own savepoint — a failing write undoes only itself and
  * rejects only its own caller — and when the transaction itself cannot start (another program
- * holds the write lock) every queued write is refused and nothing is written. Closing commits
+ * holds the write lock) every queued write is refused and nothing is written. When the COMMIT
+ * itself fails, no write of the batch is answered as done and none is stored. Closing commits
  * what is queued.
  */
 import { rmSync } from 'node:fs';
@@ -83,6 +84,28 @@ describe('group commit', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it('when the COMMIT itself fails, every write of the batch is refused and none is stored', async () => {
+    const { db, commits, insert, texts } = store();
+    // A deferred foreign key is checked at COMMIT only: every statement inside the batch
+    // succeeds, and the COMMIT is what fails.
+    db.exec('CREATE TABLE parents (id INTEGER PRIMARY KEY)');
+    db.exec('CREATE TABLE children (parent INTEGER NOT NULL REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)');
+    const orphan = db.prepare('INSERT INTO children (parent) VALUES (42)');
+    const results = await Promise.allSettled([
+      commits.run(() => insert('before the orphan')),
+      commits.run(() => orphan.run().changes),
+      commits.run(() => insert('after the orphan')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(db.inTransaction).toBe(false);
+    expect(texts()).toEqual([]);
+    expect(db.prepare('SELECT count(*) FROM children').pluck().get()).toBe(0);
+    // The next batch commits normally.
+    await commits.run(() => insert('next'));
+    expect(texts()).toEqual(['next']);
   });
 
   it('closing commits the writes still queued, then refuses new ones', async () => {
