@@ -75,7 +75,7 @@ describe('SIGTERM during a write burst', () => {
     try {
       const dataDir = scimdesk.newDir();
       const { token } = await scimdesk.enable(dataDir, { args: FILE });
-      const run = scimdesk.start(['serve', '--port', '0', '--data-dir', dataDir, ...FILE, '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', 'drain-tunnel']);
+      const run = scimdesk.start(['serve', '--port', '0', '--data-dir', dataDir, ...FILE, '--tunnel', 'localtunnel', '--tunnel-host', tunnel.hostUrl, '--subdomain', 'drain-tunnel']);
       await scimdesk.waitFor(run, /tunnel: online at /, 'online line');
       await tunnel.waitForSockets('drain-tunnel');
       const pending = await halfSentCreate(tunnel.port, token, 'via.tunnel@example.com', 'drain-tunnel.localhost');
