@@ -1,7 +1,7 @@
 /**
  * A second ScimDesk process that keeps issuing new tokens for one connection, as an admin
  * clicking "New SCIM Token" in the desktop app over and over would: the real Core on the given
- * data folder and secret store, rotating back to back (5 ms apart) until SIGTERM. Every token is printed on
+ * data folder and secret store, rotating back to back (2 ms apart) until SIGTERM. Every token is printed on
  * its own line once its rotation has returned, so the last line is the one that must be live.
  *
  *   node --import tsx test/support/token-rotator.ts <dataDir> <okta|entra> <file|keychain>
@@ -24,7 +24,7 @@ try {
     const { token } = await core.connections.rotateToken(connection);
     process.stdout.write(`${token}\n`);
     // A breath between clicks: the other process gets its turn at the token lock.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 } finally {
   core.close();

@@ -2,35 +2,41 @@
  * Token rotations made by several ScimDesk processes at once, and a connection whose token hash
  * went missing, as an admin meets them: real CLI processes (`token new`, `serve`, `status`,
  * `log`), a second process rotating the other connection back to back (as the desktop app's
- * "New SCIM Token" would), the real secrets.json and the real OS keychain, HTTP on loopback.
+ * "New SCIM Token" would), the real secrets.json and the real OS keychain. The IdP's requests
+ * reach `serve` as Okta's would: through the real localtunnel client and the test tunnel server
+ * on loopback, routed by the Host header, with no X-Forwarded-For of our own.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../../server/secrets/keytar-store';
+import { TestTunnelServer } from '../../../tools/tunnel-server';
 import { ROOT, TOKEN, cliProcesses, lines } from '../../support/cli-process';
 import { forgetTokens } from '../../support/scim-server';
 
 /** Every command is a fresh Node process (seconds on a busy machine), and a race runs many. */
 const SLOW_TEST_MS = 240_000;
 /**
- * Rounds of `token new` raced against the other process (before the lock, 7 of 10 lost an update).
- * Each round presents the replaced token once: 8 rounds and the final check stay within the 10
- * wrong tokens a minute that one address may send before it is throttled (429).
+ * Rounds of `token new` raced against the other process. Every round presents the printed token
+ * (a valid token is never throttled); every second round also the replaced one, so 8 wrong tokens
+ * and the final check stay within the 10 a minute one address may send before it gets 429.
  */
-const ROUNDS = 8;
+const ROUNDS = 16;
 
-const { newDir, start, cli, enable, serve } = cliProcesses({ limitMs: 45_000, dirPrefix: 'scimdesk-rotation-' });
+const { newDir, start, cli, enable, waitFor } = cliProcesses({ limitMs: 45_000, dirPrefix: 'scimdesk-rotation-' });
 
 type StoreKind = 'file' | 'keychain';
 
 const services: string[] = [];
 const rotators: ChildProcess[] = [];
+const tunnels: TestTunnelServer[] = [];
 afterEach(async () => {
   for (const child of rotators.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const tunnel of tunnels.splice(0)) await tunnel.close();
   for (const service of services.splice(0)) await forgetTokens(new KeytarSecretStore(service));
 });
 
@@ -39,6 +45,42 @@ function storeEnv(): NodeJS.ProcessEnv {
   const service = `ScimDesk-test-${randomBytes(6).toString('hex')}`;
   services.push(service);
   return { ...process.env, SCIMDESK_KEYCHAIN_SERVICE: service };
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body: { schemas?: string[]; detail?: string };
+}
+
+interface Public {
+  /** GET /scim/v2/Users as the IdP sends it, with `Bearer <token>`. */
+  users(token: string | undefined): Promise<Answer>;
+}
+
+/**
+ * `serve` behind a localtunnel: resolves once the tunnel is online. Requests go to the tunnel
+ * server's port with `Host: <subdomain>.localhost` (Node resolves no `*.localhost` name).
+ */
+async function serveBehindTunnel(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Public> {
+  const tunnel = await TestTunnelServer.start();
+  tunnels.push(tunnel);
+  const subdomain = `rot-${randomBytes(4).toString('hex')}`;
+  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args, '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', subdomain], env);
+  await waitFor(run, /tunnel: online at \S+\nSCIM base URL: \S+\n/, 'the tunnel online');
+  return {
+    users: (token) =>
+      new Promise<Answer>((resolve, reject) => {
+        const headers: Record<string, string> = { host: `${subdomain}.localhost`, accept: 'application/scim+json' };
+        if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+        const req = request({ host: '127.0.0.1', port: tunnel.port, path: '/scim/v2/Users', headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Answer['body']) : {} }));
+        });
+        req.on('error', reject);
+        req.end();
+      }),
+  };
 }
 
 interface Rotator {
@@ -84,7 +126,7 @@ describe.each<StoreKind>(['file', 'keychain'])('concurrent rotations with the %s
       const args = ['--secret-store', kind];
       let okta = (await enable(dataDir, { connection: 'okta', args, env })).token;
       await enable(dataDir, { connection: 'entra', args, env });
-      const served = await serve(dataDir, { args, env });
+      const served = await serveBehindTunnel(dataDir, args, env);
       const rotator = startRotator(dataDir, 'entra', kind, env);
       await until('the first entra rotation', () => rotator.tokens().length > 0);
 
@@ -94,17 +136,17 @@ describe.each<StoreKind>(['file', 'keychain'])('concurrent rotations with the %s
         expect(res.code, res.output).toBe(0);
         const printed = lines(res.stdout).at(-1)!;
         expect(printed).toMatch(TOKEN);
-        const printedStatus = (await served.client(printed).get('/Users')).status;
-        const replacedStatus = (await served.client(okta).get('/Users')).status;
-        if (printedStatus !== 200 || replacedStatus !== 401) lost.push(`round ${round}: the printed token got ${printedStatus}, the replaced one ${replacedStatus}`);
+        const printedStatus = (await served.users(printed)).status;
+        const replacedStatus = round % 2 === 0 ? (await served.users(okta)).status : 401;
+        if (printedStatus !== 200 || replacedStatus !== 401) lost.push(`round ${round}: the printed token got ${printedStatus}, the replaced one ${round % 2 === 0 ? replacedStatus : 'not tried'}`);
         okta = printed;
       }
       const entra = await rotator.stop();
       // The other process really raced: it rotated all through the rounds.
       expect(entra.length).toBeGreaterThan(ROUNDS);
       expect(lost, `${lost.length} of ${ROUNDS} rounds lost an update`).toEqual([]);
-      expect((await served.client(entra.at(-1)).get('/Users')).status).toBe(200);
-      expect((await served.client(entra.at(-2)).get('/Users')).status).toBe(401);
+      expect((await served.users(entra.at(-1))).status).toBe(200);
+      expect((await served.users(entra.at(-2))).status).toBe(401);
     },
     SLOW_TEST_MS,
   );
@@ -176,9 +218,9 @@ describe('a connection with a token generation but no stored hash (file store)',
       const args = ['--secret-store', 'file'];
       const okta = (await enable(dataDir, { connection: 'okta', args, env })).token;
       const entra = (await enable(dataDir, { connection: 'entra', args, env })).token;
-      const served = await serve(dataDir, { args, env });
+      const served = await serveBehindTunnel(dataDir, args, env);
 
-      expect((await served.client(entra).get('/Users')).status).toBe(200);
+      expect((await served.users(entra)).status).toBe(200);
       // A half-finished rotation of Entra: a new generation in SQLite, no hash in secrets.json.
       const file = join(dataDir, 'secrets.json');
       const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
@@ -195,10 +237,10 @@ describe('a connection with a token generation but no stored hash (file store)',
         ['a wrong token again', wrong, 401],
         ['the Okta token again', okta, 200],
       ] as const) {
-        const res = await served.client(token).get('/Users');
+        const res = await served.users(token);
         seen.push(`${who}: ${res.status} ${res.status >= 400 ? JSON.stringify(res.body) : ''}`);
         expect(res.status, seen.join('\n')).toBe(expected);
-        if (res.status >= 400) expect((res.body as { schemas: string[] }).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+        if (res.status >= 400) expect(res.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
       }
 
       const status = await cli(['status', '--json', '--data-dir', dataDir, ...args], env);
@@ -214,8 +256,8 @@ describe('a connection with a token generation but no stored hash (file store)',
 
       const rotated = await cli(['token', 'new', '--connection', 'entra', '--data-dir', dataDir, ...args], env);
       expect(rotated.code, rotated.output).toBe(0);
-      expect((await served.client(lines(rotated.stdout).at(-1)).get('/Users')).status).toBe(200);
-      expect((await served.client(okta).get('/Users')).status).toBe(200);
+      expect((await served.users(lines(rotated.stdout).at(-1))).status).toBe(200);
+      expect((await served.users(okta)).status).toBe(200);
     },
     SLOW_TEST_MS,
   );
@@ -227,14 +269,14 @@ describe('a connection with a token generation but no stored hash (file store)',
       const env = storeEnv();
       const args = ['--secret-store', 'file'];
       const okta = (await enable(dataDir, { connection: 'okta', args, env })).token;
-      const served = await serve(dataDir, { args, env });
-      expect((await served.client(okta).get('/Users')).status).toBe(200);
+      const served = await serveBehindTunnel(dataDir, args, env);
+      expect((await served.users(okta)).status).toBe(200);
       writeFileSync(join(dataDir, 'secrets.json'), '{ not json', { mode: 0o600 });
       bumpGeneration(dataDir, 'okta');
 
-      const res = await served.client(okta).get('/Users');
+      const res = await served.users(okta);
       expect(res.status).toBe(503);
-      const detail = (res.body as { detail: string }).detail;
+      const detail = res.body.detail ?? '';
       expect(detail).toMatch(/token file/);
       expect(detail).not.toMatch(/keychain/i);
 
