@@ -209,23 +209,27 @@ interface StatusJson {
   connections: { name: string; enabled: boolean; hasToken: boolean; health: { state: string; sentence: string } }[];
 }
 
-describe('a connection with a token generation but no stored hash (file store)', () => {
-  it(
-    'only that connection is affected and shows it needs a new token; wrong tokens get 401, the other connection keeps working',
-    async () => {
+describe('a connection with a token generation but no stored hash', () => {
+  it.each<StoreKind>(['file', 'keychain'])(
+    '%s store: only that connection is affected and shows it needs a new token; wrong tokens get 401, the other connection keeps working',
+    async (kind) => {
       const dataDir = newDir();
       const env = storeEnv();
-      const args = ['--secret-store', 'file'];
+      const args = ['--secret-store', kind];
       const okta = (await enable(dataDir, { connection: 'okta', args, env })).token;
       const entra = (await enable(dataDir, { connection: 'entra', args, env })).token;
       const served = await serveBehindTunnel(dataDir, args, env);
 
       expect((await served.users(entra)).status).toBe(200);
-      // A half-finished rotation of Entra: a new generation in SQLite, no hash in secrets.json.
-      const file = join(dataDir, 'secrets.json');
-      const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-      delete secrets['entra-token-sha256'];
-      writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+      // A half-finished rotation of Entra: a new generation in SQLite, no hash in the store.
+      if (kind === 'file') {
+        const file = join(dataDir, 'secrets.json');
+        const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+        delete secrets['entra-token-sha256'];
+        writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+      } else {
+        expect(await new KeytarSecretStore(env['SCIMDESK_KEYCHAIN_SERVICE']).delete('entra-token-sha256')).toBe(true);
+      }
       bumpGeneration(dataDir, 'entra');
 
       const wrong = `scimdesk_${'B'.repeat(43)}`;
@@ -263,7 +267,7 @@ describe('a connection with a token generation but no stored hash (file store)',
   );
 
   it(
-    'a token file that cannot be read: 503 for everyone, and the answer and the request log name the token file, not the keychain',
+    'file store: a token file that cannot be read: 503 for everyone, and the answer and the request log name the token file, not the keychain',
     async () => {
       const dataDir = newDir();
       const env = storeEnv();
