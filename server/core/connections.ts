@@ -174,15 +174,14 @@ export class Connections {
    * the only time it can be read. Disabling refuses that connection's requests at once.
    */
   async setEnabled(name: ConnectionName, enabled: boolean): Promise<{ connection: ConnectionStatus; token: string | null }> {
-    const token = !enabled
-      ? null
-      : await this.withSecrets(() =>
-          this.exclusively(async () => {
-            const current = this.repo.get(name);
-            const stored = current.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(name)) : null;
-            return stored === null ? this.issueToken(name) : null;
-          }),
-        );
+    const token = await this.withSecrets(async () => {
+      if (!enabled) return null;
+      return this.exclusively(async () => {
+        const current = this.repo.get(name);
+        const stored = current.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(name)) : null;
+        return stored === null ? this.issueToken(name) : null;
+      });
+    });
     this.repo.setEnabled(name, enabled, this.now().toISOString());
     this.events.emit('change', null);
     return { connection: this.status(name), token };

@@ -7,10 +7,12 @@
  *
  * A lock whose owner died (its pid no longer exists) is broken at once; one older than staleMs is
  * broken too, because a pid can be reused after a crash. Within one process, waiters queue on a
- * promise instead of polling the file.
+ * promise instead of polling the file, so a lock that names this process's own pid while the
+ * queue says it is free was left by an earlier process with the same pid (common in containers).
  */
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { SecretStoreBusyError, SecretStoreUnavailableError } from './secret-store';
 
 export interface FileLockOptions {
@@ -93,7 +95,7 @@ async function acquire(path: string, { timeoutMs = DEFAULT_TIMEOUT_MS, staleMs =
     if (await tryCreate(path, content)) return content;
     const owner = await holder(path);
     // pid 0: the file is still being written (or was left half-written): only its age tells.
-    if (owner && (owner.ageMs > staleMs || (owner.pid > 0 && !alive(owner.pid)))) {
+    if (owner && (owner.ageMs > staleMs || owner.pid === process.pid || (owner.pid > 0 && !alive(owner.pid)))) {
       await breakStale(path, owner.content);
       continue;
     }
@@ -114,7 +116,8 @@ async function release(path: string, content: string): Promise<void> {
 }
 
 /** Runs `work` while holding the lock file at `path`; no other ScimDesk process holds it meanwhile. */
-export async function withFileLock<T>(path: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+export async function withFileLock<T>(file: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+  const path = resolve(file);
   const before = queues.get(path) ?? Promise.resolve();
   let done!: () => void;
   const mine = new Promise<void>((resolve) => {

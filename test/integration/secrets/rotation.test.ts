@@ -13,6 +13,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withFileLock } from '../../../server/secrets/file-lock';
 import { KeytarSecretStore } from '../../../server/secrets/keytar-store';
 import { TestTunnelServer } from '../../../tools/tunnel-server';
 import { ROOT, TOKEN, cliProcesses, lines } from '../../support/cli-process';
@@ -189,6 +190,30 @@ describe('the token lock', () => {
     },
     SLOW_TEST_MS,
   );
+});
+
+describe('withFileLock in one process', () => {
+  it('runs one holder at a time, and takes over a lock naming its own pid (left by an earlier process that had it, as in a container)', async () => {
+    const lock = join(newDir(), 'work.lock');
+    let inside = 0;
+    let most = 0;
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        withFileLock(lock, async () => {
+          inside++;
+          most = Math.max(most, inside);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          inside--;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(existsSync(lock)).toBe(false);
+
+    writeFileSync(lock, `${process.pid}\nleft-by-an-earlier-process\n`);
+    await expect(withFileLock(lock, async () => 'ran', { timeoutMs: 2_000 })).resolves.toBe('ran');
+    expect(existsSync(lock)).toBe(false);
+  });
 });
 
 /**
