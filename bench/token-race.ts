@@ -69,10 +69,18 @@ async function serve(dataDir: string): Promise<Served> {
   }
   const base = m[1]!;
   return {
-    users: async (token) => (await fetch(`${base}/Users`, { headers: { authorization: `Bearer ${token}` } })).status,
+    users: async (token) => {
+      const res = await fetch(`${base}/Users`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+      await res.arrayBuffer(); // frees the connection for the next request
+      return res.status;
+    },
     stop: () =>
       new Promise((resolve) => {
-        child.once('close', () => resolve());
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('close', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };
