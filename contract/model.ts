@@ -24,9 +24,10 @@ export interface ConnectionStatus {
 /**
  * idle: no request yet (or none in the last day); ok: the last request succeeded; failing: the
  * latest requests failed; old-token: the IdP sends a token that has since been replaced;
- * disabled: the IdP calls while the connection is disabled.
+ * disabled: the IdP calls while the connection is disabled; needs-token: a token was issued but
+ * the secret store has no hash for it, so no token works until a new one is issued.
  */
-export type HealthState = 'idle' | 'ok' | 'failing' | 'old-token' | 'disabled';
+export type HealthState = 'idle' | 'ok' | 'failing' | 'old-token' | 'disabled' | 'needs-token';
 
 export interface ConnectionHealth {
   readonly state: HealthState;

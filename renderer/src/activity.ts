@@ -88,6 +88,7 @@ export const HEALTH_LABELS: Readonly<Record<HealthState, string>> = {
   failing: 'Failing',
   'old-token': 'Old token',
   disabled: 'Called while disabled',
+  'needs-token': 'Needs a new token',
 };
 
 export const HEALTH_TONES: Readonly<Record<HealthState, Tone>> = {
@@ -96,6 +97,7 @@ export const HEALTH_TONES: Readonly<Record<HealthState, Tone>> = {
   failing: 'danger',
   'old-token': 'danger',
   disabled: 'warning',
+  'needs-token': 'danger',
 };
 
 /**
@@ -107,6 +109,7 @@ export function connectionState(c: ConnectionStatus): { label: string; tone: Ton
   if (!c.enabled) return h === 'disabled' ? { label: 'Disabled · still called', tone: 'warning' } : { label: 'Disabled', tone: 'neutral' };
   if (h === 'failing') return { label: 'Enabled · failing', tone: 'danger' };
   if (h === 'old-token') return { label: 'Enabled · old token', tone: 'danger' };
+  if (h === 'needs-token') return { label: 'Enabled · needs a new token', tone: 'danger' };
   if (h === 'ok') return { label: 'Enabled · working', tone: 'success' };
   return { label: 'Enabled · idle', tone: 'neutral' };
 }

@@ -90,6 +90,8 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
     case 'status':
       return withCore(values, async (core, dataDir) => {
         const counts = core.directory.counts();
+        // Reads the token hashes, so a connection whose hash is missing shows "needs a new token".
+        await core.connections.checkTokens();
         const connections = core.connections.statuses();
         const runtime = readRuntime(dataDir);
         if (values.json) io.out(statusJson(dataDir, connections, counts, runtime, tunnelJson(runtime, core)));

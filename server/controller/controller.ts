@@ -131,6 +131,8 @@ export class Controller {
       }),
     );
     await core.connections.checkSecrets();
+    // A connection whose hash is missing shows "needs a new token" from the start, not from its first request.
+    await core.connections.checkTokens();
     try {
       this.running = await listen(core, this.server, (port) => this.endpoint.isRelayPeer(port));
     } catch (err) {

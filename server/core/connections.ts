@@ -10,7 +10,7 @@ import { CONNECTION_LABELS, type ConnectionName } from '../../contract/connectio
 import type { AppStatus, ConnectionHealth, ConnectionStatus, TokenResult } from '../../contract/model';
 import { Emitter } from '../base/emitter';
 import { ScimError } from '../scim/errors';
-import { type SecretStore, SecretStoreUnavailableError, checkSecretStore, tokenAccount } from '../secrets/secret-store';
+import { type SecretStore, SecretStoreBusyError, SecretStoreUnavailableError, checkSecretStore, tokenAccount } from '../secrets/secret-store';
 import { generateToken, hashToken, retiredFingerprint, sameDigest, tokenFromHeader } from '../secrets/tokens';
 import type { ConnectionRecord, ConnectionsRepo, RetiredToken } from '../store/connections-repo';
 import { ServiceError } from './errors';
@@ -54,6 +54,12 @@ export interface ConnectionsOptions {
   readonly now?: () => Date;
   /** How a connection's requests have been going (the request log knows). */
   readonly health?: (name: ConnectionName, enabled: boolean) => ConnectionHealth;
+  /**
+   * Runs a token change while no other ScimDesk process (the CLI, the desktop app, a server)
+   * changes tokens on the same data folder: a rotation is several steps in two stores, and two
+   * interleaved ones lost a hash. Default: only this process's own changes are serialised.
+   */
+  readonly exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** How often the last-use details are written for a connection that keeps being used. */
@@ -66,6 +72,12 @@ const secretsUnavailable = (kind: SecretStore['kind']): ScimError =>
 interface CachedHash {
   readonly generation: number;
   readonly digest: Buffer | null;
+  /**
+   * The generation has a token but the store, which works, holds no hash for it (an entry
+   * removed, a rotation that did not finish): the connection needs a new token. When this was
+   * found, so the entry is looked for again now and then (a restored secrets file).
+   */
+  readonly missingSince?: number;
 }
 
 const IDLE: ConnectionHealth = { state: 'idle', sentence: 'No requests yet', lastSuccessAt: null, lastFailureAt: null, failuresLastHour: 0 };
@@ -98,6 +110,9 @@ export class Connections {
   private readonly hashes = new Map<ConnectionName, CachedHash>();
   private readonly lastUseWrite = new Map<ConnectionName, { at: number; key: string }>();
   private readonly now: () => Date;
+  /** This process's token changes, one at a time (the tail of the queue). */
+  private changes: Promise<unknown> = Promise.resolve();
+  private probing: Promise<void> | undefined;
 
   constructor(
     private readonly repo: ConnectionsRepo,
@@ -122,7 +137,32 @@ export class Connections {
   }
 
   private healthOf(r: ConnectionRecord): ConnectionHealth {
-    return this.options.health?.(r.name, r.enabled) ?? IDLE;
+    const health = this.options.health?.(r.name, r.enabled) ?? IDLE;
+    const cached = this.hashes.get(r.name);
+    if (cached?.missingSince === undefined || cached.generation !== r.tokenGeneration) return health;
+    const label = CONNECTION_LABELS[r.name];
+    return {
+      ...health,
+      state: 'needs-token',
+      sentence: `${label} needs a new token: ${this.secretStore.description} has no hash for its token (removed, or a token change that did not finish), so ${label}'s requests are refused — issue one with New SCIM Token (or "token new --connection ${r.name}") and paste it in ${label}`,
+    };
+  }
+
+  /**
+   * Reads every connection's token hash (a connection whose hash is missing then shows "needs a
+   * new token"), for a status from a process that has not checked a token yet: the CLI's
+   * `status`, a server that starts. A store that cannot be read shows in secretsStatus().
+   */
+  async checkTokens(): Promise<void> {
+    for (const record of this.repo.all()) {
+      try {
+        await this.digestFor(record);
+      } catch (err) {
+        if (!(err instanceof SecretStoreUnavailableError)) throw err;
+        this.setSecretsProblem(err.message);
+        return;
+      }
+    }
   }
 
   secretsStatus(): SecretsStatus {
@@ -136,9 +176,11 @@ export class Connections {
   async setEnabled(name: ConnectionName, enabled: boolean): Promise<{ connection: ConnectionStatus; token: string | null }> {
     const token = await this.withSecrets(async () => {
       if (!enabled) return null;
-      const current = this.repo.get(name);
-      const stored = current.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(name)) : null;
-      return stored === null ? this.issueToken(name) : null;
+      return this.exclusively(async () => {
+        const current = this.repo.get(name);
+        const stored = current.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(name)) : null;
+        return stored === null ? this.issueToken(name) : null;
+      });
     });
     this.repo.setEnabled(name, enabled, this.now().toISOString());
     this.events.emit('change', null);
@@ -147,11 +189,24 @@ export class Connections {
 
   /** A new token, returned once; the previous one is refused from the next request on. */
   async rotateToken(name: ConnectionName): Promise<TokenResult> {
-    const token = await this.withSecrets(() => this.issueToken(name));
+    const token = await this.withSecrets(() => this.exclusively(() => this.issueToken(name)));
     this.events.emit('change', null);
     return { connection: this.status(name), token };
   }
 
+  /** Runs a token change after this process's earlier ones, under the cross-process lock. */
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const exclusive = this.options.exclusive ?? ((w: () => Promise<T>) => w());
+    const run = this.changes.then(() => exclusive(work));
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * One rotation: the store gets the new hash before SQLite gets the new generation, so a server
+   * that sees the new generation (its cue to read the hash again) reads the new hash. Called
+   * only under exclusively(): the previous hash read here is still the current one when replaced.
+   */
   private async issueToken(name: ConnectionName): Promise<string> {
     const token = generateToken();
     const digest = hashToken(token);
@@ -171,6 +226,8 @@ export class Connections {
     try {
       result = await work();
     } catch (err) {
+      // Another process holds the token lock too long: this change is refused, the store is fine.
+      if (err instanceof SecretStoreBusyError) throw new ServiceError('keychain-unavailable', err.message);
       if (!(err instanceof SecretStoreUnavailableError)) throw err;
       this.setSecretsProblem(err.message);
       throw new ServiceError('keychain-unavailable', err.message);
@@ -179,12 +236,21 @@ export class Connections {
     return result;
   }
 
+  /** One probe at a time in this process: two at once would write the same probe entry. */
+  private probeStore(): Promise<void> {
+    this.probing ??= checkSecretStore(this.secretStore).finally(() => {
+      this.probing = undefined;
+    });
+    return this.probing;
+  }
+
   /** Probes the secret store (write, read back, delete); the result shows in secretsStatus(). */
   async checkSecrets(): Promise<SecretsStatus> {
     try {
-      await checkSecretStore(this.secretStore);
+      await this.probeStore();
       this.setSecretsProblem(null);
     } catch (err) {
+      if (err instanceof SecretStoreBusyError) return this.secretsStatus(); // busy, not broken: the next probe tells
       if (!(err instanceof SecretStoreUnavailableError)) throw err;
       this.setSecretsProblem(err.message);
     }
@@ -211,17 +277,27 @@ export class Connections {
 
   private async digestFor(record: ConnectionRecord): Promise<Buffer | null> {
     const cached = this.hashes.get(record.name);
-    if (cached && cached.generation === record.tokenGeneration) return cached.digest;
+    if (cached && cached.generation === record.tokenGeneration && !this.lookAgain(cached)) return cached.digest;
     const hex = record.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(record.name)) : null;
     if (record.tokenGeneration > 0 && hex === null) {
-      // A token was issued but its hash cannot be read: a locked keyring reads as "no entry".
-      throw new SecretStoreUnavailableError(
-        `the ${record.name} token's hash is not readable from ${this.secretStore.description} (the keyring may be locked, or the entry was removed): unlock it, or issue a new token`,
-      );
+      // A token was issued but the store has no hash for it. A locked keyring reads as "no
+      // entry" too: the probe (write, read back, delete) tells a store that cannot be read
+      // (SecretStoreUnavailableError: nothing can be checked) from an entry that is gone (only
+      // this connection needs a new token; the others go on).
+      await this.probeStore();
+      const found = cached?.generation === record.tokenGeneration && cached.missingSince !== undefined;
+      this.hashes.set(record.name, { generation: record.tokenGeneration, digest: null, missingSince: this.now().getTime() });
+      if (!found) this.events.emit('change', null);
+      return null;
     }
     const digest = hex && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
     this.hashes.set(record.name, { generation: record.tokenGeneration, digest });
     return digest;
+  }
+
+  /** A missing hash is looked for again after secretsRetryMs (someone may have restored it). */
+  private lookAgain(cached: CachedHash): boolean {
+    return cached.missingSince !== undefined && this.now().getTime() - cached.missingSince >= (this.options.secretsRetryMs ?? 30_000);
   }
 
   /** The cached digest of each record's current token generation, or undefined when one must be read. */
@@ -229,7 +305,7 @@ export class Connections {
     const digests: (Buffer | null)[] = [];
     for (const record of records) {
       const cached = this.hashes.get(record.name);
-      if (!cached || cached.generation !== record.tokenGeneration) return undefined;
+      if (!cached || cached.generation !== record.tokenGeneration || this.lookAgain(cached)) return undefined;
       digests.push(cached.digest);
     }
     return digests;
@@ -237,8 +313,9 @@ export class Connections {
 
   /**
    * Which connection a request belongs to, or the SCIM error to answer: 401 for a missing or
-   * unknown token, 403 for a disabled connection (whose name is still reported, for the
-   * activity log), 503 when the keychain cannot be read.
+   * unknown token (also the token of a connection whose hash is missing), 403 for a disabled
+   * connection (whose name is still reported, for the activity log), 503 when the secret store
+   * cannot be read.
    *
    * Answered synchronously when every connection's hash is cached (every request but the
    * first after a start or a rotation): the auth hook then needs no promise per request. With

@@ -5,9 +5,11 @@
  * commands open a Core, use it and close it.
  */
 import { type FSWatcher, watch } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_LOCAL_URL } from '../base/address';
 import { nativeModulePath } from '../base/native';
 import { scimBaseUrl } from '../scim/urls';
+import { withFileLock } from '../secrets/file-lock';
 import type { SecretStore } from '../secrets/secret-store';
 import { DirectoryBrowser } from '../store/browse';
 import { Checkpointer } from '../store/checkpointer';
@@ -21,6 +23,9 @@ import { Connections } from './connections';
 import { StoreHealthTracker } from './store-health';
 import { DataFiles } from './data-files';
 import { Directory } from './directory';
+
+/** The lock file, in the data folder, that a token change holds (see withFileLock). */
+export const TOKENS_LOCK_FILE = 'tokens.lock';
 
 export interface CoreOptions {
   readonly dataDir: string;
@@ -74,6 +79,8 @@ export class Core {
     this.connections = new Connections(repo, options.secretStore, {
       secretsRetryMs: options.secretsRetryMs,
       health: (name, enabled) => this.activity.health(name, enabled),
+      // Every process that opens this data folder (CLI, desktop app, server) takes this lock to change a token.
+      exclusive: (work) => withFileLock(join(options.dataDir, TOKENS_LOCK_FILE), work),
     });
     // A deleted record's trail goes `auditDays` after the delete: checked now and every hour.
     const pruneAudit = (): void => {

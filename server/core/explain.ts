@@ -117,7 +117,8 @@ export function explainFailure(f: Failure, holder?: Holder, now: Date = new Date
     case 501:
       return { explanation: `ScimDesk does not support this: ${detail ?? 'the operation'} — turn the feature off in the IdP app`, remedy: null };
     case 503:
-      if (f.reason === 'secrets-unavailable') return { explanation: 'ScimDesk could not read its token store to check the token — unlock the keychain (see the ScimDesk app); the IdP retries', remedy: null };
+      // The detail names the store in use (the OS keychain or the token file).
+      if (f.reason === 'secrets-unavailable') return { explanation: `${detail ?? 'ScimDesk could not read its secret store to check the token'} — the IdP retries`, remedy: null };
       if (detail?.startsWith(stripPeriod(DISK_FULL_DETAIL))) return { explanation: `${DISK_FULL_DETAIL} — free disk space on the ScimDesk machine; the IdP retries and nothing acknowledged was lost`, remedy: null };
       return { explanation: `${detail ?? 'ScimDesk was busy'} — the IdP retries`, remedy: null };
     default:

@@ -5,6 +5,7 @@
  */
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withFileLock } from './file-lock';
 import { type SecretStore, SecretStoreUnavailableError } from './secret-store';
 
 export const SECRETS_FILE = 'secrets.json';
@@ -52,17 +53,30 @@ export class FileSecretStore implements SecretStore {
     return (await this.read())[account] ?? null;
   }
 
-  async set(account: string, secret: string): Promise<void> {
-    const data = await this.read();
-    data[account] = secret;
-    await this.write(data);
+  /**
+   * Every entry shares one file, so a change is read-modify-write: under the file's lock, or two
+   * processes changing different entries at once lose one of the changes.
+   */
+  private change<T>(edit: (data: Record<string, string>) => T): Promise<T> {
+    return withFileLock(`${this.file}.lock`, async () => {
+      const data = await this.read();
+      const result = edit(data);
+      await this.write(data);
+      return result;
+    });
   }
 
-  async delete(account: string): Promise<boolean> {
-    const data = await this.read();
-    if (!(account in data)) return false;
-    delete data[account];
-    await this.write(data);
-    return true;
+  set(account: string, secret: string): Promise<void> {
+    return this.change((data) => {
+      data[account] = secret;
+    });
+  }
+
+  delete(account: string): Promise<boolean> {
+    return this.change((data) => {
+      if (!(account in data)) return false;
+      delete data[account];
+      return true;
+    });
   }
 }

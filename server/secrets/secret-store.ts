@@ -3,6 +3,7 @@
  * explicit opt-in file store exists for headless hosts without one. Nothing here ever holds
  * a token itself, only its SHA-256.
  */
+import { randomBytes } from 'node:crypto';
 
 export type SecretStoreKind = 'keychain' | 'file';
 
@@ -23,21 +24,32 @@ export class SecretStoreUnavailableError extends Error {
   }
 }
 
+/**
+ * Another ScimDesk process has been changing tokens for too long (see withFileLock). The store
+ * itself works: this refuses one change, it does not make the store unavailable.
+ */
+export class SecretStoreBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretStoreBusyError';
+  }
+}
+
 /** The keychain account that holds a connection's token hash. */
 export function tokenAccount(connection: string): string {
   return `${connection}-token-sha256`;
 }
 
-const PROBE_ACCOUNT = 'probe';
-
 /**
  * Proves the store works: writes, reads back and removes a probe entry. Reading alone is not
- * enough: keytar reads from a locked keyring as "no entry" instead of failing.
+ * enough: keytar reads from a locked keyring as "no entry" instead of failing. The entry is this
+ * process's own, so a probe by the CLI next to a running server's cannot make either fail.
  */
 export async function checkSecretStore(store: SecretStore): Promise<void> {
-  const value = `probe-${Date.now()}`;
-  await store.set(PROBE_ACCOUNT, value);
-  const back = await store.get(PROBE_ACCOUNT);
-  await store.delete(PROBE_ACCOUNT);
+  const account = `probe-${process.pid}`;
+  const value = `probe-${randomBytes(8).toString('hex')}`;
+  await store.set(account, value);
+  const back = await store.get(account);
+  await store.delete(account);
   if (back !== value) throw new SecretStoreUnavailableError(`${store.description} accepted an entry but did not give it back (is it locked?)`);
 }

@@ -22,8 +22,9 @@ describe('explainFailure', () => {
     );
   });
 
-  it('503 when the token store cannot be read: unlock the keychain', () => {
-    expect(explainFailure({ ...base, connection: null, status: 503, detail: 'x', reason: 'secrets-unavailable' }).explanation).toMatch(/^ScimDesk could not read its token store .* unlock the keychain/);
+  it('503 when the secret store cannot be read: the answer\'s detail, which names the store in use', () => {
+    const detail = 'ScimDesk cannot read its token file, so it cannot check SCIM tokens; see the ScimDesk app';
+    expect(explainFailure({ ...base, connection: null, status: 503, detail, reason: 'secrets-unavailable' }).explanation).toBe(`${detail} — the IdP retries`);
   });
 
   it('labels, never internal names', () => {

@@ -142,7 +142,7 @@ function TokenInfo({ connection }: { connection: ConnectionStatus }) {
 /** How the IdP's requests have been going, from the request log, with a way to its entries. */
 function HealthSection({ connection }: { connection: ConnectionStatus }) {
   const h = connection.health;
-  const troubled = h.state === 'failing' || h.state === 'old-token' || h.state === 'disabled';
+  const troubled = h.state === 'failing' || h.state === 'old-token' || h.state === 'disabled' || h.state === 'needs-token';
   return (
     <div className={`card-body card-body-divided health-section health-${h.state}`}>
       <div className="health-head">
