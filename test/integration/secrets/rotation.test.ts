@@ -66,7 +66,7 @@ async function serveBehindTunnel(dataDir: string, args: readonly string[], env: 
   const tunnel = await TestTunnelServer.start();
   tunnels.push(tunnel);
   const subdomain = `rot-${randomBytes(4).toString('hex')}`;
-  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args, '--tunnel', 'localtunnel', '--tunnel-host', tunnel.url, '--subdomain', subdomain], env);
+  const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...args, '--tunnel', 'localtunnel', '--tunnel-host', tunnel.hostUrl, '--subdomain', subdomain], env);
   await waitFor(run, /tunnel: online at \S+\nSCIM base URL: \S+\n/, 'the tunnel online');
   return {
     users: (token) =>
