@@ -7,6 +7,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TunnelStatus } from '../../contract/model';
+import { processAlive } from '../base/process';
 
 export const RUNTIME_FILE = 'serve.json';
 
@@ -38,20 +39,11 @@ export function removeRuntime(dataDir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The running ScimDesk's info, or null when none runs on this data folder. */
 export function readRuntime(dataDir: string): RuntimeInfo | null {
   try {
     const info = JSON.parse(readFileSync(join(dataDir, RUNTIME_FILE), 'utf8')) as RuntimeInfo;
-    return typeof info.pid === 'number' && alive(info.pid) ? info : null;
+    return typeof info.pid === 'number' && processAlive(info.pid) ? info : null;
   } catch {
     return null;
   }

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SecretStoreBusyError, SecretStoreUnavailableError } from './secret-store';
+import { processAlive } from '../base/process';
 
 export interface FileLockOptions {
   /** How long to wait for another process's lock before giving up with a clear error. */
@@ -32,16 +33,6 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** Per lock path, the tail of this process's queue (so a process never waits on its own file). */
 const queues = new Map<string, Promise<void>>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function tryCreate(path: string, content: string): Promise<boolean> {
   try {
@@ -95,7 +86,7 @@ async function acquire(path: string, { timeoutMs = DEFAULT_TIMEOUT_MS, staleMs =
     if (await tryCreate(path, content)) return content;
     const owner = await holder(path);
     // pid 0: the file is still being written (or was left half-written): only its age tells.
-    if (owner && (owner.ageMs > staleMs || owner.pid === process.pid || (owner.pid > 0 && !alive(owner.pid)))) {
+    if (owner && (owner.ageMs > staleMs || owner.pid === process.pid || (owner.pid > 0 && !processAlive(owner.pid)))) {
       await breakStale(path, owner.content);
       continue;
     }

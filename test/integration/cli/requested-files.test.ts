@@ -6,14 +6,13 @@
  * full disk (small tmpfs mounts, made as root; skipped where mounting is refused) leaves no
  * partial file, and no `secrets.json.<pid>.tmp` in the data folder either.
  */
-import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { oktaUser } from '../../../tools/idp/okta';
 import { cliProcesses } from '../../support/cli-process';
+import { mountTmpfs, unmountTmpfs } from '../../support/tmpfs';
 
 const SLOW_TEST_MS = 180_000;
 const scimdesk = cliProcesses({ limitMs: 60_000, dirPrefix: 'scimdesk-files-' });
@@ -141,26 +140,9 @@ describe('export --out and backup --out onto what is already there', () => {
   });
 });
 
-function mountTmpfs(sizeKb: number): string | null {
-  const dir = mkdtempSync(join(tmpdir(), 'scimdesk-tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k,mode=0700`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-}
-
 const mounts: string[] = [];
 afterAll(() => {
-  for (const mount of mounts.splice(0)) {
-    try {
-      execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
-    } finally {
-      rmSync(mount, { recursive: true, force: true });
-    }
-  }
+  for (const mount of mounts.splice(0)) unmountTmpfs(mount);
 });
 const small = mountTmpfs(32);
 const roomy = mountTmpfs(4 * 1024); // room for a fresh store, then filled by the test

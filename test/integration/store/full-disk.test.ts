@@ -8,37 +8,20 @@
  * - once the ballast is deleted, creates succeed again with no restart and the health clears;
  * - every create that was acknowledged (201) is there.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_SCHEMA } from '../../../tools/scim-client';
 import { oktaUser } from '../../../tools/idp/okta';
 import { cliProcesses } from '../../support/cli-process';
+import { mountTmpfs, unmountTmpfs } from '../../support/tmpfs';
 
 const scimdesk = cliProcesses({ limitMs: 60_000, dirPrefix: 'scimdesk-full-', cleanup: 'all' });
-
-function mountTmpfs(sizeKb: number): string | null {
-  const dir = mkdtempSync(join(tmpdir(), 'scimdesk-tmpfs-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k,mode=0700`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-}
 
 const mount = mountTmpfs(6 * 1024);
 
 afterAll(() => {
-  if (!mount) return;
-  try {
-    execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
-  } finally {
-    rmSync(mount, { recursive: true, force: true });
-  }
+  if (mount) unmountTmpfs(mount);
 });
 
 describe.skipIf(mount === null)('a full disk under serve (a 6 MB tmpfs; mounting needs root)', { timeout: 180_000 }, () => {
