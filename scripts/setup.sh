@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs what a fresh machine lacks: the Debian packages ScimDesk's native modules and tests
 # need (only those dpkg says are missing; skipped where there is no apt), then the npm
-# dependencies (native modules compile for this machine's Node).
+# dependencies (native modules compile for this machine's Node). fonts-wqy-microhei: without a
+# CJK font, Chromium draws the demo data's Chinese, Japanese and Korean names as boxes.
 set -eu
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES="libsecret-1-dev gnome-keyring libsecret-tools dbus chromium ${SCIMDESK_EXTRA_APT:-}"
+APT_PACKAGES="libsecret-1-dev gnome-keyring libsecret-tools dbus chromium fonts-wqy-microhei ${SCIMDESK_EXTRA_APT:-}"
 
 if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   missing=""

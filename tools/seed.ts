@@ -13,6 +13,8 @@ const LAST = ['Lovelace', 'Hopper', 'Turing', 'Liskov', 'Dijkstra', 'Hamilton', 
 const DEPARTMENTS = ['Engineering', 'Sales', 'Support', 'Finance', 'Marketing', 'People', 'Security', 'Legal', 'Product', 'Operations'];
 const REGIONS = ['EMEA', 'Americas', 'APAC'];
 const TITLES = ['Engineer', 'Senior Engineer', 'Manager', 'Director', 'Analyst', 'Specialist', 'Lead', 'Associate'];
+/** The Asia-Pacific offices name their groups in their own scripts (the panel must render them). */
+const LOCAL_GROUPS = ['開発部 東京', '営業部 大阪', '技术部 上海', '销售部 北京', '研發部 台北', '개발팀 서울', '인사팀 부산'];
 
 export interface Seeded {
   readonly oktaToken: string;
@@ -38,6 +40,29 @@ async function inBatches<T>(items: readonly T[], size: number, fn: (item: T, i: 
 
 function expectOk(res: { status: number; text: string }, what: string): void {
   if (res.status >= 300) throw new Error(`${what}: HTTP ${res.status} ${res.text}`);
+}
+
+/**
+ * `count` distinct group names, drawn like a real tenant's: department × region, bare departments,
+ * numbered teams and some local-script names. The random draws repeat after ~140 names, so a draw
+ * that is taken becomes that department's next free team number: any count finishes.
+ */
+function groupNames(count: number, random: () => number): string[] {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const names = new Set<string>();
+  const nextTeam = new Map<string, number>();
+  while (names.size < count) {
+    const department = pick(DEPARTMENTS);
+    const kind = random();
+    let name =
+      kind < 0.05 ? pick(LOCAL_GROUPS) : kind < 0.6 ? `${department} ${pick(REGIONS)}` : `${department}${random() < 0.5 ? '' : ` Team ${1 + Math.floor(random() * 9)}`}`;
+    for (let n = nextTeam.get(department) ?? 10; names.has(name); n++) {
+      name = `${department} Team ${n}`;
+      nextTeam.set(department, n + 1);
+    }
+    names.add(name);
+  }
+  return [...names];
 }
 
 export async function seedDirectory(controller: Controller, counts: { users: number; groups: number }): Promise<Seeded> {
@@ -81,9 +106,8 @@ export async function seedDirectory(controller: Controller, counts: { users: num
 
   // Okta pushes groups: lookup, create, then members in batches with the rename it always sends.
   const groupIds: string[] = [];
-  const names = new Set<string>();
-  while (names.size < counts.groups) names.add(random() < 0.6 ? `${pick(DEPARTMENTS)} ${pick(REGIONS)}` : `${pick(DEPARTMENTS)}${random() < 0.5 ? '' : ` Team ${1 + Math.floor(random() * 9)}`}`);
-  await inBatches([...names], 4, async (name, i) => {
+  const names = groupNames(counts.groups, random);
+  await inBatches(names, 4, async (name, i) => {
     await okta.get(`/Groups?filter=${encodeURIComponent(`displayName eq "${name}"`)}`);
     const created = await okta.post('/Groups', oktaGroup(name));
     expectOk(created, `create group ${name}`);
@@ -101,7 +125,7 @@ export async function seedDirectory(controller: Controller, counts: { users: num
     const i = Math.floor(random() * userIds.length);
     expectOk(await (people[i]!.viaEntra ? entra.patch(`/Users/${userIds[i]}`, entraDisable) : okta.patch(`/Users/${userIds[i]}`, oktaDeactivate)), 'deactivate');
   }
-  if (groupIds[0]) await okta.patch(`/Groups/${groupIds[0]}`, patchOp(oktaRename(groupIds[0], `${[...names][0]} (renamed)`)));
+  if (groupIds[0]) await okta.patch(`/Groups/${groupIds[0]}`, patchOp(oktaRename(groupIds[0], `${names[0]} (renamed)`)));
   const entraIndex = people.findIndex((p) => p.viaEntra);
   if (entraIndex >= 0 && userIds[0]) {
     await entra.patch(`/Users/${userIds[entraIndex]}`, patchOp({ op: 'Add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: userIds[0] }, { op: 'Replace', path: 'title', value: 'Staff Engineer' }));
