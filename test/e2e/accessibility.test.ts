@@ -49,7 +49,41 @@ async function violations(): Promise<AxeViolation[]> {
   return (result.violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-describe('every screen passes axe-core (no serious or critical violations)', () => {
+/** WCAG relative luminance of a computed `rgb(…)` colour: 0 is black, 1 is white. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/[\d.]+/g) ?? []).slice(0, 3).map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+describe('the theme follows the system (prefers-color-scheme)', () => {
+  afterAll(() => page.emulateMedia({ colorScheme: 'light' }));
+
+  it('dark: a dark page with light text; light again when the system switches back', async () => {
+    await go('/users', 'table tbody tr');
+    const colours = () =>
+      page.evaluate(() => {
+        const g = globalThis as any;
+        const style = (sel: string) => g.getComputedStyle(g.document.querySelector(sel));
+        return { page: style('html').backgroundColor as string, text: style('tbody td').color as string };
+      });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await colours();
+    expect(luminance(dark.page)).toBeLessThan(0.05);
+    expect(luminance(dark.text)).toBeGreaterThan(0.5);
+    await page.emulateMedia({ colorScheme: 'light' });
+    const light = await colours();
+    expect(luminance(light.page)).toBeGreaterThan(0.8);
+    expect(luminance(light.text)).toBeLessThan(0.1);
+  });
+});
+
+describe.each(['light', 'dark'] as const)('every screen passes axe-core in the %s theme (no serious or critical violations)', (theme) => {
+  beforeAll(() => page.emulateMedia({ colorScheme: theme }));
+  afterAll(() => page.emulateMedia({ colorScheme: 'light' }));
+
   it.each([
     ['App Integrations › SCIM', '/scim', 'text=Microsoft Entra ID'],
     ['Okta connection', '/scim/okta', 'text=SCIM URL'],
