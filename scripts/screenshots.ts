@@ -4,7 +4,8 @@
  * people to look at. It starts the real controller on a throwaway data folder, provisions a few
  * hundred users and groups through real SCIM requests as Okta and Entra ID would send them,
  * publishes it through a localtunnel-protocol server on 127.0.0.1, opens the built panel in
- * headless Chromium (bound to the real IPC handlers) and writes one PNG per screen.
+ * headless Chromium (bound to the real IPC handlers) and writes two PNGs per screen: light, and
+ * dark (`-dark.png`, the system asking for prefers-color-scheme: dark).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,16 @@ import { TestTunnelServer } from '../tools/tunnel-server';
 const { values } = parseArgs({ options: { out: { type: 'string' }, users: { type: 'string' }, groups: { type: 'string' } } });
 const OUT = resolve(values.out ?? join(ROOT, 'resources', 'screenshots'));
 
+/** The screen as it is, once in each theme the system can ask for: `name.png` and `name-dark.png`. */
+async function capture(page: Page, name: string): Promise<void> {
+  for (const [theme, file] of [['light', `${name}.png`], ['dark', `${name}-dark.png`]] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.waitForTimeout(400); // the buttons' colour transitions run on a theme switch too
+    await page.screenshot({ path: join(OUT, file), fullPage: false });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 async function shoot(page: Page, name: string, hash: string, ready: string): Promise<void> {
   await page.evaluate((h) => {
     (globalThis as unknown as { location: { hash: string } }).location.hash = h;
@@ -28,8 +39,8 @@ async function shoot(page: Page, name: string, hash: string, ready: string): Pro
   await page.waitForSelector(ready, { timeout: 15_000 });
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: false });
-  console.log(`  ${name}.png  (#${hash})`);
+  await capture(page, name);
+  console.log(`  ${name}.png, ${name}-dark.png  (#${hash})`);
 }
 
 async function main(): Promise<void> {
@@ -70,8 +81,8 @@ async function main(): Promise<void> {
       section.querySelectorAll('details')[1]?.setAttribute('open', '');
     })()`);
     await page.waitForTimeout(300);
-    await page.screenshot({ path: join(OUT, '15-user-history.png') });
-    console.log('  15-user-history.png');
+    await capture(page, '15-user-history');
+    console.log('  15-user-history.png, 15-user-history-dark.png');
     // Disabled, then a new token: the confirmation, and the token shown once.
     await controller.core.connections.setEnabled('entra', false);
     await shoot(page, '10-entra-disabled', '/scim/entra', '[role="switch"]');
@@ -79,12 +90,12 @@ async function main(): Promise<void> {
     await shoot(page, '11-okta-before-new-token', '/scim/okta', 'text=SCIM URL');
     await page.getByRole('button', { name: 'New SCIM Token' }).click();
     await page.getByRole('dialog').waitFor();
-    await page.screenshot({ path: join(OUT, '12-new-token-confirmation.png') });
-    console.log('  12-new-token-confirmation.png');
+    await capture(page, '12-new-token-confirmation');
+    console.log('  12-new-token-confirmation.png, 12-new-token-confirmation-dark.png');
     await page.getByRole('button', { name: 'Generate new token' }).click();
     await page.waitForSelector('text=The newly generated token will be shown only once');
-    await page.screenshot({ path: join(OUT, '13-token-shown-once.png') });
-    console.log('  13-token-shown-once.png');
+    await capture(page, '13-token-shown-once');
+    console.log('  13-token-shown-once.png, 13-token-shown-once-dark.png');
     // Okta still sends the token that was just replaced: refused aggregates, and the tile's health.
     await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
     const stale = new ScimClient(`${controller.status().server.localUrl}/scim/v2`, `Bearer ${seeded.oktaToken}`);
