@@ -201,20 +201,6 @@ function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null;
     if (excluded) replaceRoute(href.activity(undefined, latest.current.urlFilters));
   }, [selectedSeq, filtered, listReady, entries, log.hasNextPage, selected.data, filters]);
 
-  // Escape closes the pane from anywhere on the screen but a field (the pane handles its own).
-  useEffect(() => {
-    if (selectedSeq === null) return undefined;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key !== 'Escape' || e.defaultPrevented) return;
-      const t = e.target as HTMLElement | null;
-      if (t?.closest('input, select, textarea, [role="dialog"], .detail-pane')) return;
-      navigate(href.activity(undefined, latest.current.urlFilters));
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('.list-card tbody tr[tabindex="0"]')?.focus());
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [selectedSeq]);
-
   const columns = useMemo(
     () => [
       col.accessor('at', {
