@@ -197,3 +197,25 @@ describe('focus stays where the user is working', () => {
     await page.getByRole('link', { name: `${groups} ${groups === 1 ? 'group' : 'groups'}`, exact: true }).waitFor({ timeout: 5_000 });
   });
 });
+
+describe('the tunnel subdomain field', () => {
+  it('a subdomain the rule refuses: the field is marked invalid and says why, beside it, and the hint states the same rule', async () => {
+    const before = t.controller.status().tunnelSettings;
+    await go('/scim/okta');
+    await page.getByRole('heading', { level: 1, name: 'Okta' }).waitFor();
+    await page.getByRole('radio', { name: /Tunnel \(localtunnel\)/ }).check();
+    const field = page.getByRole('textbox', { name: 'Subdomain', exact: true });
+    await field.fill('ab-c');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    const description = await field.evaluate((el) => {
+      const ids = (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+      return ids.map((id: string) => (el.ownerDocument as any).getElementById(id)?.textContent ?? '').join(' | ');
+    });
+    expect(description).toContain('The subdomain "ab-c" is not valid');
+    expect(description).toContain('at least 6');
+    expect(await everythingVisible()).not.toContain('invalid-settings');
+    expect(t.controller.status().tunnelSettings).toEqual(before);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+});
