@@ -325,4 +325,18 @@ describe('the request details pane', () => {
     await expect.poll(hash).toContain('action=');
     await expect.poll(() => pane().count(), { timeout: 10_000 }).toBe(0);
   });
+
+  it('closes when a search excludes its entry even when the entry is older than the first page of results', async () => {
+    // More than a page of entries that match "20" in their path, all newer than the probe's Create.
+    const [probe] = await t.controller.panel.listActivity({ search: 'escape.probe@example.com', limit: 1 });
+    expect(probe?.status).toBe(201);
+    for (let i = 0; i < 105; i++) await client().get(`/Users/x20-${i}`);
+    await go(`/activity/${probe!.seq}`);
+    await pane().waitFor();
+    // "20" is in none of its target, path or action, and its status is 201, not 20: the server excludes it.
+    await page.getByLabel('Search activity').fill('20');
+    await expect.poll(hash).toContain('search=20');
+    await expect.poll(() => pane().count(), { timeout: 10_000 }).toBe(0);
+    await page.getByLabel('Search activity').fill('');
+  });
 });

@@ -51,8 +51,11 @@ function passes(e: ActivitySummary, f: ActivityFilters): boolean {
   if (f.action && e.action !== f.action) return false;
   if (f.status && statusClass(e.status) !== f.status) return false;
   if (f.search) {
+    // As the server searches (request-log-reader): text in the target, path or action, or the
+    // exact status. A status that merely contains the text ("20" in 201) would keep open a pane
+    // the list excludes.
     const q = f.search.toLowerCase();
-    return [e.target ?? '', e.path, String(e.status)].some((t) => t.toLowerCase().includes(q));
+    return [e.target ?? '', e.path, e.action].some((t) => t.toLowerCase().includes(q)) || String(e.status) === f.search;
   }
   return true;
 }
