@@ -5,7 +5,10 @@
  * shows its explanation and remedy, and the remedy works; requests with a replaced token or to a
  * disabled connection are refused aggregates with what to do; the overview tile says a
  * connection uses an old token instead of plain "Enabled"; a user's History starts with its
- * Create; the filters live in the URL (reload keeps them) and Escape closes the details.
+ * Create; the filters live in the URL (reload keeps them) and Escape closes the details. The
+ * details pane: Escape closes it from the filters too, a filter that excludes its entry closes
+ * it (also an entry older than the first page of results), and a cut body's Copy button leaves
+ * its warning readable.
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
