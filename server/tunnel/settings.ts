@@ -6,13 +6,11 @@
 import { isIP } from 'node:net';
 import type { TunnelSettings } from '../../contract/model';
 import { TUNNEL_MODES, type TunnelMode } from '../../contract/choices';
+import { subdomainProblem } from '../../contract/subdomain';
 
 export const DEFAULT_TUNNEL_HOST = 'https://localtunnel.me';
 
 export const DEFAULT_TUNNEL_SETTINGS: TunnelSettings = { mode: 'none', host: DEFAULT_TUNNEL_HOST, subdomain: null, publicUrl: null };
-
-/** The localtunnel server's own rule (capped at 63, a DNS label): a–z and 0–9, 4–63 long; with "-" inside, 6–63 long. */
-const SUBDOMAIN = /^(?:[a-z0-9][a-z0-9-]{4,61}[a-z0-9]|[a-z0-9]{4,63})$/;
 
 export class InvalidSettingsError extends Error {
   constructor(message: string) {
@@ -22,11 +20,9 @@ export class InvalidSettingsError extends Error {
 }
 
 export function checkSubdomain(name: string): string {
-  const s = name.trim().toLowerCase();
-  if (!SUBDOMAIN.test(s)) {
-    throw new InvalidSettingsError(`The subdomain "${name}" is not valid: use 4 to 63 characters of a–z and 0–9 (a name with "-" needs at least 6, and no "-" at the start or end)`);
-  }
-  return s;
+  const problem = subdomainProblem(name);
+  if (problem !== null) throw new InvalidSettingsError(problem);
+  return name.trim().toLowerCase();
 }
 
 function checkHttpUrl(what: string, value: string): string {

@@ -5,7 +5,10 @@
  * shows its explanation and remedy, and the remedy works; requests with a replaced token or to a
  * disabled connection are refused aggregates with what to do; the overview tile says a
  * connection uses an old token instead of plain "Enabled"; a user's History starts with its
- * Create; the filters live in the URL (reload keeps them) and Escape closes the details.
+ * Create; the filters live in the URL (reload keeps them) and Escape closes the details. The
+ * details pane: Escape closes it from the filters too, a filter that excludes its entry closes
+ * it (also an entry older than the first page of results), and a cut body's Copy button leaves
+ * its warning readable.
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -257,5 +260,86 @@ describe("a user's History is its audit trail", () => {
     await update.getByText('Show what changed').click();
     expect(await text(update.getByRole('table'))).toMatch(/title\s*Analyst\s*→\s*Countess/);
     expect(session.panel.problems).toEqual([]);
+  });
+});
+
+describe('the request details pane', () => {
+  const pane = (): Locator => page.getByRole('region', { name: 'Request details' });
+  // Okta's current token: the refused-request tests above replaced the first one.
+  const client = (): ScimClient => new ScimClient(scimUrl, `Bearer ${oktaToken}`);
+
+  it('Escape closes it wherever focus is on the screen, filters included', async () => {
+    await client().post('/Users', oktaUser('escape.probe@example.com'));
+    await go('/activity');
+    const row = page.getByRole('row', { name: /Create user/ }).filter({ hasText: 'escape.probe@example.com' }).first();
+    await row.waitFor({ timeout: 10_000 });
+
+    // From inside the pane (the response body has focus).
+    await row.click();
+    await pane().getByLabel('Response').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pane().count()).toBe(0);
+
+    // From a filter the user just used: the entry still passes it, so only Escape can close it.
+    await row.click();
+    await pane().waitFor();
+    await page.getByLabel('Result').selectOption('success');
+    await expect.poll(hash).toMatch(/^#\/activity\/\d+\?status=success$/);
+    await page.getByLabel('Result').focus();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pane().count()).toBe(0);
+    expect(await hash()).toBe('#/activity?status=success');
+  });
+
+  it('closes when a new search excludes its entry', async () => {
+    await go('/activity');
+    const row = page.getByRole('row', { name: /Create user/ }).filter({ hasText: 'escape.probe@example.com' }).first();
+    await row.click();
+    await pane().waitFor();
+    await page.getByLabel('Search activity').fill('Finance EMEA');
+    await expect.poll(hash).toContain('search=Finance');
+    await expect.poll(() => pane().count(), { timeout: 10_000 }).toBe(0);
+    await page.getByLabel('Search activity').fill('');
+    await expect.poll(hash).not.toContain('search=');
+  });
+
+  it('on a truncated body, the Copy button and the warning do not overlap', async () => {
+    // The log keeps the first 16 KiB of a request body: this one is cut.
+    await client().post('/Users', oktaUser('big.body@example.com', { nickName: 'n'.repeat(20_000) }));
+    const [logged] = await t.controller.panel.listActivity({ limit: 1 });
+    await go(`/activity/${logged!.seq}`);
+    const section = pane().getByRole('region', { name: 'Request', exact: true });
+    const warning = section.getByText(/Not complete JSON/);
+    await warning.waitFor({ timeout: 10_000 });
+    const copy = section.getByRole('button', { name: /^Copy/ });
+    const a = (await warning.boundingBox())!;
+    const b = (await copy.boundingBox())!;
+    const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    expect(overlap).toBe(false);
+  });
+
+  it('closes when a new action filter excludes its entry', async () => {
+    expect((await client().get('/Users?startIndex=1&count=1')).status).toBe(200);
+    await go('/activity');
+    const row = page.getByRole('row', { name: /Create user/ }).filter({ hasText: 'escape.probe@example.com' }).first();
+    await row.click();
+    await pane().waitFor();
+    await page.getByLabel('Action').selectOption('List users');
+    await expect.poll(hash).toContain('action=');
+    await expect.poll(() => pane().count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('closes when a search excludes its entry even when the entry is older than the first page of results', async () => {
+    // More than a page of entries that match "20" in their path, all newer than the probe's Create.
+    const [probe] = await t.controller.panel.listActivity({ search: 'escape.probe@example.com', limit: 1 });
+    expect(probe?.status).toBe(201);
+    for (let i = 0; i < 105; i++) await client().get(`/Users/x20-${i}`);
+    await go(`/activity/${probe!.seq}`);
+    await pane().waitFor();
+    // "20" is in none of its target, path or action, and its status is 201, not 20: the server excludes it.
+    await page.getByLabel('Search activity').fill('20');
+    await expect.poll(hash).toContain('search=20');
+    await expect.poll(() => pane().count(), { timeout: 10_000 }).toBe(0);
+    await page.getByLabel('Search activity').fill('');
   });
 });

@@ -5,7 +5,7 @@
  * activity screens show them without a reload → New SCIM Token → the old token gets 401 →
  * no token is visible anywhere any more.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oktaAddMembers, oktaDeactivate, oktaGroup, oktaRename, oktaUser } from '../../tools/idp/okta';
 import type { TestController } from '../support/controller';
@@ -151,5 +151,71 @@ describe('Okta provisioning, seen in the panel', () => {
       expect(text).not.toContain(secondToken);
     }
     expect(session.panel.problems).toEqual([]);
+  });
+});
+
+describe('focus stays where the user is working', () => {
+  /** Whether the element has focus (not the page body). */
+  const focused = (l: Locator): Promise<boolean> => l.evaluate((el) => el === (el.ownerDocument as any).activeElement);
+
+  it('the switch keeps focus while it turns provisioning on and off', async () => {
+    await go('/scim/entra');
+    await page.getByRole('heading', { level: 1, name: 'Microsoft Entra ID' }).waitFor();
+    const toggle = page.getByRole('switch', { name: 'Enable Microsoft Entra ID provisioning' });
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+    await expect.poll(() => toggle.getAttribute('aria-busy')).toBeNull();
+    expect(await focused(toggle)).toBe(true);
+    await page.keyboard.press('Space');
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false');
+    await expect.poll(() => toggle.getAttribute('aria-busy')).toBeNull();
+    expect(await focused(toggle)).toBe(true);
+  });
+
+  it('after New SCIM Token, focus is on the new token', async () => {
+    if (!t.controller.status().connections.find((c) => c.name === 'okta')!.enabled) await t.controller.core.connections.setEnabled('okta', true);
+    await go('/scim/okta');
+    await page.getByRole('heading', { level: 1, name: 'Okta' }).waitFor();
+    await page.getByRole('button', { name: 'New SCIM Token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a new SCIM token?' });
+    await dialog.getByRole('button', { name: 'Generate new token' }).click();
+    const field = page.getByRole('textbox', { name: 'SCIM Token', exact: true });
+    await field.waitFor();
+    await expect.poll(() => focused(field)).toBe(true);
+    await page.getByRole('button', { name: 'I have saved the token' }).click();
+  });
+
+  it('the Users and Groups count links are named by what they count', async () => {
+    await go('/scim');
+    const { users, groups } = t.controller.status().counts;
+    const card = page.locator('.endpoint-stats');
+    await card.waitFor();
+    const names = await card.getByRole('link').evaluateAll((links) => links.map((a) => (a as any).textContent as string));
+    expect(names.length).toBe(2);
+    await page.getByRole('link', { name: `${users} ${users === 1 ? 'user' : 'users'}`, exact: true }).waitFor({ timeout: 5_000 });
+    await page.getByRole('link', { name: `${groups} ${groups === 1 ? 'group' : 'groups'}`, exact: true }).waitFor({ timeout: 5_000 });
+  });
+});
+
+describe('the tunnel subdomain field', () => {
+  it('a subdomain the rule refuses: the field is marked invalid and says why, beside it, and the hint states the same rule', async () => {
+    const before = t.controller.status().tunnelSettings;
+    await go('/scim/okta');
+    await page.getByRole('heading', { level: 1, name: 'Okta' }).waitFor();
+    await page.getByRole('radio', { name: /Tunnel \(localtunnel\)/ }).check();
+    const field = page.getByRole('textbox', { name: 'Subdomain', exact: true });
+    await field.fill('ab-c');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+    const description = await field.evaluate((el) => {
+      const ids = (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+      return ids.map((id: string) => (el.ownerDocument as any).getElementById(id)?.textContent ?? '').join(' | ');
+    });
+    expect(description).toContain('The subdomain "ab-c" is not valid');
+    expect(description).toContain('at least 6');
+    expect(await everythingVisible()).not.toContain('invalid-settings');
+    expect(t.controller.status().tunnelSettings).toEqual(before);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 });

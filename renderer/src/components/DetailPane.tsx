@@ -1,28 +1,46 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { formatDateTime } from '../format';
 import { CopyButton } from './CopyButton';
 import { RelativeTime } from './RelativeTime';
 import { navigate } from '../routes';
 import { CloseIcon } from './Icons';
 
-/** The right-hand pane of a list screen: a labelled region with its own scroll. */
 /** Closes the pane and puts focus back on the list (its tabbable row), not on the page body. */
 function closePane(to: string): void {
   navigate(to);
   requestAnimationFrame(() => document.querySelector<HTMLElement>('.list-card tbody tr[tabindex="0"]')?.focus());
 }
 
+/**
+ * Whether Escape belongs to what has focus rather than to the pane: a dialog, or a text field
+ * with text in it (Escape clears a search box first). A closed select, a button, a row or an
+ * empty field leave it to the pane.
+ */
+function escapeTakenBy(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.closest('dialog, [role="dialog"], [role="alertdialog"]')) return true;
+  if (target instanceof HTMLTextAreaElement) return true;
+  return target instanceof HTMLInputElement && target.value !== '';
+}
+
+/** While the pane is open, Escape closes it from anywhere on the screen (the list, the filters, the pane). */
+function useEscapeCloses(closeHref: string): void {
+  const latest = useRef(closeHref);
+  latest.current = closeHref;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && !e.defaultPrevented && !escapeTakenBy(e.target)) closePane(latest.current);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** The right-hand pane of a list screen: a labelled region with its own scroll. */
 export function DetailPane({ label, closeHref, children, busy, heading }: { label: string; closeHref: string; children: ReactNode; busy?: boolean; heading: string }) {
+  useEscapeCloses(closeHref);
   return (
-    <section
-      className="detail-pane"
-      aria-label={label}
-      aria-busy={busy || undefined}
-      tabIndex={-1}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented && !(e.target instanceof HTMLInputElement)) closePane(closeHref);
-      }}
-    >
+    <section className="detail-pane" aria-label={label} aria-busy={busy || undefined} tabIndex={-1}>
       <div className="detail-bar">
         <span className="detail-bar-title" aria-hidden="true">
           {heading}

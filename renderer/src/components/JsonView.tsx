@@ -52,9 +52,10 @@ export function JsonView({ value, text, label, copyWhat }: { value?: unknown; te
   const shown = useMemo(() => (text !== undefined ? prettyJsonText(text) : { text: JSON.stringify(value, null, 2) ?? 'null', complete: true }), [value, text]);
   const nodes = useMemo(() => (shown.text.length > 200_000 ? [shown.text] : highlight(shown.text)), [shown.text]);
   return (
-    <div className="json-view">
-      {!shown.complete && <p className="json-note">Not complete JSON (the log keeps the first part of large bodies): shown as received.</p>}
+    <div className={shown.complete ? 'json-view' : 'json-view is-cut'}>
+      {/* On a cut body the note and Copy share a row above the text: floated over it, Copy covered the note. */}
       <div className="json-toolbar">
+        {!shown.complete && <p className="json-note">Not complete JSON (the log keeps the first part of large bodies): shown as received.</p>}
         <CopyButton text={shown.text} what={copyWhat ?? label} variant="ghost" />
       </div>
       {/* Focusable so keyboard users can scroll long JSON (it scrolls on its own). */}

@@ -8,9 +8,13 @@ export function Switch({ checked, onChange, labelledBy, describedBy, disabled, b
       aria-labelledby={labelledBy}
       aria-describedby={describedBy}
       aria-busy={busy || undefined}
-      disabled={disabled}
+      // Busy is aria-disabled, not disabled: a disabled button drops focus to the page body mid-toggle.
+      disabled={disabled && !busy}
+      aria-disabled={busy || undefined}
       className={`switch${checked ? ' is-on' : ''}${busy ? ' is-busy' : ''}`}
-      onClick={() => onChange(!checked)}
+      onClick={() => {
+        if (!busy) onChange(!checked);
+      }}
     >
       <span className="switch-thumb" aria-hidden="true" />
     </button>

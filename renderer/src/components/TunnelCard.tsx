@@ -2,9 +2,10 @@
  * How the identity provider reaches ScimDesk: the tunnel's live state and the settings form
  * (no tunnel, localtunnel, or the admin's own public URL behind a reverse proxy).
  */
-import { type FormEvent, type ReactNode, type Ref, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, type Ref, useId, useRef, useState } from 'react';
 import type { AppStatus, TunnelSettings } from '../../../contract/model';
 import type { TunnelMode } from '../../../contract/choices';
+import { SUBDOMAIN_RULE, subdomainProblem } from '../../../contract/subdomain';
 import { useSetTunnelSettings } from '../api/useStatus';
 import { formatDateTime, formatNumber } from '../format';
 import { useAnnounce } from '../hooks/useAnnounce';
@@ -117,8 +118,10 @@ function ModeOption({ value, draft, title, description, onMode, children }: { va
   );
 }
 
-function TextField({ label, value, onChange, placeholder, hint, type = 'text' }: { label: string; value: string; onChange: (v: string) => void; placeholder?: string; hint?: string; type?: 'text' | 'url' }) {
+/** A labelled text input; `error` marks it invalid and is read with it, under the field. */
+function TextField({ label, value, onChange, placeholder, hint, error, type = 'text', inputRef }: { label: string; value: string; onChange: (v: string) => void; placeholder?: string; hint?: string; error?: string | null; type?: 'text' | 'url'; inputRef?: Ref<HTMLInputElement> }) {
   const id = useId();
+  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label className="field-label" htmlFor={id}>
@@ -126,15 +129,22 @@ function TextField({ label, value, onChange, placeholder, hint, type = 'text' }:
       </label>
       <input
         id={id}
-        className="input input-mono"
+        ref={inputRef}
+        className={`input input-mono${error ? ' is-invalid' : ''}`}
         type={type}
         value={value}
         placeholder={placeholder}
         spellCheck={false}
         autoComplete="off"
         onChange={(e) => onChange(e.target.value)}
-        aria-describedby={hint ? `${id}-hint` : undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
       />
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
       {hint && (
         <p className="field-hint" id={`${id}-hint`}>
           {hint}
@@ -150,6 +160,8 @@ export function TunnelCard({ status, idpLabel, ref }: { status: AppStatus; idpLa
   const [draft, setDraft] = useState<Draft | null>(null);
   const shown = draft ?? draftOf(status.tunnelSettings);
   const edit = (patch: Partial<Draft>): void => setDraft({ ...shown, ...patch });
+  const [subdomainError, setSubdomainError] = useState<string | null>(null);
+  const subdomainRef = useRef<HTMLInputElement>(null);
   const titleId = useId();
   const { tunnelSettings: settings } = status;
   const badge =
@@ -169,6 +181,13 @@ export function TunnelCard({ status, idpLabel, ref }: { status: AppStatus; idpLa
 
   const onSubmit = (e: FormEvent): void => {
     e.preventDefault();
+    // The rule is checked here too, so its message lands on the field instead of below the form.
+    const problem = shown.mode === 'localtunnel' && shown.subdomain.trim() ? subdomainProblem(shown.subdomain.trim()) : null;
+    setSubdomainError(problem);
+    if (problem !== null) {
+      subdomainRef.current?.focus();
+      return;
+    }
     save.mutate(
       { mode: shown.mode, host: shown.host.trim(), subdomain: shown.subdomain.trim() || null, publicUrl: shown.publicUrl.trim() || null },
       {
@@ -219,9 +238,14 @@ export function TunnelCard({ status, idpLabel, ref }: { status: AppStatus; idpLa
               <TextField
                 label="Subdomain"
                 value={shown.subdomain}
-                onChange={(subdomain) => edit({ subdomain })}
+                onChange={(subdomain) => {
+                  setSubdomainError(null);
+                  edit({ subdomain });
+                }}
                 placeholder="acme-scim"
-                hint="Kept across restarts so the URL stays the same: 4–63 characters of a–z, 0–9 and -."
+                error={subdomainError}
+                inputRef={subdomainRef}
+                hint={`Kept across restarts so the URL stays the same: ${SUBDOMAIN_RULE}.`}
               />
             </ModeOption>
             <ModeOption

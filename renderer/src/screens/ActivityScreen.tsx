@@ -51,8 +51,11 @@ function passes(e: ActivitySummary, f: ActivityFilters): boolean {
   if (f.action && e.action !== f.action) return false;
   if (f.status && statusClass(e.status) !== f.status) return false;
   if (f.search) {
+    // As the server searches (request-log-reader): text in the target, path or action, or the
+    // exact status. A status that merely contains the text ("20" in 201) would keep open a pane
+    // the list excludes.
     const q = f.search.toLowerCase();
-    return [e.target ?? '', e.path, String(e.status)].some((t) => t.toLowerCase().includes(q));
+    return [e.target ?? '', e.path, e.action].some((t) => t.toLowerCase().includes(q)) || String(e.status) === f.search;
   }
   return true;
 }
@@ -200,20 +203,6 @@ function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null;
     else return;
     if (excluded) replaceRoute(href.activity(undefined, latest.current.urlFilters));
   }, [selectedSeq, filtered, listReady, entries, log.hasNextPage, selected.data, filters]);
-
-  // Escape closes the pane from anywhere on the screen but a field (the pane handles its own).
-  useEffect(() => {
-    if (selectedSeq === null) return undefined;
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key !== 'Escape' || e.defaultPrevented) return;
-      const t = e.target as HTMLElement | null;
-      if (t?.closest('input, select, textarea, [role="dialog"], .detail-pane')) return;
-      navigate(href.activity(undefined, latest.current.urlFilters));
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('.list-card tbody tr[tabindex="0"]')?.focus());
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [selectedSeq]);
 
   const columns = useMemo(
     () => [

@@ -182,7 +182,16 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
   const labelId = useId();
   const descId = useId();
   const tokenRef = useRef<HTMLDivElement>(null);
+  const tokenInputRef = useRef<HTMLInputElement>(null);
   const switchRowRef = useRef<HTMLDivElement>(null);
+  // A new token takes focus once it is shown. This runs after the dialog's own cleanup, which
+  // puts focus back on the key button that opened it: the token is what the user needs next.
+  const focusTokenNext = useRef(false);
+  useEffect(() => {
+    if (!token || !focusTokenNext.current) return;
+    focusTokenNext.current = false;
+    tokenInputRef.current?.focus();
+  }, [token]);
 
   // #/scim/<name>/token (the activity log's "Make a new token"): the token field, in view and focused.
   useEffect(() => {
@@ -223,6 +232,7 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
     try {
       const result = await call('rotateToken', { connection: name });
       updateConnection(result.connection);
+      focusTokenNext.current = true;
       setToken(result.token);
       setConfirmRotate(false);
       announce('New SCIM token generated: copy it now');
@@ -310,6 +320,7 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
                     <div className="copy-field copy-field-emphasis">
                       <input
                         id={`${labelId}-token-input`}
+                        ref={tokenInputRef}
                         className="input input-mono"
                         type="text"
                         readOnly

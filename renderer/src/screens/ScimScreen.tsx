@@ -110,13 +110,21 @@ export function ScimScreen() {
             <div>
               <dt>Users</dt>
               <dd>
-                <a href={href.users()}>{formatNumber(status.counts.users)}</a>
+                <a href={href.users()}>
+                  {/* The number alone would be announced as "0": the link says what it counts. */}
+                  {formatNumber(status.counts.users)}
+                  <span className="sr-only"> {status.counts.users === 1 ? 'user' : 'users'}</span>
+                </a>
               </dd>
             </div>
             <div>
               <dt>Groups</dt>
               <dd>
-                <a href={href.groups()}>{formatNumber(status.counts.groups)}</a>
+                <a href={href.groups()}>
+                  {/* The number alone would be announced as "0": the link says what it counts. */}
+                  {formatNumber(status.counts.groups)}
+                  <span className="sr-only"> {status.counts.groups === 1 ? 'group' : 'groups'}</span>
+                </a>
               </dd>
             </div>
           </dl>
