@@ -1,6 +1,7 @@
 /**
  * Finding people and groups in the panel, in real headless Chromium over the real core:
- * searches fold accents whichever side carries them, and a part of an id finds its resource.
+ * searches fold accents whichever side carries them, a part of an id finds its resource, and
+ * the lists' search, filters, sort and page live in the URL (a reload shows the same list).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,8 @@ beforeAll(async () => {
   session = await startPanelSession(async (started) => {
     const token = (await started.controller.core.connections.setEnabled('okta', true)).token!;
     okta = new ScimClient(`${started.controller.status().server.localUrl}/scim/v2`, `Bearer ${token}`);
+    // 55 others first (the newest come first), so the list has a second page (50 a page).
+    for (let i = 0; i < 55; i++) await create('/Users', oktaUser(`filler.${String(i).padStart(2, '0')}@example.com`));
     ids.anders = await create('/Users', oktaUser('anders.a@example.com', { displayName: 'Anders Ångström', name: { givenName: 'Anders', familyName: 'Ångström' } }));
     ids.sigrid = await create('/Users', oktaUser('sigrid@example.com', { displayName: 'Sigrid Øverby', name: { givenName: 'Sigrid', familyName: 'Øverby' } }));
     ids.zoe = await create('/Users', oktaUser('zoe@example.com', { displayName: 'Zoe Plain', name: { givenName: 'Zoe', familyName: 'Plain' } }));
@@ -71,5 +74,51 @@ describe('search by a part of an id', () => {
     await page.getByRole('row', { name: /Zoe Plain/ }).waitFor();
     expect(await onlyRowFor('Search users', part)).toContain('Sigrid Øverby');
     expect(await onlyRowFor('Search users', part.toUpperCase())).toContain('Sigrid Øverby');
+  });
+});
+
+describe('the lists keep their state in the URL', () => {
+  const hash = (): Promise<string> => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
+
+  it('a reload shows the same users: search, status, sort and page', async () => {
+    await session.go('/users');
+    await page.getByRole('row', { name: /Zoe Plain/ }).waitFor();
+    await page.getByLabel('Search users').fill('filler');
+    await page.getByLabel('Status').selectOption('active');
+    await page.getByRole('button', { name: 'User name' }).click();
+    await expect.poll(() => page.getByRole('columnheader', { name: 'User name' }).getAttribute('aria-sort')).toBe('ascending');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('51–55 of 55').waitFor();
+    await expect.poll(hash).toMatch(/^#\/users\?/);
+    const params = new URLSearchParams((await hash()).split('?')[1]);
+    expect(Object.fromEntries(params)).toEqual({ search: 'filler', status: 'active', sort: 'userName', order: 'asc', page: '2' });
+
+    await page.reload();
+    await page.getByText('51–55 of 55').waitFor();
+    expect(await page.getByLabel('Search users').inputValue()).toBe('filler');
+    expect(await page.getByLabel('Status').inputValue()).toBe('active');
+    expect(await page.getByRole('columnheader', { name: 'User name' }).getAttribute('aria-sort')).toBe('ascending');
+    expect(await page.getByRole('table').locator('tbody tr').first().innerText()).toContain('filler.50@example.com');
+  });
+
+  it('Back returns to the page before; opening and closing a user keeps the list', async () => {
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.getByText('1–50 of 55').waitFor();
+    await page.goBack();
+    await page.getByText('51–55 of 55').waitFor();
+
+    const listHash = await hash();
+    await page.getByRole('row', { name: /filler\.52@example\.com/ }).click();
+    await page.getByRole('region', { name: 'User details' }).waitFor();
+    expect(await hash()).toMatch(/^#\/users\/[^?]+\?search=filler&status=active&sort=userName&order=asc&page=2$/);
+    await page.getByRole('button', { name: 'Close details' }).click();
+    await expect.poll(hash).toBe(listHash);
+    await page.getByText('51–55 of 55').waitFor();
+  });
+
+  it('opening a groups URL with a search shows that search', async () => {
+    await session.go('/groups?search=equipe');
+    expect(await page.getByLabel('Search groups').inputValue()).toBe('equipe');
+    await expect.poll(() => page.getByRole('table').locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining('Équipe Montréal')]);
   });
 });
