@@ -122,3 +122,22 @@ describe('the lists keep their state in the URL', () => {
     await expect.poll(() => page.getByRole('table').locator('tbody tr').allInnerTexts()).toEqual([expect.stringContaining('Équipe Montréal')]);
   });
 });
+
+describe('paging goes to the first, the last or any page', () => {
+  it('has First, Last and a page number to jump to', async () => {
+    await session.go('/users');
+    await page.getByText('1–50 of 58').waitFor();
+    await page.getByRole('button', { name: 'Last page' }).click();
+    await page.getByText('51–58 of 58').waitFor();
+    expect(await page.getByRole('button', { name: 'Last page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'First page' }).click();
+    await page.getByText('1–50 of 58').waitFor();
+    expect(await page.getByRole('button', { name: 'First page' }).isDisabled()).toBe(true);
+
+    const jump = page.getByRole('spinbutton', { name: 'Page number, of 2' });
+    await jump.fill('2');
+    await jump.press('Enter');
+    await page.getByText('51–58 of 58').waitFor();
+    expect(await jump.inputValue()).toBe('2');
+  });
+});
