@@ -141,3 +141,14 @@ describe('paging goes to the first, the last or any page', () => {
     expect(await jump.inputValue()).toBe('2');
   });
 });
+
+describe('times come with their date', () => {
+  it('the Created column shows the time (today: the time alone), with the full date as a tooltip', async () => {
+    await session.go('/users');
+    const created = page.getByRole('row', { name: /Zoe Plain/ }).locator('td.col-created time');
+    await created.waitFor();
+    const shown = await created.innerText();
+    expect(shown).toMatch(/^\d{1,2}:\d{2}(\s?[AP]M)?$/);
+    expect(await created.getAttribute('title')).toMatch(/\d{4}.*\d{1,2}:\d{2}/);
+  });
+});
