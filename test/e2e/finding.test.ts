@@ -152,3 +152,19 @@ describe('times come with their date', () => {
     expect(await created.getAttribute('title')).toMatch(/\d{4}.*\d{1,2}:\d{2}/);
   });
 });
+
+describe('truncated cells', () => {
+  it('a cell cut off by its column shows its whole text as a tooltip; a whole one has none', async () => {
+    const long = `a.very.long.user.name.that.cannot.fit.in.its.column.${'x'.repeat(60)}@example.com`;
+    await okta.post('/Users', oktaUser(long, { displayName: 'Long Name' }));
+    await session.go('/users');
+    const row = page.getByRole('row', { name: /Long Name/ });
+    await row.waitFor();
+    const cut = row.locator('td.col-username');
+    await cut.hover();
+    await expect.poll(() => cut.getAttribute('title')).toBe(long);
+    const whole = row.locator('td.col-status');
+    await whole.hover();
+    expect(await whole.getAttribute('title')).toBeNull();
+  });
+});
