@@ -168,3 +168,20 @@ describe('truncated cells', () => {
     expect(await whole.getAttribute('title')).toBeNull();
   });
 });
+
+describe('the Users table at 1 440 px', () => {
+  it('fits without scrolling sideways, also sorted by Last updated', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await session.go('/users');
+    await page.getByRole('row', { name: /Zoe Plain/ }).waitFor();
+    await page.getByRole('button', { name: 'Last updated' }).click();
+    await expect.poll(() => page.getByRole('columnheader', { name: 'Last updated' }).getAttribute('aria-sort')).not.toBe('none');
+    const overflow = await page.getByRole('table').evaluate((table) => {
+      let el: HTMLElement | null = table as HTMLElement;
+      let worst = 0;
+      for (; el; el = el.parentElement) worst = Math.max(worst, el.scrollWidth - el.clientWidth, el.scrollLeft);
+      return worst;
+    });
+    expect(overflow).toBe(0);
+  });
+});
