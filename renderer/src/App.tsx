@@ -36,9 +36,9 @@ function Screen({ route }: { route: Route }) {
       // Keyed: a token shown on one connection's page never carries over to the other.
       return <ConnectionScreen key={route.connection} connection={route.connection} section={route.section} />;
     case 'users':
-      return <UsersScreen selectedId={route.id} />;
+      return <UsersScreen selectedId={route.id} state={route.list} />;
     case 'groups':
-      return <GroupsScreen selectedId={route.id} />;
+      return <GroupsScreen selectedId={route.id} state={route.list} />;
     case 'activity':
       return <ActivityScreen selectedSeq={route.seq} tab={route.tab} filters={route.filters} />;
     default:

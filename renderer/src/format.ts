@@ -2,6 +2,7 @@
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const timeShort = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const timeWithSeconds = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
 const monthDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const monthDayYear = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
@@ -20,16 +21,23 @@ export function formatDateTime(iso: string | null | undefined): string {
   return d ? dateTime.format(d) : '—';
 }
 
-/** "Nov 28, 2025" */
-export function formatDate(iso: string | null | undefined): string {
-  const d = parse(iso);
-  return d ? dateOnly.format(d) : '—';
-}
-
 /** For tooltips: the full date and time with the time zone. */
 export function formatFull(iso: string | null | undefined): string {
   const d = parse(iso);
   return d ? full.format(d) : '';
+}
+
+/**
+ * A moment in a table cell, as short as stays unambiguous: "7:53 PM" today, "Nov 28, 7:53 PM"
+ * this year, "Nov 28, 2025, 7:53 PM" before (the tooltip gives the full date, see formatFull).
+ */
+export function formatWhen(iso: string | null | undefined, now: number): string {
+  const d = parse(iso);
+  if (!d) return '—';
+  const today = new Date(now);
+  if (d.getFullYear() !== today.getFullYear()) return dateTime.format(d);
+  const sameDay = d.getMonth() === today.getMonth() && d.getDate() === today.getDate();
+  return sameDay ? timeShort.format(d) : `${monthDay.format(d)}, ${timeShort.format(d)}`;
 }
 
 /** A log timestamp: the time with seconds, prefixed with the day when not today. */

@@ -2,10 +2,11 @@
  * Hash routes: #/scim, #/scim/okta, #/scim/okta/token, #/users/<id>, #/groups/<id>,
  * #/activity/<seq>, #/activity/refused. The activity screen keeps its filters in the hash's
  * query (#/activity/12?connection=okta&status=client-error&search=ada), so a reload or Back
- * shows the same list.
+ * shows the same list. The users and groups lists keep theirs the same way
+ * (#/users/<id>?search=ada&status=active&sort=userName&order=asc&page=2).
  */
 import { type ConnectionName, isConnectionName } from '../../contract/connections';
-import { STATUS_CLASSES, type StatusClass } from '../../contract/choices';
+import { GROUP_SORT_KEYS, SORT_ORDERS, STATUS_CLASSES, USER_SORT_KEYS, type GroupSortKey, type SortOrder, type StatusClass, type UserSortKey } from '../../contract/choices';
 
 /** The activity filters the URL carries (each absent when "all"). */
 export interface ActivityUrlFilters {
@@ -15,13 +16,55 @@ export interface ActivityUrlFilters {
   readonly search?: string;
 }
 
+/** A users or groups list's state the URL carries (each absent when the list's default). */
+export interface ListUrlState<Sort extends string = string> {
+  readonly search?: string;
+  /** Users only. */
+  readonly status?: 'active' | 'inactive';
+  readonly sort?: Sort;
+  readonly order?: SortOrder;
+  /** 1-based. */
+  readonly page?: number;
+}
+
+const includes = <T extends string>(list: readonly T[], value: string | null): value is T => value !== null && (list as readonly string[]).includes(value);
+
+/** A list's state from a query string; unknown keys and values outside the contract's lists are dropped. */
+export function parseListState<Sort extends string>(query: string, sortKeys: readonly Sort[]): ListUrlState<Sort> {
+  const params = new URLSearchParams(query);
+  const search = params.get('search')?.slice(0, 256);
+  const status = params.get('status');
+  const sort = params.get('sort');
+  const order = params.get('order');
+  const page = params.get('page');
+  return {
+    ...(search && search.trim() ? { search } : {}),
+    ...(status === 'active' || status === 'inactive' ? { status } : {}),
+    ...(includes(sortKeys, sort) ? { sort } : {}),
+    ...(includes(SORT_ORDERS, order) ? { order } : {}),
+    ...(page !== null && /^[1-9]\d{0,6}$/.test(page) && page !== '1' ? { page: Number(page) } : {}),
+  };
+}
+
+function listQuery(state: ListUrlState | undefined): string {
+  if (!state) return '';
+  const params = new URLSearchParams();
+  if (state.search && state.search.trim()) params.set('search', state.search);
+  if (state.status) params.set('status', state.status);
+  if (state.sort) params.set('sort', state.sort);
+  if (state.order) params.set('order', state.order);
+  if (state.page && state.page > 1) params.set('page', String(state.page));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
 export type ActivityTab = 'requests' | 'refused';
 
 export type Route =
   | { readonly screen: 'scim' }
   | { readonly screen: 'connection'; readonly connection: ConnectionName; readonly section: 'token' | null }
-  | { readonly screen: 'users'; readonly id: string | null }
-  | { readonly screen: 'groups'; readonly id: string | null }
+  | { readonly screen: 'users'; readonly id: string | null; readonly list: ListUrlState<UserSortKey> }
+  | { readonly screen: 'groups'; readonly id: string | null; readonly list: ListUrlState<GroupSortKey> }
   | { readonly screen: 'activity'; readonly seq: number | null; readonly tab: ActivityTab; readonly filters: ActivityUrlFilters }
   | { readonly screen: 'not-found'; readonly path: string };
 
@@ -73,8 +116,8 @@ export function parseRoute(hash: string): Route {
   if (end) {
     if (first === 'scim' && second === undefined) return { screen: 'scim' };
     if (first === 'scim' && isConnectionName(second)) return { screen: 'connection', connection: second, section: null };
-    if (first === 'users' && (second === undefined || id !== null)) return { screen: 'users', id };
-    if (first === 'groups' && (second === undefined || id !== null)) return { screen: 'groups', id };
+    if (first === 'users' && (second === undefined || id !== null)) return { screen: 'users', id, list: parseListState(query, USER_SORT_KEYS) };
+    if (first === 'groups' && (second === undefined || id !== null)) return { screen: 'groups', id, list: parseListState(query, GROUP_SORT_KEYS) };
     if (first === 'activity') {
       const filters = parseActivityFilters(query);
       if (second === undefined || second === '') return { screen: 'activity', seq: null, tab: 'requests', filters };
@@ -88,8 +131,9 @@ export function parseRoute(hash: string): Route {
 export const href = {
   scim: () => '#/scim',
   connection: (name: ConnectionName, section?: 'token') => `#/scim/${name}${section ? `/${section}` : ''}`,
-  users: (id?: string) => (id === undefined ? '#/users' : `#/users/${encodeURIComponent(id)}`),
-  groups: (id?: string) => (id === undefined ? '#/groups' : `#/groups/${encodeURIComponent(id)}`),
+  /** The users list (with its state), or one user beside it. */
+  users: (id?: string, list?: ListUrlState<UserSortKey>) => `${id === undefined ? '#/users' : `#/users/${encodeURIComponent(id)}`}${listQuery(list)}`,
+  groups: (id?: string, list?: ListUrlState<GroupSortKey>) => `${id === undefined ? '#/groups' : `#/groups/${encodeURIComponent(id)}`}${listQuery(list)}`,
   /** The request log (with its filters), or one entry of it. */
   activity: (seq?: number, filters?: ActivityUrlFilters) => `${seq === undefined ? '#/activity' : `#/activity/${seq}`}${activityQuery(filters)}`,
   refused: (filters?: ActivityUrlFilters) => `#/activity/refused${activityQuery(filters)}`,

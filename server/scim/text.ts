@@ -10,6 +10,24 @@ export function foldCase(value: string): string {
   return value.toLowerCase();
 }
 
+/**
+ * Letters Unicode does not decompose into a base letter plus accent (so NFKD leaves them), read
+ * as people type them on a keyboard without them.
+ */
+const UNDECOMPOSED: Readonly<Record<string, string>> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŋ: 'n' };
+
+/**
+ * The panel's search rule, looser than `foldCase` (which SCIM filters and uniqueness use and
+ * must keep "Åsa" and "Asa" apart): case and accents both go, so "angstrom" finds "Ångström"
+ * and "Ångström" finds "Angstrom". Applied to the stored search columns and to the typed text.
+ */
+export function foldForSearch(value: string): string {
+  return foldCase(value.normalize('NFKD'))
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[øæœßđðłþıħŧŋ]/g, (c) => UNDECOMPOSED[c]!);
+}
+
 /** Canonical form of a dateTime for comparisons: ISO 8601 UTC with milliseconds, as meta timestamps are stored. */
 export function normalizeDateTime(value: string): string | undefined {
   const ms = Date.parse(value);

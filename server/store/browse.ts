@@ -6,7 +6,7 @@
 import type { GroupSummary, MemberSummary, Page, UserSummary } from '../../contract/model';
 import type { GroupSortKey, UserSortKey } from '../../contract/choices';
 import type { GroupQuery, MemberQuery, UserQuery } from '../../contract/schemas';
-import { foldCase } from '../scim/text';
+import { foldCase, foldForSearch } from '../scim/text';
 import type { Attributes } from '../scim/resource';
 import type { Db } from './database';
 import { displayNameOf, userEmail } from './resource-table';
@@ -56,6 +56,25 @@ const GROUP_SORT: Record<GroupSortKey, string> = {
   created: 'g.seq',
   lastModified: 'g.last_modified',
 };
+
+/**
+ * The search terms: the typed text folded for search (matched inside the search column), and,
+ * when it could be a piece of an id (4 or more characters, no space), the same text lower-cased
+ * to look for inside ids (ours are lower-case UUIDs); shorter text would match most ids.
+ */
+function searchTerms(typed: string): { folded: string; idPart: string | null } {
+  return { folded: foldForSearch(typed), idPart: typed.length >= 4 && !/\s/.test(typed) ? foldCase(typed) : null };
+}
+
+/** The WHERE clause and parameters of a panel search over `alias`'s search column, id and externalId. */
+function searchWhere(alias: 'u' | 'g', typed: string): { sql: string; params: string[] } {
+  const { folded, idPart } = searchTerms(typed);
+  const id = idPart === null ? '' : ` OR instr(lower(${alias}.id), ?) > 0`;
+  return {
+    sql: `(instr(${alias}.search_fold, ?) > 0 OR ${alias}.external_id = ? OR ${alias}.id = ?${id})`,
+    params: idPart === null ? [folded, typed, typed] : [folded, typed, typed, idPart],
+  };
+}
 
 function pageBounds(q: { offset?: number; limit?: number }): { offset: number; limit: number } {
   const offset = Math.max(0, Math.floor(q.offset ?? 0));
@@ -127,9 +146,9 @@ export class DirectoryBrowser {
     const params: (string | number)[] = [];
     const search = q.search?.trim();
     if (search) {
-      const s = foldCase(search);
-      where.push(`(instr(u.user_name_ci, ?) > 0 OR instr(coalesce(u.name_ci, ''), ?) > 0 OR instr(coalesce(u.email_ci, ''), ?) > 0 OR u.external_id = ? OR u.id = ?)`);
-      params.push(s, s, s, search, search);
+      const clause = searchWhere('u', search);
+      where.push(clause.sql);
+      params.push(...clause.params);
     }
     if (q.status === 'active') where.push('(u.active = 1 OR u.active IS NULL)');
     if (q.status === 'inactive') where.push('u.active = 0');
@@ -157,8 +176,9 @@ export class DirectoryBrowser {
   groups(q: GroupQuery): Page<GroupSummary> {
     const { offset, limit } = pageBounds(q);
     const search = q.search?.trim();
-    const whereSql = search ? ' WHERE (instr(g.display_name_ci, ?) > 0 OR g.external_id = ? OR g.id = ?)' : '';
-    const params = search ? [foldCase(search), search, search] : [];
+    const clause = search ? searchWhere('g', search) : null;
+    const whereSql = clause ? ` WHERE ${clause.sql}` : '';
+    const params = clause?.params ?? [];
     const total = this.cache.get<{ n: number }>(`SELECT count(*) AS n FROM groups g${whereSql}`).get(...params)!.n;
     const order = orderBy(GROUP_SORT[q.sort ?? 'displayName'], q.order, 'g.seq');
     const rows = this.cache.get<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM groups g${whereSql} ORDER BY ${order} ${LIMIT_OFFSET}`).all(...params, limit, offset);
@@ -174,8 +194,8 @@ export class DirectoryBrowser {
   members(groupSeq: number, q: MemberQuery): Page<MemberSummary> {
     const { offset, limit } = pageBounds(q);
     const search = q.search?.trim();
-    const whereSql = search ? " AND (instr(u.user_name_ci, ?) > 0 OR instr(coalesce(u.name_ci, ''), ?) > 0)" : '';
-    const params: (string | number)[] = search ? [groupSeq, foldCase(search), foldCase(search)] : [groupSeq];
+    const whereSql = search ? ' AND instr(u.search_fold, ?) > 0' : '';
+    const params: (string | number)[] = search ? [groupSeq, foldForSearch(search)] : [groupSeq];
     const from = `FROM group_members m JOIN users u ON u.seq = m.user_seq WHERE m.group_seq = ?${whereSql}`;
     const total = search
       ? this.cache.get<{ n: number }>(`SELECT count(*) AS n ${from}`).get(...params)!.n

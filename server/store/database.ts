@@ -8,7 +8,7 @@
 import { accessSync, chmodSync, constants, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { foldCase } from '../scim/text';
+import { foldCase, foldForSearch } from '../scim/text';
 import { MIGRATIONS, type Migration } from './migrations/index';
 import { nativeModulePath } from '../base/native';
 
@@ -161,6 +161,8 @@ export function openStore(options: OpenOptions): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.function('scim_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldCase(value) : value));
+    // Only migration 0006 calls it (to fill the search columns of existing rows).
+    db.function('scim_search_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldForSearch(value) : value));
     // Migrate before switching to WAL: a refused (newer) or failed database keeps every byte.
     migrate(db, options.dataDir, options.migrations ?? MIGRATIONS);
     db.pragma('journal_mode = WAL');

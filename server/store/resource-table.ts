@@ -7,7 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import type { ResolvedAttr } from '../scim/attributes';
 import { ScimError } from '../scim/errors';
 import type { ResolvedFilter } from '../scim/filter';
-import { foldCase } from '../scim/text';
+import { foldCase, foldForSearch } from '../scim/text';
 import type { Attributes } from '../scim/resource';
 import type { ResourceTypeName } from '../scim/schema';
 import type { Db } from './database';
@@ -72,20 +72,29 @@ export function displayNameOf(a: Attributes): string | null {
   return text(a['displayName']) ?? text(name['formatted']) ?? (joined || null);
 }
 
+/**
+ * What the panel's user search looks in: userName, name and email, folded for search and kept
+ * apart by U+001F (which nobody types), so one search never matches across two of them.
+ * Migration 0006 builds the same text with scim_search_fold.
+ */
+export function userSearchText(userName: string, name: string | null, email: string | null): string {
+  return foldForSearch([userName, name ?? '', email ?? ''].join('\u001f'));
+}
+
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export const USER_TABLE: TableSpec = {
   type: 'User',
   table: 'users',
   alias: 'u',
-  columns: ['user_name', 'user_name_ci', 'external_id', 'display_name_ci', 'active', 'email_ci', 'name_ci'],
+  columns: ['user_name', 'user_name_ci', 'external_id', 'display_name_ci', 'active', 'email_ci', 'name_ci', 'search_fold'],
   derive: (a) => {
     const userName = a['userName'] as string;
     const display = text(a['displayName']);
     const active = typeof a['active'] === 'boolean' ? (a['active'] ? 1 : 0) : null;
     const email = userEmail(a);
     const name = displayNameOf(a);
-    return [userName, foldCase(userName), text(a['externalId']), display === null ? null : foldCase(display), active, email && foldCase(email), name && foldCase(name)] as DbValue[];
+    return [userName, foldCase(userName), text(a['externalId']), display === null ? null : foldCase(display), active, email && foldCase(email), name && foldCase(name), userSearchText(userName, name, email)] as DbValue[];
   },
   uniqueAttribute: 'userName',
   uniqueColumn: 'users.user_name_ci',
@@ -96,10 +105,10 @@ export const GROUP_TABLE: TableSpec = {
   type: 'Group',
   table: 'groups',
   alias: 'g',
-  columns: ['display_name', 'display_name_ci', 'external_id'],
+  columns: ['display_name', 'display_name_ci', 'external_id', 'search_fold'],
   derive: (a) => {
     const name = a['displayName'] as string;
-    return [name, foldCase(name), text(a['externalId'])] as DbValue[];
+    return [name, foldCase(name), text(a['externalId']), foldForSearch(name)] as DbValue[];
   },
   uniqueAttribute: 'displayName',
   uniqueColumn: 'groups.display_name_ci',

@@ -5,7 +5,7 @@
  * Enter or Space selects.
  */
 import { type Header, type Row, type RowData, type Table, flexRender } from '@tanstack/react-table';
-import { type KeyboardEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, type PointerEvent, useRef, useState } from 'react';
 import { SortAscIcon, SortDescIcon, SortNoneIcon } from './Icons';
 
 declare module '@tanstack/react-table' {
@@ -48,6 +48,19 @@ interface DataTableProps<T> {
   readonly stale?: boolean;
   readonly rowClassName?: (row: Row<T>) => string | undefined;
   readonly className?: string;
+}
+
+/**
+ * Cells end in an ellipsis when their column is too narrow: on hover, a cut cell (or an element
+ * in it) gets its whole text as a tooltip, and a cell that shows everything gets none. Measured
+ * on hover because whether text is cut depends on the window's width at that moment.
+ */
+function titleIfCut(e: PointerEvent<HTMLTableCellElement>): void {
+  const td = e.currentTarget;
+  const cut = [td, ...td.querySelectorAll<HTMLElement>('*')].some((el) => el.scrollWidth > el.clientWidth + 1);
+  const text = td.textContent?.trim() ?? '';
+  if (cut && text) td.title = text;
+  else td.removeAttribute('title');
 }
 
 export function DataTable<T>({ table, caption, selectedId, onActivate, stale, rowClassName, className }: DataTableProps<T>) {
@@ -103,7 +116,7 @@ export function DataTable<T>({ table, caption, selectedId, onActivate, stale, ro
               onKeyDown={onActivate ? (e) => onKeyDown(e, i, row) : undefined}
             >
               {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className={cell.column.columnDef.meta?.className}>
+                <td key={cell.id} className={cell.column.columnDef.meta?.className} onPointerEnter={titleIfCut}>
                   {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   {/* Invisible at the end of the cell; keeps the row's plain text apart ("Sales 12 Okta", not "Sales12Okta"). */}{' '}
                 </td>

@@ -1,12 +1,23 @@
 /** Columns the Users and Groups tables share: source connection, created, last updated. */
 import { type ColumnDef, createColumnHelper } from '@tanstack/react-table';
-import { formatDate, formatFull } from '../format';
+import { formatFull, formatWhen } from '../format';
+import { useNow } from '../hooks/useNow';
 import { RelativeTime } from './RelativeTime';
 
 interface Dated {
   readonly source: string | null;
   readonly created: string;
   readonly lastModified: string;
+}
+
+/** When a record was created: date and time (the time alone today, kept current past midnight). */
+function CreatedTime({ iso }: { iso: string }) {
+  const now = useNow(60_000);
+  return (
+    <time className="nowrap" dateTime={iso} title={formatFull(iso)}>
+      {formatWhen(iso, now)}
+    </time>
+  );
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,11 +29,7 @@ export function sharedColumns<T extends Dated>(labelOf: (name: string | null) =>
       id: 'created',
       header: 'Created',
       sortDescFirst: true,
-      cell: (c) => (
-        <time className="nowrap" dateTime={c.getValue()} title={formatFull(c.getValue())}>
-          {formatDate(c.getValue())}
-        </time>
-      ),
+      cell: (c) => <CreatedTime iso={c.getValue()} />,
       meta: { className: 'col-created' },
     }),
     col.accessor('lastModified', {

@@ -19,13 +19,13 @@ import { href } from '../routes';
 
 const MEMBERS_PAGE = 25;
 
-export function GroupDetailPane({ id }: { id: string }) {
+/** `close` is the list's URL (its search, sort and page kept). */
+export function GroupDetailPane({ id, close }: { id: string; close: string }) {
   const [search, setSearch] = useState('');
   const debouncedSearch = useDebouncedValue(search.trim(), 250);
   const [offset, setOffset] = useListPaging(debouncedSearch);
   const group = useGroup(id, { ...(debouncedSearch ? { search: debouncedSearch } : {}), offset, limit: MEMBERS_PAGE });
   const labelOf = useConnectionLabel();
-  const close = href.groups();
 
   if (group.isPending) {
     return (

@@ -1,6 +1,6 @@
 /** Groups: the pushed groups, paged and sorted on the server, with a detail pane. */
-import { type SortingState, createColumnHelper } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { createColumnHelper } from '@tanstack/react-table';
+import { useMemo } from 'react';
 import type { GroupQuery } from '../../../contract/schemas';
 import type { GroupSummary } from '../../../contract/model';
 import { useGroupList } from '../api/useGroups';
@@ -12,28 +12,25 @@ import { PageHeader } from '../components/PageHeader';
 import { SearchInput } from '../components/SearchInput';
 import { PAGE_SIZE, ServerList } from '../components/ServerList';
 import { formatNumber, plural } from '../format';
-import { useDebouncedValue } from '../hooks/useDebouncedValue';
-import { useListPaging } from '../hooks/useListPaging';
-import { href, navigate } from '../routes';
+import { useUrlList } from '../hooks/useUrlList';
+import { type ListUrlState, href, navigate } from '../routes';
 import { GroupDetailPane } from './GroupDetailPane';
 
 type SortKey = NonNullable<GroupQuery['sort']>;
 
 const col = createColumnHelper<GroupSummary>();
 
-export function GroupsScreen({ selectedId }: { selectedId: string | null }) {
-  const [search, setSearch] = useState('');
-  const debouncedSearch = useDebouncedValue(search.trim(), 250);
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'displayName', desc: false }]);
-  const sort = sorting[0];
-  const [offset, setOffset] = useListPaging(JSON.stringify([debouncedSearch, sort]));
+export function GroupsScreen({ selectedId, state }: { selectedId: string | null; state: ListUrlState<SortKey> }) {
+  const url = useUrlList(state, { sort: 'displayName', desc: false }, (next) => href.groups(selectedId ?? undefined, next), PAGE_SIZE);
+  const debouncedSearch = state.search?.trim() ?? '';
+  const sort = url.sorting[0];
   const labelOf = useConnectionLabel();
 
   const list = useGroupList({
     ...(debouncedSearch ? { search: debouncedSearch } : {}),
     sort: (sort?.id ?? 'displayName') as SortKey,
     order: sort?.desc ? 'desc' : 'asc',
-    offset,
+    offset: url.offset,
     limit: PAGE_SIZE,
   });
   const page = list.data;
@@ -57,20 +54,20 @@ export function GroupsScreen({ selectedId }: { selectedId: string | null }) {
     <div className="page page-list">
       <PageHeader title="Groups" subtitle="Groups pushed by your identity provider, with their members." />
       <div className="toolbar">
-        <SearchInput label="Search groups" value={search} onChange={setSearch} placeholder="Search by name, external ID or ID" />
+        <SearchInput label="Search groups" value={url.search} onChange={url.setSearch} placeholder="Search by name, external ID or ID" />
         <p className="toolbar-count">{page ? plural(page.total, debouncedSearch ? 'match' : 'group', debouncedSearch ? 'matches' : 'groups') : ''}</p>
       </div>
       <ServerList<GroupSummary>
         list={list}
         columns={columns}
-        sorting={sorting}
-        onSortingChange={setSorting}
-        onOffset={setOffset}
+        sorting={url.sorting}
+        onSortingChange={url.onSortingChange}
+        onOffset={url.setOffset}
         caption="Groups"
         className="groups-table"
         selectedId={selectedId}
-        onActivate={(group) => navigate(href.groups(group.id))}
-        onClose={() => navigate(href.groups())}
+        onActivate={(group) => navigate(href.groups(group.id, state))}
+        onClose={() => navigate(href.groups(undefined, state))}
         filtered={debouncedSearch !== ''}
         empty={
           <EmptyState
@@ -89,7 +86,10 @@ export function GroupsScreen({ selectedId }: { selectedId: string | null }) {
           <EmptyState
             title="No matching groups."
             action={
-              <button type="button" className="btn btn-secondary" onClick={() => setSearch('')}>
+              <button type="button" className="btn btn-secondary" onClick={() => {
+                url.setSearch('');
+                url.update({ search: undefined });
+              }}>
                 Clear search
               </button>
             }
@@ -97,7 +97,7 @@ export function GroupsScreen({ selectedId }: { selectedId: string | null }) {
             <>No group matches “{debouncedSearch}”.</>
           </EmptyState>
         }
-        detail={<GroupDetailPane key={selectedId} id={selectedId ?? ''} />}
+        detail={<GroupDetailPane key={selectedId} id={selectedId ?? ''} close={href.groups(undefined, state)} />}
       />
     </div>
   );

@@ -12,10 +12,10 @@ import { JsonView } from '../components/JsonView';
 import { Skeleton } from '../components/Spinner';
 import { href } from '../routes';
 
-export function UserDetailPane({ id }: { id: string }) {
+/** `close` is the list's URL (its search, sort and page kept). */
+export function UserDetailPane({ id, close }: { id: string; close: string }) {
   const user = useUser(id);
   const labelOf = useConnectionLabel();
-  const close = href.users();
 
   if (user.isPending) {
     return (

@@ -1,6 +1,6 @@
 /** Users: the provisioned people, paged and sorted on the server, with a detail pane. */
-import { type SortingState, createColumnHelper } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { createColumnHelper } from '@tanstack/react-table';
+import { useMemo } from 'react';
 import type { UserQuery } from '../../../contract/schemas';
 import type { UserSummary } from '../../../contract/model';
 import { useConnectionLabel } from '../api/useStatus';
@@ -14,9 +14,8 @@ import { SearchInput } from '../components/SearchInput';
 import { SelectField } from '../components/SelectField';
 import { PAGE_SIZE, ServerList } from '../components/ServerList';
 import { plural } from '../format';
-import { useDebouncedValue } from '../hooks/useDebouncedValue';
-import { useListPaging } from '../hooks/useListPaging';
-import { href, navigate } from '../routes';
+import { useUrlList } from '../hooks/useUrlList';
+import { type ListUrlState, href, navigate } from '../routes';
 import { UserDetailPane } from './UserDetailPane';
 
 type StatusFilter = NonNullable<UserQuery['status']>;
@@ -24,13 +23,11 @@ type SortKey = NonNullable<UserQuery['sort']>;
 
 const col = createColumnHelper<UserSummary>();
 
-export function UsersScreen({ selectedId }: { selectedId: string | null }) {
-  const [search, setSearch] = useState('');
-  const debouncedSearch = useDebouncedValue(search.trim(), 250);
-  const [statusFilter, setStatusFilter] = useState<StatusFilter>('all');
-  const [sorting, setSorting] = useState<SortingState>([{ id: 'created', desc: true }]);
-  const sort = sorting[0];
-  const [offset, setOffset] = useListPaging(JSON.stringify([debouncedSearch, statusFilter, sort]));
+export function UsersScreen({ selectedId, state }: { selectedId: string | null; state: ListUrlState<SortKey> }) {
+  const url = useUrlList(state, { sort: 'created', desc: true }, (next) => href.users(selectedId ?? undefined, next), PAGE_SIZE);
+  const debouncedSearch = state.search?.trim() ?? '';
+  const statusFilter: StatusFilter = state.status ?? 'all';
+  const sort = url.sorting[0];
   const labelOf = useConnectionLabel();
 
   const list = useUserList({
@@ -38,7 +35,7 @@ export function UsersScreen({ selectedId }: { selectedId: string | null }) {
     status: statusFilter,
     sort: (sort?.id ?? 'created') as SortKey,
     order: sort?.desc ? 'desc' : 'asc',
-    offset,
+    offset: url.offset,
     limit: PAGE_SIZE,
   });
   const page = list.data;
@@ -65,11 +62,11 @@ export function UsersScreen({ selectedId }: { selectedId: string | null }) {
     <div className="page page-list">
       <PageHeader title="Users" subtitle="People provisioned by Okta and Microsoft Entra ID. Select a user to see its attributes, groups and history." />
       <div className="toolbar">
-        <SearchInput label="Search users" value={search} onChange={setSearch} placeholder="Search by user name, name, email or ID" />
+        <SearchInput label="Search users" value={url.search} onChange={url.setSearch} placeholder="Search by user name, name, email or ID" />
         <SelectField<StatusFilter>
           label="Status"
           value={statusFilter}
-          onChange={setStatusFilter}
+          onChange={(status) => url.update({ status: status === 'all' ? undefined : status })}
           options={[
             { value: 'all', label: 'All' },
             { value: 'active', label: 'Active' },
@@ -81,14 +78,14 @@ export function UsersScreen({ selectedId }: { selectedId: string | null }) {
       <ServerList<UserSummary>
         list={list}
         columns={columns}
-        sorting={sorting}
-        onSortingChange={setSorting}
-        onOffset={setOffset}
+        sorting={url.sorting}
+        onSortingChange={url.onSortingChange}
+        onOffset={url.setOffset}
         caption="Users"
         className="users-table"
         selectedId={selectedId}
-        onActivate={(user) => navigate(href.users(user.id))}
-        onClose={() => navigate(href.users())}
+        onActivate={(user) => navigate(href.users(user.id, state))}
+        onClose={() => navigate(href.users(undefined, state))}
         filtered={filtered}
         empty={
           <EmptyState
@@ -111,8 +108,8 @@ export function UsersScreen({ selectedId }: { selectedId: string | null }) {
                 type="button"
                 className="btn btn-secondary"
                 onClick={() => {
-                  setSearch('');
-                  setStatusFilter('all');
+                  url.setSearch('');
+                  url.update({ search: undefined, status: undefined });
                 }}
               >
                 Clear filters
@@ -122,7 +119,7 @@ export function UsersScreen({ selectedId }: { selectedId: string | null }) {
             <>{debouncedSearch ? `No user matches “${debouncedSearch}”${statusFilter !== 'all' ? ' with this status' : ''}.` : 'No user has this status.'}</>
           </EmptyState>
         }
-        detail={<UserDetailPane id={selectedId ?? ''} />}
+        detail={<UserDetailPane id={selectedId ?? ''} close={href.users(undefined, state)} />}
       />
     </div>
   );

@@ -4,6 +4,7 @@ import m0002 from './0002-settings-and-panel-columns';
 import m0003 from './0003-activity-change-index';
 import m0004 from './0004-activity-age-index';
 import m0005 from './0005-audit-trail';
+import m0006 from './0006-search-fold';
 
 export interface Migration {
   readonly version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'activity-change-index', sql: m0003 },
   { version: 4, name: 'activity-age-index', sql: m0004 },
   { version: 5, name: 'audit-trail', sql: m0005 },
+  { version: 6, name: 'search-fold', sql: m0006 },
 ];
