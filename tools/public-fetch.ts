@@ -7,7 +7,7 @@
  * `*.localhost` goes to 127.0.0.1 with the Host header intact; any other URL is a plain fetch.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest } from 'node:http';
+import { type Agent, request as httpRequest } from 'node:http';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
@@ -23,7 +23,8 @@ export function localhostLookup(hostname: string, options: { all?: boolean }, ca
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 
-export async function publicFetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+/** `agent`: a keep-alive Agent to reuse connections to a `*.localhost` URL (default: one connection a request). */
+export async function publicFetch(input: string | URL, init: RequestInit = {}, agent?: Agent): Promise<Response> {
   const url = new URL(input);
   if (!url.hostname.endsWith('.localhost')) return fetch(url, init);
   if (url.protocol !== 'http:') throw new Error(`publicFetch: only http is served on loopback, not ${url.href}`);
@@ -32,7 +33,7 @@ export async function publicFetch(input: string | URL, init: RequestInit = {}): 
   if (body) headers['content-length'] = String(body.length);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: url.hostname, port: url.port || 80, path: `${url.pathname}${url.search}`, method: init.method ?? 'GET', headers, agent: false, lookup: localhostLookup as never },
+      { host: url.hostname, port: url.port || 80, path: `${url.pathname}${url.search}`, method: init.method ?? 'GET', headers, agent: agent ?? false, lookup: localhostLookup as never },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

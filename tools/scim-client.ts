@@ -1,5 +1,5 @@
 /** A minimal SCIM client over real HTTP (fetch), the way an IdP talks to the server. */
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent } from 'node:http';
 import { publicFetch } from './public-fetch';
 
 export interface ScimResponse<T = any> {
@@ -24,11 +24,11 @@ export const OKTA_HEADERS = {
 
 export interface ClientOptions {
   /**
-   * The Host header to send, e.g. `acme.localhost:4000`: a tunnel server routes by it, as the
-   * public localtunnel service does. fetch always sends the URL's host, so such a client
-   * speaks node:http (keep-alive) instead.
+   * Reuse connections (keep-alive) to a public `*.localhost` tunnel URL, as an IdP's HTTP client
+   * does; by default each request opens its own, so a test that restarts servers never meets a
+   * stale socket.
    */
-  readonly host?: string;
+  readonly keepAlive?: boolean;
 }
 
 export class ScimClient {
@@ -40,7 +40,7 @@ export class ScimClient {
     readonly defaultHeaders: Record<string, string> = OKTA_HEADERS,
     readonly options: ClientOptions = {},
   ) {
-    this.agent = options.host === undefined ? undefined : new Agent({ keepAlive: true });
+    this.agent = options.keepAlive ? new Agent({ keepAlive: true }) : undefined;
   }
 
   async request<T = any>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ScimResponse<T>> {
@@ -49,7 +49,7 @@ export class ScimClient {
     Object.assign(headers, options.headers);
     for (const [k, v] of Object.entries(headers)) if (v === '') delete headers[k];
     const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    const res = this.options.host === undefined ? await publicFetch(`${this.base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) }) : await this.viaHost(method, path, headers, payload);
+    const res = await publicFetch(`${this.base}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) }, this.agent);
     const text = await res.text();
     let parsed: unknown;
     if (text) {
@@ -60,29 +60,6 @@ export class ScimClient {
       }
     }
     return { status: res.status, headers: res.headers, body: parsed as T, text };
-  }
-
-  /** One request over node:http with this client's Host header; answered as fetch's Response is read here. */
-  private viaHost(method: string, path: string, headers: Record<string, string>, payload: string | undefined): Promise<{ status: number; headers: Headers; text(): Promise<string> }> {
-    const url = new URL(`${this.base}${path}`);
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, agent: this.agent, headers: { ...headers, host: this.options.host!, ...(payload !== undefined ? { 'content-length': String(Buffer.byteLength(payload)) } : {}) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', reject);
-          res.on('end', () => {
-            const answer = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) answer.set(k, Array.isArray(v) ? v.join(', ') : v);
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({ status: res.statusCode ?? 0, headers: answer, text: async () => text });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
   }
 
   get<T = any>(path: string, options?: RequestOptions): Promise<ScimResponse<T>> {

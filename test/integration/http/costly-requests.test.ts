@@ -38,7 +38,7 @@ beforeAll(async () => {
   tunnel = await TestTunnelServer.start({ responseTimeoutMs: 60_000 });
   const run = start(['serve', '--port', '0', '--data-dir', dataDir, '--secret-store', 'file', '--log-level', 'warn', '--tunnel', 'localtunnel', '--tunnel-host', tunnel.hostUrl, '--subdomain', SUBDOMAIN]);
   await waitFor(run, /tunnel: online at \S+\nSCIM base URL: \S+\n/, 'tunnel online');
-  okta = new ScimClient(`${tunnel.url}/scim/v2`, `Bearer ${token}`, OKTA_HEADERS, { host: `${SUBDOMAIN}.localhost:${tunnel.port}` });
+  okta = new ScimClient(`http://${SUBDOMAIN}.localhost:${tunnel.port}/scim/v2`, `Bearer ${token}`, OKTA_HEADERS, { keepAlive: true });
   // Warm the page cache the way a running server is warm.
   for (let i = 0; i < 20; i++) expect((await lookup(okta, i * 4999)).status).toBe(200);
 }, 180_000);
