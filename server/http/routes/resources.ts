@@ -31,14 +31,19 @@ const IdParams = {
 } as const;
 type IdParams = { id: string };
 
-/** Query parameters as single strings by lower-case name; a parameter given twice (in any case) is a client error. */
-function queryOf(request: FastifyRequest): Record<string, string> {
+/** Query parameters as single strings, as sent (a name repeated in the same case arrives as an array: refused). */
+function rawQuery(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
     if (Array.isArray(v)) throw ScimError.invalidValue(`The query parameter "${k}" is given more than once; give it once`);
     if (typeof v === 'string') out[k] = v;
   }
-  return paramsByName(out);
+  return out;
+}
+
+/** Query parameters by lower-case name; a parameter given twice (in any case) is a client error. */
+function queryOf(request: FastifyRequest): Record<string, string> {
+  return paramsByName(rawQuery(request));
 }
 
 function projectionOf(query: Record<string, string>): Projection {
@@ -94,8 +99,9 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
     else sendScim(reply, 200, answer);
   };
 
+  // parseListParams reads the names in any case itself (and refuses one given twice).
   app.get('/', (request, reply) => {
-    list(reply, queryOf(request));
+    list(reply, rawQuery(request));
   });
 
   app.post('/.search', (request, reply) => {
