@@ -28,8 +28,6 @@ export interface ServerListProps<T extends { id: string }> {
   readonly className: string;
   readonly selectedId: string | null;
   readonly onActivate: (item: T) => void;
-  /** Closes the detail pane (Escape in the list does it too). */
-  readonly onClose: () => void;
   /** Shown when there is nothing at all yet (no filter applied). */
   readonly empty: ReactNode;
   /** Shown when a search or filter matches nothing. */
@@ -93,12 +91,8 @@ export function ServerList<T extends { id: string }>(props: ServerListProps<T>) 
 
   return (
     <div className={`split${selectedId ? ' has-detail' : ''}`}>
-      <div
-        className="card list-card"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && selectedId && !e.defaultPrevented && !(e.target instanceof HTMLInputElement)) props.onClose();
-        }}
-      >
+      {/* Escape closes the detail pane from anywhere on the screen: DetailPane listens for it. */}
+      <div className="card list-card">
         <div className="table-scroll" ref={scrollRef}>
           {body}
         </div>

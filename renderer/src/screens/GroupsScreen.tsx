@@ -67,7 +67,6 @@ export function GroupsScreen({ selectedId, state }: { selectedId: string | null;
         className="groups-table"
         selectedId={selectedId}
         onActivate={(group) => navigate(href.groups(group.id, state))}
-        onClose={() => navigate(href.groups(undefined, state))}
         filtered={debouncedSearch !== ''}
         empty={
           <EmptyState

@@ -85,7 +85,6 @@ export function UsersScreen({ selectedId, state }: { selectedId: string | null; 
         className="users-table"
         selectedId={selectedId}
         onActivate={(user) => navigate(href.users(user.id, state))}
-        onClose={() => navigate(href.users(undefined, state))}
         filtered={filtered}
         empty={
           <EmptyState
