@@ -5,7 +5,7 @@
  * from its schema in schemas.ts, which main validates it against. This file's values have no
  * imports, so the sandboxed preload bundles only the channel names.
  */
-import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, RefusedSummary, TokenResult, UserDetail, UserSummary } from './model';
+import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, PublicUrlCheck, RefusedSummary, TokenResult, UserDetail, UserSummary } from './model';
 import type { ExportFormat } from './choices';
 import type { PAYLOAD_SCHEMAS } from './schemas';
 import type { Static } from 'typebox';
@@ -32,6 +32,8 @@ export const INVOKE_CHANNELS = {
   checkKeychain: 'keychain.check',
   setTunnelSettings: 'tunnel.setSettings',
   confirmPublicUrl: 'tunnel.confirmPublicUrl',
+  retryTunnel: 'tunnel.retry',
+  checkPublicUrl: 'tunnel.check',
   listUsers: 'users.list',
   getUser: 'users.get',
   listGroups: 'groups.list',
@@ -68,6 +70,10 @@ export interface Results {
   checkKeychain: AppStatus;
   setTunnelSettings: AppStatus;
   confirmPublicUrl: AppStatus;
+  /** The tunnel's next attempt starts now instead of after its backoff. */
+  retryTunnel: AppStatus;
+  /** Runs a check from outside of the current public URL and answers when it is done. */
+  checkPublicUrl: PublicUrlCheck;
   listUsers: Page<UserSummary>;
   getUser: UserDetail;
   listGroups: Page<GroupSummary>;

@@ -80,6 +80,64 @@ export interface TunnelStatus {
    * warning with its cause; the tunnel stays open. Null when the URL answered or was not checked.
    */
   readonly publicUrlWarning: string | null;
+  /** Why the last attempt failed, for people: the cause and what to do; null while none failed. */
+  readonly problem: TunnelProblem | null;
+}
+
+/**
+ * dns: the tunnel server's name does not resolve (ENOTFOUND, EAI_AGAIN: no internet, DNS down);
+ * refused: nothing listens at its address and port (ECONNREFUSED); subdomain-taken: the wanted
+ * name is held by another tunnel; unreachable: no answer in time, or the network is down
+ * (ETIMEDOUT, EHOSTUNREACH, ENETUNREACH, a timeout); tls: the HTTPS handshake or certificate
+ * failed; other: anything else (the sentence then carries the raw reason).
+ */
+export type TunnelProblemCause = 'dns' | 'refused' | 'subdomain-taken' | 'unreachable' | 'tls' | 'other';
+
+export interface TunnelProblem {
+  readonly cause: TunnelProblemCause;
+  /** What happened, one sentence naming the host: "This computer cannot find the tunnel server localtunnel.me (DNS lookup failed)." */
+  readonly sentence: string;
+  /** What to do about it, one sentence: "Check this computer's internet connection, or…". */
+  readonly fix: string;
+}
+
+export type CheckStepState = 'ok' | 'failed' | 'skipped';
+
+/** One step of a check from outside; `ms` is how long it took (null when skipped). */
+export interface CheckStep {
+  readonly state: CheckStepState;
+  readonly ms: number | null;
+  /** Why it failed or was skipped, for people; null when ok. */
+  readonly error: string | null;
+}
+
+/**
+ * "Check from outside": one request sent to the public URL the way an IdP would reach it, step
+ * by step. It passes only when the answer carries the one-time nonce this ScimDesk issued for
+ * it — proof that the URL leads to this ScimDesk, not to something else at that address.
+ */
+export interface PublicUrlCheck {
+  /** The public URL checked. */
+  readonly url: string;
+  readonly startedAt: string;
+  readonly ok: boolean;
+  /** The host name resolved to these addresses. */
+  readonly dns: CheckStep & { readonly addresses: readonly string[] };
+  /** https only (skipped for http://): the handshake, and the certificate's issuer and expiry. */
+  readonly tls: CheckStep & { readonly protocol: string | null; readonly issuer: string | null; readonly validTo: string | null };
+  /** The HTTP request: its status and round-trip time (`ms`). */
+  readonly http: CheckStep & { readonly status: number | null };
+  /** The answer carried this check's one-time nonce, signed by this ScimDesk. */
+  readonly proof: CheckStep;
+  /** The result in one sentence, with the cause and the fix when it failed. */
+  readonly sentence: string;
+}
+
+export interface PublicCheckStatus {
+  /** A check is running now (started by the button, or by a change of the public URL). */
+  readonly running: boolean;
+  /** The latest finished check of the current public URL; null when none has run for it yet. */
+  readonly last: PublicUrlCheck | null;
 }
 
 export interface UrlChange {
@@ -102,6 +160,8 @@ export interface AppStatus {
   readonly secrets: { readonly kind: 'keychain' | 'file'; readonly ok: boolean; readonly message: string | null };
   readonly tunnelSettings: TunnelSettings;
   readonly tunnel: TunnelStatus;
+  /** The check from outside of the current public URL (null in local-only mode). */
+  readonly publicCheck: PublicCheckStatus | null;
   readonly connections: readonly ConnectionStatus[];
   readonly counts: { readonly users: number; readonly groups: number };
   /** The directory database: degraded while a write cannot commit (the disk is full…). */

@@ -68,6 +68,8 @@ export const PAYLOAD_SCHEMAS = {
   checkKeychain: Nothing,
   setTunnelSettings: TunnelSettingsChange,
   confirmPublicUrl: Nothing,
+  retryTunnel: Nothing,
+  checkPublicUrl: Nothing,
   listUsers: UserQuery,
   getUser: Type.Object({ id: Id }, closed),
   listGroups: GroupQuery,

@@ -63,6 +63,13 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     c.endpoint.confirm();
     return c.status();
   },
+  // Placeholders until the tunnel's retry and the check from outside land (issue 12, points 1-2).
+  retryTunnel: () => {
+    throw new ServiceError('not-allowed', 'Retry now is not available yet');
+  },
+  checkPublicUrl: () => {
+    throw new ServiceError('not-allowed', 'The check from outside is not available yet');
+  },
   listUsers: (c, p) => c.panel.listUsers(p),
   getUser: (c, p) => c.panel.getUser(p.id),
   listGroups: (c, p) => c.panel.listGroups(p),

@@ -191,6 +191,8 @@ export class Controller {
       secrets: this.core.connections.secretsStatus(),
       tunnelSettings: this.endpoint.settings(),
       tunnel: this.endpoint.tunnelStatus(),
+      // Filled in by the check from outside (issue 12, point 2; its server part follows).
+      publicCheck: this.endpoint.reachable() === 'internet' ? { running: false, last: null } : null,
       connections: this.core.connections.statuses(),
       counts: this.core.directory.counts(),
       store: this.core.storeHealth.get(),

@@ -71,6 +71,7 @@ export function tunnelOff(host: string | null, wantedSubdomain: string | null): 
     reconnects: 0,
     verifiedAt: null,
     publicUrlWarning: null,
+    problem: null,
   };
 }
 
