@@ -13,6 +13,8 @@ export const STATUS_CLASSES = ['success', 'client-error', 'server-error'] as con
 /** none: local only; localtunnel: a public tunnel; external: the admin's own public URL (reverse proxy). */
 export const TUNNEL_MODES = ['none', 'localtunnel', 'external'] as const;
 export const EXPORT_FORMATS = ['json', 'csv'] as const;
+/** After New SCIM Token, how long the replaced token keeps working (none: it stops at once, as the vendor panel does). */
+export const TOKEN_OVERLAPS = ['none', '1h', '24h'] as const;
 
 export type UserSortKey = (typeof USER_SORT_KEYS)[number];
 export type GroupSortKey = (typeof GROUP_SORT_KEYS)[number];
@@ -20,3 +22,4 @@ export type SortOrder = (typeof SORT_ORDERS)[number];
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 export type TunnelMode = (typeof TUNNEL_MODES)[number];
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type TokenOverlap = (typeof TOKEN_OVERLAPS)[number];

@@ -29,6 +29,7 @@ export const INVOKE_CHANNELS = {
   getStatus: 'status.get',
   setEnabled: 'connection.setEnabled',
   rotateToken: 'connection.rotateToken',
+  endTokenOverlap: 'connection.endTokenOverlap',
   checkKeychain: 'keychain.check',
   setTunnelSettings: 'tunnel.setSettings',
   confirmPublicUrl: 'tunnel.confirmPublicUrl',
@@ -67,6 +68,8 @@ export interface Results {
   /** `token` is set only on the first enable: shown once, never readable again. */
   setEnabled: { connection: ConnectionStatus; token: string | null };
   rotateToken: TokenResult;
+  /** The previous token stops working now (ends a rotation overlap early). */
+  endTokenOverlap: ConnectionStatus;
   checkKeychain: AppStatus;
   setTunnelSettings: AppStatus;
   confirmPublicUrl: AppStatus;

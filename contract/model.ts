@@ -17,8 +17,21 @@ export interface ConnectionStatus {
   readonly lastUsedAt: string | null;
   readonly lastUsedIp: string | null;
   readonly lastUsedAgent: string | null;
+  /**
+   * While a rotation overlap runs (New SCIM Token with "the old token keeps working for 1 hour /
+   * 24 hours"): the replaced token, which still authenticates until `expiresAt`. Null otherwise.
+   */
+  readonly previousToken: PreviousToken | null;
   /** How the IdP's requests have been going (from the request log). */
   readonly health: ConnectionHealth;
+}
+
+export interface PreviousToken {
+  readonly createdAt: string | null;
+  /** When it stops working. */
+  readonly expiresAt: string;
+  /** Last request it authenticated during the overlap (null: none yet). */
+  readonly lastUsedAt: string | null;
 }
 
 /**
@@ -316,6 +329,8 @@ export interface ActivitySummary {
   readonly at: string;
   /** The connection whose token authenticated the request; null when none did. */
   readonly connection: ConnectionName | null;
+  /** Which of the connection's tokens authenticated it: the current one, or the previous one during a rotation overlap. */
+  readonly token: 'current' | 'previous' | null;
   readonly method: string;
   /** The URL path and query (secrets masked, long URLs cut). */
   readonly path: string;

@@ -5,7 +5,7 @@
  * Only main imports this file's values; the preload and the renderer import its types.
  */
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typebox';
-import { EXPORT_FORMATS, GROUP_SORT_KEYS, SORT_ORDERS, STATUS_CLASSES, TUNNEL_MODES, USER_SORT_KEYS, USER_STATUSES } from './choices';
+import { EXPORT_FORMATS, GROUP_SORT_KEYS, SORT_ORDERS, STATUS_CLASSES, TOKEN_OVERLAPS, TUNNEL_MODES, USER_SORT_KEYS, USER_STATUSES } from './choices';
 import { CONNECTIONS } from './connections';
 import type { CallName } from './ipc';
 
@@ -64,7 +64,8 @@ const TunnelSettingsChange = Type.Object(
 export const PAYLOAD_SCHEMAS = {
   getStatus: Nothing,
   setEnabled: Type.Object({ connection: Connection, enabled: Type.Boolean() }, closed),
-  rotateToken: Type.Object({ connection: Connection }, closed),
+  rotateToken: Type.Object({ connection: Connection, overlap: Type.Optional(OneOf(TOKEN_OVERLAPS)) }, closed),
+  endTokenOverlap: Type.Object({ connection: Connection }, closed),
   checkKeychain: Nothing,
   setTunnelSettings: TunnelSettingsChange,
   confirmPublicUrl: Nothing,

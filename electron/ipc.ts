@@ -51,6 +51,9 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
   getStatus: (c) => c.status(),
   setEnabled: (c, p) => c.core.connections.setEnabled(p.connection, p.enabled),
   rotateToken: (c, p) => c.core.connections.rotateToken(p.connection),
+  endTokenOverlap: () => {
+    throw new ServiceError('not-allowed', 'Ending a token overlap is not available yet');
+  },
   checkKeychain: async (c) => {
     await c.core.connections.checkSecrets();
     return c.status();

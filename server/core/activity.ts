@@ -60,6 +60,7 @@ export class Activity {
       seq: e.seq,
       at: e.at,
       connection: isConnectionName(e.connection) ? e.connection : null,
+      token: isConnectionName(e.connection) ? 'current' : null, // rotation overlap: issue 12 point 6, server part follows
       method: e.method,
       path: e.path,
       status: e.status,

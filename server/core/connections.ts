@@ -93,6 +93,7 @@ function toStatus(r: ConnectionRecord, health: ConnectionHealth): ConnectionStat
     lastUsedAt: r.lastUsedAt,
     lastUsedIp: r.lastUsedIp,
     lastUsedAgent: r.lastUsedAgent,
+    previousToken: null, // rotation overlap: issue 12 point 6, server part follows
   };
 }
 
