@@ -12,6 +12,7 @@ import { ActivityScreen } from './screens/ActivityScreen';
 import { ConnectionScreen } from './screens/ConnectionScreen';
 import { GroupsScreen } from './screens/GroupsScreen';
 import { NotFoundScreen } from './screens/NotFoundScreen';
+import { PublicUrlScreen } from './screens/PublicUrlScreen';
 import { ScimScreen } from './screens/ScimScreen';
 import { UsersScreen } from './screens/UsersScreen';
 
@@ -21,6 +22,7 @@ function pageKey(route: Route): string {
 
 const TITLES: Record<Route['screen'], string> = {
   scim: 'SCIM',
+  'public-url': 'Public URL',
   connection: 'SCIM',
   users: 'Users',
   groups: 'Groups',
@@ -32,6 +34,8 @@ function Screen({ route }: { route: Route }) {
   switch (route.screen) {
     case 'scim':
       return <ScimScreen />;
+    case 'public-url':
+      return <PublicUrlScreen />;
     case 'connection':
       // Keyed: a token shown on one connection's page never carries over to the other.
       return <ConnectionScreen key={route.connection} connection={route.connection} section={route.section} />;

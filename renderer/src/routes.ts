@@ -1,5 +1,5 @@
 /**
- * Hash routes: #/scim, #/scim/okta, #/scim/okta/token, #/users/<id>, #/groups/<id>,
+ * Hash routes: #/scim, #/scim/public-url, #/scim/okta, #/scim/okta/token, #/users/<id>, #/groups/<id>,
  * #/activity/<seq>, #/activity/refused. The activity screen keeps its filters in the hash's
  * query (#/activity/12?connection=okta&status=client-error&search=ada), so a reload or Back
  * shows the same list. The users and groups lists keep theirs the same way
@@ -62,6 +62,8 @@ export type ActivityTab = 'requests' | 'refused';
 
 export type Route =
   | { readonly screen: 'scim' }
+  /** The public URL both IdPs reach ScimDesk at: tunnel or own URL, its state, the check from outside. */
+  | { readonly screen: 'public-url' }
   | { readonly screen: 'connection'; readonly connection: ConnectionName; readonly section: 'token' | null }
   | { readonly screen: 'users'; readonly id: string | null; readonly list: ListUrlState<UserSortKey> }
   | { readonly screen: 'groups'; readonly id: string | null; readonly list: ListUrlState<GroupSortKey> }
@@ -115,6 +117,7 @@ export function parseRoute(hash: string): Route {
   if (first === 'scim' && isConnectionName(second) && rest.length === 1 && rest[0] === 'token') return { screen: 'connection', connection: second, section: 'token' };
   if (end) {
     if (first === 'scim' && second === undefined) return { screen: 'scim' };
+    if (first === 'scim' && second === 'public-url') return { screen: 'public-url' };
     if (first === 'scim' && isConnectionName(second)) return { screen: 'connection', connection: second, section: null };
     if (first === 'users' && (second === undefined || id !== null)) return { screen: 'users', id, list: parseListState(query, USER_SORT_KEYS) };
     if (first === 'groups' && (second === undefined || id !== null)) return { screen: 'groups', id, list: parseListState(query, GROUP_SORT_KEYS) };
@@ -130,6 +133,7 @@ export function parseRoute(hash: string): Route {
 
 export const href = {
   scim: () => '#/scim',
+  publicUrl: () => '#/scim/public-url',
   connection: (name: ConnectionName, section?: 'token') => `#/scim/${name}${section ? `/${section}` : ''}`,
   /** The users list (with its state), or one user beside it. */
   users: (id?: string, list?: ListUrlState<UserSortKey>) => `${id === undefined ? '#/users' : `#/users/${encodeURIComponent(id)}`}${listQuery(list)}`,

@@ -86,6 +86,7 @@ describe.each(['light', 'dark'] as const)('every screen passes axe-core in the %
 
   it.each([
     ['App Integrations › SCIM', '/scim', 'text=Microsoft Entra ID'],
+    ['App Integrations › SCIM › Public URL', '/scim/public-url', 'text=Check from outside'],
     ['Okta connection', '/scim/okta', 'text=SCIM URL'],
     ['Entra connection', '/scim/entra', 'text=SCIM URL'],
     ['Users', '/users', 'table tbody tr'],

@@ -201,8 +201,9 @@ describe('focus stays where the user is working', () => {
 describe('the tunnel subdomain field', () => {
   it('a subdomain the rule refuses: the field is marked invalid and says why, beside it, and the hint states the same rule', async () => {
     const before = t.controller.status().tunnelSettings;
-    await go('/scim/okta');
-    await page.getByRole('heading', { level: 1, name: 'Okta' }).waitFor();
+    // The tunnel settings live on the Public URL page, shared by both IdPs.
+    await go('/scim/public-url');
+    await page.getByRole('heading', { level: 1, name: 'Public URL' }).waitFor();
     await page.getByRole('radio', { name: /Tunnel \(localtunnel\)/ }).check();
     const field = page.getByRole('textbox', { name: 'Subdomain', exact: true });
     await field.fill('ab-c');

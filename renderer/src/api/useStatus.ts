@@ -64,3 +64,21 @@ export function useSetTunnelSettings() {
 export function useOpenExternal() {
   return useMutation({ mutationFn: (url: string) => call('openExternal', { url }) });
 }
+
+/** Ends the tunnel's wait between attempts: the next attempt starts now. */
+export function useRetryTunnel() {
+  return useStatusMutation(() => call('retryTunnel'));
+}
+
+/**
+ * Runs the check from outside now. The core also announces it in the status (running, then the
+ * result); the answer is put in the cached status at once too, unless the URL changed meanwhile.
+ */
+export function useCheckPublicUrl() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => call('checkPublicUrl'),
+    onSuccess: (check) =>
+      client.setQueryData<AppStatus>(queryKeys.status, (s) => (s && s.publicUrl === check.url ? { ...s, publicCheck: { running: false, last: check } } : s)),
+  });
+}

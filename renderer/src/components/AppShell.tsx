@@ -4,7 +4,7 @@ import type { AppStatus } from '../../../contract/model';
 import { formatDateTime, formatFull, formatNumber } from '../format';
 import { Alert } from './Alert';
 import { type Route, href } from '../routes';
-import { ActivityIcon, AppLogo, PlugIcon, UserIcon, UsersIcon } from './Icons';
+import { ActivityIcon, AppLogo, GlobeIcon, PlugIcon, UserIcon, UsersIcon } from './Icons';
 import { StatusChips } from './StatusChips';
 
 function NavLink({ to, current, icon, children, count }: { to: string; current: boolean; icon: ReactNode; children: ReactNode; count?: number }) {
@@ -77,6 +77,9 @@ export function AppShell({ status, route, children }: { status: AppStatus; route
           <ul className="nav-list" aria-labelledby="nav-integrations">
             <NavLink to={href.scim()} current={s === 'scim' || s === 'connection'} icon={<PlugIcon size={16} />}>
               SCIM
+            </NavLink>
+            <NavLink to={href.publicUrl()} current={s === 'public-url'} icon={<GlobeIcon size={16} />}>
+              Public URL
             </NavLink>
           </ul>
           <p className="nav-section" id="nav-directory">

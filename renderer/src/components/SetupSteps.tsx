@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { ConnectionName } from '../../../contract/connections';
 import { CopyButton } from './CopyButton';
 import { HelpLink } from './ExternalLink';
+import { href } from '../routes';
 
 /** A value to paste into the IdP: its field name, the value in monospace, a copy button. */
 function PasteValue({ field, value, copyable = true, note }: { field: string; value: string; copyable?: boolean; note?: ReactNode }) {
@@ -15,6 +16,19 @@ function PasteValue({ field, value, copyable = true, note }: { field: string; va
       <code className="paste-code">{value}</code>
       {copyable && <CopyButton text={value} what={field} variant="ghost" />}
       {note && <span className="paste-note">{note}</span>}
+    </div>
+  );
+}
+
+/** The SCIM URL to paste, or why there is none yet, with the way to the Public URL page. */
+function PasteUrl({ field, scimUrl, noUrl }: { field: string; scimUrl: string | null; noUrl: string }) {
+  if (scimUrl !== null) return <PasteValue field={field} value={scimUrl} />;
+  return (
+    <div className="paste-value">
+      <span className="paste-field">{field}</span>
+      <span className="paste-unavailable">
+        Not available: {noUrl}. <a href={href.publicUrl()}>Public URL settings</a>
+      </span>
     </div>
   );
 }
@@ -32,13 +46,13 @@ function Step({ title, children }: { title: ReactNode; children?: ReactNode }) {
 
 interface StepsProps {
   readonly scimUrl: string | null;
+  /** Why there is no SCIM URL (from noUrlReason), shown in its place. */
+  readonly noUrl: string;
   /** The token, while it is shown on the page; null otherwise. */
   readonly token: string | null;
 }
 
-const NO_URL = 'Not available: the SCIM server is not running';
-
-function OktaSteps({ scimUrl, token }: StepsProps) {
+function OktaSteps({ scimUrl, noUrl, token }: StepsProps) {
   return (
     <ol className="steps">
       <Step
@@ -71,7 +85,7 @@ function OktaSteps({ scimUrl, token }: StepsProps) {
         }
       >
         <p>Fill in the two fields with these values:</p>
-        <PasteValue field="Base URL" value={scimUrl ?? NO_URL} copyable={scimUrl !== null} />
+        <PasteUrl field="Base URL" scimUrl={scimUrl} noUrl={noUrl} />
         {token ? (
           <PasteValue field="API Token" value={`Bearer ${token}`} />
         ) : (
@@ -122,7 +136,7 @@ function OktaSteps({ scimUrl, token }: StepsProps) {
   );
 }
 
-function EntraSteps({ scimUrl, token }: StepsProps) {
+function EntraSteps({ scimUrl, noUrl, token }: StepsProps) {
   return (
     <ol className="steps">
       <Step
@@ -151,7 +165,7 @@ function EntraSteps({ scimUrl, token }: StepsProps) {
           </>
         }
       >
-        <PasteValue field="Tenant URL" value={scimUrl ?? NO_URL} copyable={scimUrl !== null} />
+        <PasteUrl field="Tenant URL" scimUrl={scimUrl} noUrl={noUrl} />
         {token ? (
           <PasteValue field="Secret Token" value={token} />
         ) : (
@@ -196,8 +210,8 @@ function EntraSteps({ scimUrl, token }: StepsProps) {
   );
 }
 
-export function SetupSteps({ connection, scimUrl, token }: StepsProps & { connection: ConnectionName }) {
-  return connection === 'okta' ? <OktaSteps scimUrl={scimUrl} token={token} /> : <EntraSteps scimUrl={scimUrl} token={token} />;
+export function SetupSteps({ connection, ...props }: StepsProps & { connection: ConnectionName }) {
+  return connection === 'okta' ? <OktaSteps {...props} /> : <EntraSteps {...props} />;
 }
 
 export function SetupHelpLinks({ connection }: { connection: ConnectionName }) {

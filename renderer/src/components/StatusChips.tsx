@@ -1,7 +1,7 @@
 /** Compact health chips in the header: SCIM server, how IdPs reach it, keychain problems. */
 import type { AppStatus } from '../../../contract/model';
 import { href } from '../routes';
-import { PHASE_LABELS, PHASE_TONES } from '../tunnel';
+import { reachBadge } from '../tunnel';
 import type { Tone } from './Badge';
 
 function Chip({ tone, label, value, title, link }: { tone: Tone; label: string; value: string; title?: string; link?: string }) {
@@ -29,13 +29,8 @@ function Chip({ tone, label, value, title, link }: { tone: Tone; label: string; 
 
 export function StatusChips({ status }: { status: AppStatus }) {
   const settingsPage = href.connection(status.connections.find((c) => c.enabled)?.name ?? 'okta');
-  const mode = status.tunnelSettings.mode;
-  const tunnel =
-    mode === 'none'
-      ? { tone: 'neutral' as Tone, value: 'None (local only)' }
-      : mode === 'external'
-        ? { tone: 'success' as Tone, value: 'Own public URL' }
-        : { tone: PHASE_TONES[status.tunnel.phase], value: PHASE_LABELS[status.tunnel.phase] };
+  // The same words and colour as the Public URL place's badge, and a way straight to it.
+  const reach = reachBadge(status);
   return (
     <ul className="status-chips" aria-label="App health">
       <Chip
@@ -44,9 +39,9 @@ export function StatusChips({ status }: { status: AppStatus }) {
         value={status.server.listening ? 'Running' : 'Stopped'}
         title={status.server.error ?? status.server.localUrl ?? undefined}
       />
-      <Chip tone={tunnel.tone} label="Tunnel" value={tunnel.value} title={status.publicUrl ?? undefined} link={settingsPage} />
+      <Chip tone={reach.tone} label="Public URL" value={reach.label} title={status.publicUrl ?? undefined} link={href.publicUrl()} />
       {!status.secrets.ok && <Chip tone="danger" label="Keychain" value="Problem" title={status.secrets.message ?? undefined} link={settingsPage} />}
-      {status.urlChange && <Chip tone="warning" label="Public URL" value="Changed" title={`${status.urlChange.previous} → ${status.urlChange.current}`} link={settingsPage} />}
+      {status.urlChange && <Chip tone="warning" label="IdP URL" value="Update needed" title={`${status.urlChange.previous} → ${status.urlChange.current}`} link={settingsPage} />}
     </ul>
   );
 }

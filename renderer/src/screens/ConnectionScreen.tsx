@@ -1,7 +1,8 @@
 /**
  * App Integrations › SCIM › Okta (or Microsoft Entra ID): the enable switch, the SCIM URL, the
- * token (shown once, only in this component's state, never stored), the setup steps and the
- * tunnel. Keyed by connection in App, so leaving the page or switching IdP drops the token.
+ * token (shown once, only in this component's state, never stored), the setup steps, and a
+ * line on the public URL (its settings live on the Public URL page, shared by both IdPs).
+ * Keyed by connection in App, so leaving the page or switching IdP drops the token.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { AppStatus, ConnectionStatus } from '../../../contract/model';
@@ -20,10 +21,11 @@ import { PageHeader } from '../components/PageHeader';
 import { RelativeTime } from '../components/RelativeTime';
 import { SetupHelpLinks, SetupSteps } from '../components/SetupSteps';
 import { Switch } from '../components/Switch';
-import { TunnelCard } from '../components/TunnelCard';
+import { PublicUrlLine } from '../components/PublicUrlLine';
 import { formatDateTime, formatFull } from '../format';
 import { useAnnounce } from '../hooks/useAnnounce';
 import { href } from '../routes';
+import { noUrlReason, unreachableReason } from '../tunnel';
 
 /** Where each IdP keeps the two values, for alerts and the rotate dialog. */
 const IDP_FIELDS: Record<ConnectionName, { url: string; token: string; where: string }> = {
@@ -31,8 +33,10 @@ const IDP_FIELDS: Record<ConnectionName, { url: string; token: string; where: st
   entra: { url: 'Tenant URL', token: 'Secret Token', where: 'Provisioning › Admin credentials' },
 };
 
-function ConnectionAlerts({ status, connection, onShowTunnel }: { status: AppStatus; connection: ConnectionStatus; onShowTunnel: () => void }) {
+function ConnectionAlerts({ status, connection }: { status: AppStatus; connection: ConnectionStatus }) {
   const checkKeychain = useCheckKeychain();
+  // Local-only, a tunnel not online, or a failed check from outside: the IdP cannot reach ScimDesk.
+  const unreachable = unreachableReason(status);
   const confirmUrl = useConfirmPublicUrl();
   const announce = useAnnounce();
   const fields = IDP_FIELDS[connection.name];
@@ -91,18 +95,18 @@ function ConnectionAlerts({ status, connection, onShowTunnel }: { status: AppSta
           {confirmUrl.isError && <p className="text-danger">{confirmUrl.error.message}</p>}
         </Alert>
       )}
-      {status.reachable === 'local-only' && (
+      {unreachable !== null && (
         <Alert
           tone="warning"
           title={`${connection.label} cannot reach this URL`}
           actions={
-            <button type="button" className="btn btn-secondary btn-sm" onClick={onShowTunnel}>
-              Go to tunnel settings
-            </button>
+            <a className="btn btn-secondary btn-sm" href={href.publicUrl()}>
+              Go to Public URL
+            </a>
           }
         >
           <p>
-            The SCIM URL works only on this computer. To provision from {connection.label}, choose a tunnel or your own public URL in the tunnel settings below.
+            {unreachable} Until it can, {connection.label}&apos;s requests do not arrive. Fix it on the Public URL page, shared by both identity providers.
           </p>
         </Alert>
       )}
@@ -177,7 +181,6 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
   const [confirmRotate, setConfirmRotate] = useState(false);
   const [rotating, setRotating] = useState(false);
   const [rotateError, setRotateError] = useState<unknown>(null);
-  const tunnelRef = useRef<HTMLElement>(null);
   const rotateButtonRef = useRef<HTMLButtonElement>(null);
   const labelId = useId();
   const descId = useId();
@@ -243,11 +246,6 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
     }
   };
 
-  const showTunnel = (): void => {
-    tunnelRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-    tunnelRef.current?.focus({ preventScroll: true });
-  };
-
   return (
     <div className="page page-narrow">
       <PageHeader
@@ -260,7 +258,7 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
       </PageHeader>
 
       <div className="stack">
-        <ConnectionAlerts status={status} connection={connection} onShowTunnel={showTunnel} />
+        <ConnectionAlerts status={status} connection={connection} />
 
         <section className="card" aria-labelledby={`${labelId}-card`}>
           <h2 className="sr-only" id={`${labelId}-card`}>
@@ -287,7 +285,13 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
 
           {connection.enabled && (
             <div className="card-body card-body-divided credentials">
-              <CopyField label="SCIM URL" value={status.scimUrl ?? ''} copyWhat="SCIM URL" hint={`Paste it into ${label}'s ${fields.url} field.`} />
+              <CopyField
+                label="SCIM URL"
+                value={status.scimUrl ?? ''}
+                copyWhat="SCIM URL"
+                hint={`Paste it into ${label}'s ${fields.url} field.`}
+                unavailable={`Not available: ${noUrlReason(status)}.`}
+              />
 
               <div className={`field${section === 'token' ? ' is-target' : ''}`} ref={tokenRef}>
                 <div className="token-head">
@@ -382,14 +386,14 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
             </div>
           </div>
           <div className="card-body">
-            <SetupSteps connection={name} scimUrl={status.scimUrl} token={token} />
+            <SetupSteps connection={name} scimUrl={status.scimUrl} noUrl={noUrlReason(status)} token={token} />
           </div>
           <div className="card-footer">
             <SetupHelpLinks connection={name} />
           </div>
         </section>
 
-        <TunnelCard status={status} idpLabel={label} ref={tunnelRef} />
+        <PublicUrlLine status={status} />
       </div>
 
       {confirmRotate && (

@@ -2,7 +2,6 @@
 import type { AppStatus, ConnectionStatus } from '../../../contract/model';
 import { useLoadedStatus } from '../api/useStatus';
 import { DataCard } from '../components/DataCard';
-import { Badge } from '../components/Badge';
 import { ConnectionStateBadge, HealthFacts } from '../components/Health';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { CopyButton } from '../components/CopyButton';
@@ -13,7 +12,8 @@ import { PageHeader } from '../components/PageHeader';
 import { RelativeTime } from '../components/RelativeTime';
 import { formatNumber } from '../format';
 import { href } from '../routes';
-import { reachSummary } from '../tunnel';
+import { ReachBadge } from '../components/ReachBadge';
+import { noUrlReason, reachBadge } from '../tunnel';
 
 const TAGLINES: Record<string, string> = {
   okta: 'SCIM 2.0 Test App (Header Auth): users, deactivation and group push.',
@@ -21,7 +21,7 @@ const TAGLINES: Record<string, string> = {
 };
 
 function Tile({ connection, status }: { connection: ConnectionStatus; status: AppStatus }) {
-  const reach = reachSummary(status);
+  const reach = reachBadge(status);
   const showHealth = connection.enabled || connection.health.state !== 'idle';
   return (
     <li>
@@ -70,7 +70,6 @@ function Tile({ connection, status }: { connection: ConnectionStatus; status: Ap
 
 export function ScimScreen() {
   const status = useLoadedStatus();
-  const reach = reachSummary(status);
   return (
     <div className="page">
       <PageHeader
@@ -97,13 +96,11 @@ export function ScimScreen() {
             </h2>
             <p className="card-subtitle">Both identity providers use the same endpoint, each with its own token.</p>
           </div>
-          <Badge tone={reach.tone} dot>
-            {reach.label}
-          </Badge>
+          <ReachBadge status={status} />
         </div>
         <div className="card-body endpoint-body">
           <div className="endpoint-url">
-            <span className="mono">{status.scimUrl ?? 'Not available yet'}</span>
+            <span className="mono">{status.scimUrl ?? `Not available: ${noUrlReason(status)}`}</span>
             {status.scimUrl && <CopyButton text={status.scimUrl} what="endpoint URL" variant="ghost" />}
           </div>
           <dl className="endpoint-stats">
@@ -129,8 +126,13 @@ export function ScimScreen() {
             </div>
           </dl>
         </div>
-        <div className="card-footer">
-          ScimDesk implements the SCIM 2.0 protocol: <HelpLink link="rfc7644">RFC 7644</HelpLink>
+        <div className="card-footer endpoint-footer">
+          <a className="endpoint-link" href={href.publicUrl()}>
+            Public URL: tunnel, own URL, check from outside <ArrowRightIcon size={14} />
+          </a>
+          <span>
+            ScimDesk implements the SCIM 2.0 protocol: <HelpLink link="rfc7644">RFC 7644</HelpLink>
+          </span>
         </div>
       </section>
 
