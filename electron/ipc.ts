@@ -66,10 +66,11 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     c.endpoint.confirm();
     return c.status();
   },
-  // Placeholders until the tunnel's retry and the check from outside land (issue 12, points 1-2).
-  retryTunnel: () => {
-    throw new ServiceError('not-allowed', 'Retry now is not available yet');
+  retryTunnel: (c) => {
+    c.endpoint.retry();
+    return c.status();
   },
+  // Placeholder until the check from outside lands (issue 12, point 2).
   checkPublicUrl: () => {
     throw new ServiceError('not-allowed', 'The check from outside is not available yet');
   },

@@ -117,6 +117,8 @@ export function tunnelLines(prev: AppStatus | undefined, next: AppStatus): strin
         break;
     }
   }
+  // The cause in words and what to do: once per problem, not once per attempt.
+  if (b.problem && b.problem.sentence !== a?.problem?.sentence) lines.push(`tunnel: ${b.problem.sentence} ${b.problem.fix}`);
   if (b.publicUrlWarning && b.publicUrlWarning !== a?.publicUrlWarning) lines.push(`tunnel: WARNING ${b.publicUrlWarning}`);
   if (next.urlChange && prev?.urlChange?.current !== next.urlChange.current) {
     lines.push(`WARNING: the public URL changed from ${next.urlChange.previous} to ${next.urlChange.current}. Update the Base URL in Okta (and the Tenant URL in Entra) to ${next.scimUrl}, then run "npm run -s scimdesk -- tunnel confirm"`);

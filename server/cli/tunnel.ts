@@ -46,6 +46,8 @@ export function tunnelJson(runtime: RuntimeInfo | null, core: Core): Record<stri
     onlineSince: t.onlineSince,
     verifiedAt: t.verifiedAt ?? null,
     publicUrlWarning: t.publicUrlWarning ?? null,
+    // Written by a ScimDesk of this version; an older one's file has none.
+    problem: t.problem ?? null,
     reconnects: t.reconnects,
     confirmedUrl,
     urlChanged: Boolean(runtime.publicUrl && confirmedUrl && runtime.publicUrl !== confirmedUrl),
@@ -61,6 +63,7 @@ export function runtimeLines(runtime: RuntimeInfo | null, core: Core): string[] 
     if (t.phase === 'online') lines.push(`Tunnel: online at ${t.url}${t.onlineSince ? ` since ${t.onlineSince}` : ''}`);
     else lines.push(`Tunnel: ${t.phase}${t.attempt ? ` (attempt ${t.attempt}${t.nextRetryAt ? `, next try ${t.nextRetryAt}` : ''})` : ''}${t.lastError ? `: ${t.lastError}` : ''}`);
     if (t.phase === 'online' && t.subdomainNotGranted) lines.push(`Tunnel: WARNING ${t.lastError}`);
+    if (t.problem) lines.push(`Tunnel: ${t.problem.sentence}`, `  What to do: ${t.problem.fix}`);
     if (t.publicUrlWarning) lines.push(`Tunnel: WARNING ${t.publicUrlWarning}`);
   }
   const confirmed = confirmedPublicUrl(new SettingsRepo(core.db));

@@ -141,6 +141,25 @@ export class PublicEndpoint {
     return url;
   }
 
+  /**
+   * "Retry now": the tunnel's next attempt starts at once instead of after its backoff. Refused
+   * (ServiceError 'not-allowed', saying why) when no tunnel waits to retry.
+   */
+  retry(): TunnelStatus {
+    const t = this.current;
+    if (t.mode !== 'localtunnel') {
+      throw new ServiceError('not-allowed', t.mode === 'external' ? 'There is no tunnel to retry: ScimDesk is reached through your own public URL' : 'There is no tunnel to retry: ScimDesk is reachable from this computer only');
+    }
+    const supervisor = this.supervisor;
+    if (!supervisor) throw new ServiceError('not-allowed', 'There is no tunnel to retry: the SCIM server is not running');
+    if (supervisor.retryNow()) return supervisor.status();
+    const s = supervisor.status();
+    throw new ServiceError(
+      'not-allowed',
+      s.phase === 'online' ? `The tunnel is online at ${s.url}: there is nothing to retry` : 'The tunnel is connecting now: wait for this attempt to finish',
+    );
+  }
+
   /** `settleMs`: after the server drained, how long the tunnel may wait for the last answers to pass. */
   async stop(settleMs = 0): Promise<void> {
     await this.stopTunnel(settleMs);

@@ -44,8 +44,9 @@ export class TunnelRequestError extends Error {
   constructor(
     message: string,
     readonly status?: number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'TunnelRequestError';
   }
 }
@@ -69,7 +70,8 @@ export function openTunnel(options: { host: string; port: number; subdomain?: st
           if (!res.ok) throw new TunnelRequestError(body.message ?? `the tunnel server answered HTTP ${res.status}`, res.status);
           cb(null, this._getInfo(body));
         })
-        .catch((err: unknown) => cb(err instanceof TunnelRequestError ? err : new TunnelRequestError(describeFetchError(err, options.host))));
+        // The fetch error stays the cause: its code says why, for the tunnel's problem sentence.
+        .catch((err: unknown) => cb(err instanceof TunnelRequestError ? err : new TunnelRequestError(describeFetchError(err, options.host), undefined, { cause: err })));
     }
   }
   const client = new BoundedTunnel({ host: options.host, port: options.port, ...(options.subdomain ? { subdomain: options.subdomain } : {}) });

@@ -16,10 +16,11 @@
  * to tear down a tunnel the server reports healthy. A probe that does get an answer other
  * than 200 reached the tunnel server and found our tunnel broken: that reconnects.
  */
-import type { TunnelStatus } from '../../contract/model';
+import type { TunnelProblem, TunnelStatus } from '../../contract/model';
 import { Emitter } from '../base/emitter';
 import { LazyRelay } from './lazy-relay';
 import { type TunnelClient, openTunnel } from './lt-client';
+import { subdomainTakenProblem, tunnelProblem } from './problem';
 
 export interface BackoffOptions {
   readonly initialMs: number;
@@ -87,6 +88,17 @@ type ProbeResult = { readonly status: number } | { readonly unreachable: string 
 
 class SubdomainNotGranted extends Error {}
 
+/** How a failure is reported: its error (whose code names the cause), or the problem itself. */
+interface FailureOptions {
+  /** The least delay before the next attempt (a taken subdomain waits out the server's grace period). */
+  readonly minDelayMs?: number;
+  readonly err?: unknown;
+  readonly problem?: TunnelProblem;
+}
+
+/** The tunnel server's view of our tunnel: its open connections (null: not said), or why it is not up. */
+type ServerView = number | null | { readonly failure: string; readonly err?: unknown };
+
 export class TunnelSupervisor {
   private client: TunnelClient | undefined;
   private readonly relay: LazyRelay;
@@ -138,7 +150,25 @@ export class TunnelSupervisor {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.update({ phase: 'connecting', attempt: 0, lastError: null, nextRetryAt: null });
+    this.update({ phase: 'connecting', attempt: 0, lastError: null, nextRetryAt: null, problem: null });
+    void this.connect();
+  }
+
+  /**
+   * Starts the attempt that waits for its backoff now (the admin's "Retry now"). False when
+   * none waits: stopped, online, or an attempt is under way.
+   */
+  retryNow(): boolean {
+    if (this.stopped || this.timer === undefined || this.state.nextRetryAt === null) return false;
+    clearTimeout(this.timer);
+    this.attemptNow();
+    return true;
+  }
+
+  private attemptNow(): void {
+    this.timer = undefined;
+    if (this.stopped) return;
+    this.update({ phase: this.everOnline ? 'reconnecting' : 'connecting', nextRetryAt: null });
     void this.connect();
   }
 
@@ -147,11 +177,12 @@ export class TunnelSupervisor {
     this.stopped = true;
     this.generation++;
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.stopHealth();
     if (settleMs > 0) await this.relay.settled(settleMs);
     this.closeClient();
     await this.relay.close();
-    this.update({ phase: 'off', nextRetryAt: null, onlineSince: null });
+    this.update({ phase: 'off', nextRetryAt: null, onlineSince: null, problem: null });
   }
 
   private closeClient(): void {
@@ -199,7 +230,7 @@ export class TunnelSupervisor {
         return;
       }
       this.client = client;
-      client.on('error', (err: Error) => this.fail(`the tunnel broke (${err.message})`, gen));
+      client.on('error', (err: Error) => this.fail(`the tunnel broke (${err.message})`, gen, { err }));
       const granted = client.clientId ?? null;
       let notGranted = false;
       if (wanted && granted !== wanted) {
@@ -223,6 +254,8 @@ export class TunnelSupervisor {
         reconnects: this.state.reconnects + (reconnected ? 1 : 0),
         verifiedAt: null,
         publicUrlWarning: null,
+        // Online under another name is still a problem: Okta's URL no longer leads here.
+        problem: notGranted && wanted ? subdomainTakenProblem(this.o.host, wanted, granted) : null,
       });
       // A first check soon after coming online, so a healthy tunnel resets the backoff quickly.
       const first = setTimeout(() => void this.checkHealth(gen), Math.min(this.o.firstHealthCheckMs, this.o.healthIntervalMs));
@@ -231,12 +264,13 @@ export class TunnelSupervisor {
       this.healthTimer.unref();
       this.firstHealthTimer = first;
     } catch (err) {
-      const grace = err instanceof SubdomainNotGranted ? this.o.subdomainGraceMs : 0;
-      this.fail((err as Error).message, gen, grace);
+      if (err instanceof SubdomainNotGranted) {
+        this.fail(err.message, gen, { minDelayMs: this.o.subdomainGraceMs, problem: subdomainTakenProblem(this.o.host, this.o.subdomain ?? '', null) });
+      } else this.fail((err as Error).message, gen, { err });
     }
   }
 
-  private fail(reason: string, gen: number, minDelayMs = 0): void {
+  private fail(reason: string, gen: number, { minDelayMs = 0, err, problem }: FailureOptions = {}): void {
     if (gen !== this.generation || this.stopped) return;
     this.generation++;
     this.stopHealth();
@@ -244,12 +278,16 @@ export class TunnelSupervisor {
     const attempt = this.state.attempt + 1;
     const wait = Math.max(minDelayMs, this.delay(attempt));
     const nextRetryAt = new Date(Date.now() + wait).toISOString();
-    this.update({ phase: this.everOnline ? 'reconnecting' : 'error', attempt, lastError: reason, nextRetryAt, onlineSince: null, verifiedAt: null });
-    this.timer = setTimeout(() => {
-      if (this.stopped) return;
-      this.update({ phase: this.everOnline ? 'reconnecting' : 'connecting', nextRetryAt: null });
-      void this.connect();
-    }, wait);
+    this.update({
+      phase: this.everOnline ? 'reconnecting' : 'error',
+      attempt,
+      lastError: reason,
+      nextRetryAt,
+      onlineSince: null,
+      verifiedAt: null,
+      problem: problem ?? tunnelProblem(this.o.host, err, reason),
+    });
+    this.timer = setTimeout(() => this.attemptNow(), wait);
     this.timer.unref();
   }
 
@@ -258,7 +296,7 @@ export class TunnelSupervisor {
     if (gen !== this.generation || !id) return;
     const sockets = await this.serverTunnelSockets(id);
     if (gen !== this.generation) return;
-    if (typeof sockets === 'string') return this.fail(sockets, gen);
+    if (sockets !== null && typeof sockets === 'object') return this.fail(sockets.failure, gen, { err: sockets.err });
     let warning: string | null = null;
     if (this.o.probePath && this.state.url) {
       const probe = await this.probe(`${this.state.url}${this.o.probePath}`);
@@ -285,20 +323,20 @@ export class TunnelSupervisor {
    * The server's view of tunnel `id`: its open connections (null when it does not say), or why
    * the tunnel is not up there (a sentence).
    */
-  private async serverTunnelSockets(id: string): Promise<number | null | string> {
+  private async serverTunnelSockets(id: string): Promise<ServerView> {
     const url = `${this.o.host}/api/tunnels/${encodeURIComponent(id)}/status`;
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(this.o.healthTimeoutMs) });
-      if (res.status === 404) return 'the tunnel server no longer knows this tunnel';
+      if (res.status === 404) return { failure: 'the tunnel server no longer knows this tunnel' };
       if (!res.ok) {
         await res.arrayBuffer();
         return null; // a server without the status API: its clients' errors are the only signal
       }
       const body = (await res.json()) as { connected_sockets?: unknown };
       if (typeof body.connected_sockets !== 'number') return null;
-      return body.connected_sockets < 1 ? 'the tunnel has no open connections' : body.connected_sockets;
+      return body.connected_sockets < 1 ? { failure: 'the tunnel has no open connections' } : body.connected_sockets;
     } catch (err) {
-      return `the tunnel server ${this.o.host} did not answer its health check (${fetchFailure(err, this.o.healthTimeoutMs)})`;
+      return { failure: `the tunnel server ${this.o.host} did not answer its health check (${fetchFailure(err, this.o.healthTimeoutMs)})`, err };
     }
   }
 
@@ -337,7 +375,7 @@ export class TunnelSupervisor {
     this.stopHealth();
     this.closeClient();
     this.notGranted = 0;
-    this.update({ phase: 'reconnecting', lastError: `the subdomain "${wanted}" is free again; switching back to it`, nextRetryAt: null, onlineSince: null });
+    this.update({ phase: 'reconnecting', lastError: `the subdomain "${wanted}" is free again; switching back to it`, nextRetryAt: null, onlineSince: null, problem: null });
     void this.connect();
   }
 }
