@@ -41,6 +41,13 @@ export function tunnelProblemSentence(status: AppStatus): string | null {
   return status.tunnel.problem?.sentence ?? status.tunnel.lastError;
 }
 
+/** A sentence continuing another after a colon: "…: this computer cannot find…" (no final stop). */
+function continued(sentence: string): string {
+  const text = sentence.replace(/\.$/, '');
+  // "This computer" reads on as "this computer"; "DNS…" or a name keeps its capitals.
+  return /^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text;
+}
+
 /**
  * The public URL's badge. Green only after a check from outside of the current URL passed: a
  * URL that merely exists (an own URL that does not resolve, a tunnel up at the server only)
@@ -63,7 +70,7 @@ export function noUrlReason(status: AppStatus): string {
   if (!status.server.listening) return 'the SCIM server is not running';
   if (tunnelWaiting(status)) {
     const why = tunnelProblemSentence(status);
-    return `the tunnel is not online yet${why ? `: ${why.replace(/\.$/, '')}` : ''}`;
+    return `the tunnel is not online yet${why ? `: ${continued(why)}` : ''}`;
   }
   return 'no public URL is set';
 }
@@ -76,7 +83,7 @@ export function unreachableReason(status: AppStatus): string | null {
   if (status.tunnelSettings.mode === 'none') return 'The SCIM URL works only on this computer: no tunnel or public URL is set.';
   if (tunnelWaiting(status)) {
     const why = tunnelProblemSentence(status);
-    return `The tunnel is not online yet${why ? `: ${why.replace(/\.$/, '')}` : ''}.`;
+    return `The tunnel is not online yet${why ? `: ${continued(why)}` : ''}.`;
   }
   const check = currentCheck(status);
   if (check !== null && !check.ok) return `The last check from outside failed: ${check.sentence}`;

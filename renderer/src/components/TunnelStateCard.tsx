@@ -67,7 +67,8 @@ function TunnelFacts({ status }: { status: AppStatus }) {
         tunnel.onlineSince !== null && ['Online since', <span key="o">{formatDateTime(tunnel.onlineSince)}</span>],
         ['Reconnects', formatNumber(tunnel.reconnects)],
         ['Failed attempts', formatNumber(tunnel.attempt)],
-        tunnel.lastError !== null && ['Last error', <span key="e" className="text-danger">{tunnel.lastError}</span>],
+        // The problem's sentence says it better, in the alert below; the raw reason is for the rest.
+        tunnel.lastError !== null && tunnel.problem === null && ['Last error', <span key="e" className="text-danger">{tunnel.lastError}</span>],
         tunnel.nextRetryAt !== null && ['Next attempt', <RelativeTime key="r" iso={tunnel.nextRetryAt} tickMs={1000} />],
       ]}
     />

@@ -13,7 +13,7 @@ import { RelativeTime } from '../components/RelativeTime';
 import { formatNumber } from '../format';
 import { href } from '../routes';
 import { ReachBadge } from '../components/ReachBadge';
-import { noUrlReason, reachBadge } from '../tunnel';
+import { reachBadge } from '../tunnel';
 
 const TAGLINES: Record<string, string> = {
   okta: 'SCIM 2.0 Test App (Header Auth): users, deactivation and group push.',
@@ -100,7 +100,7 @@ export function ScimScreen() {
         </div>
         <div className="card-body endpoint-body">
           <div className="endpoint-url">
-            <span className="mono">{status.scimUrl ?? `Not available: ${noUrlReason(status)}`}</span>
+            <span className="mono">{status.scimUrl ?? 'Not available yet'}</span>
             {status.scimUrl && <CopyButton text={status.scimUrl} what="endpoint URL" variant="ghost" />}
           </div>
           <dl className="endpoint-stats">
