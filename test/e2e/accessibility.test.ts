@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestController } from '../support/controller';
+import { FAST_TUNNEL, type TestController, startController, waitForStatus } from '../support/controller';
 import { type PanelSession, startPanelSession } from '../support/panel-session';
 import { openPanel } from '../../tools/panel-harness';
 import { type Seeded, seedDirectory } from '../../tools/seed';
@@ -43,9 +43,9 @@ interface AxeViolation {
 }
 
 /** axe-core runs inside the page (evaluated over the DevTools protocol, so the page's CSP is untouched). */
-async function violations(): Promise<AxeViolation[]> {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() => (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }));
+async function violations(on: Page = page): Promise<AxeViolation[]> {
+  await on.evaluate(AXE);
+  const result = await on.evaluate(() => (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }));
   return (result.violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
@@ -107,6 +107,35 @@ describe.each(['light', 'dark'] as const)('every screen passes axe-core in the %
     ] as const) {
       await go(hash, region);
       expect((await violations()).map((v) => v.id)).toEqual([]);
+    }
+  });
+});
+
+describe('the Public URL place and a provider page with a failing tunnel (its sentence, fix and Retry now; the cannot-reach banner)', () => {
+  let failing: TestController;
+  let other: Awaited<ReturnType<typeof openPanel>>;
+
+  beforeAll(async () => {
+    failing = await startController({ tunnel: { mode: 'localtunnel', host: 'http://nohost.invalid' }, tunnelTiming: { ...FAST_TUNNEL, backoff: { initialMs: 120_000, maxMs: 120_000, jitter: 0 } } });
+    await failing.controller.core.connections.setEnabled('okta', true);
+    await waitForStatus(failing.controller, (s) => s.tunnel.nextRetryAt !== null, 15_000, 'the tunnel to wait for its next attempt');
+    other = await openPanel(session.browser, session.served.url, failing.controller);
+  }, 60_000);
+
+  afterAll(async () => {
+    await other?.close();
+    await failing?.stop();
+  });
+
+  it.each(['light', 'dark'] as const)('%s theme', async (theme) => {
+    await other.page.emulateMedia({ colorScheme: theme });
+    for (const [hash, ready] of [
+      ['/scim/public-url', 'text=Retry now'],
+      ['/scim/okta', 'text=Okta cannot reach this URL'],
+    ] as const) {
+      await other.page.evaluate((h) => ((globalThis as any).location.hash = h), hash);
+      await other.page.locator(ready).first().waitFor();
+      expect((await violations(other.page)).map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
     }
   });
 });
