@@ -70,10 +70,7 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     c.endpoint.retry();
     return c.status();
   },
-  // Placeholder until the check from outside lands (issue 12, point 2).
-  checkPublicUrl: () => {
-    throw new ServiceError('not-allowed', 'The check from outside is not available yet');
-  },
+  checkPublicUrl: (c) => c.checkPublicUrl(),
   listUsers: (c, p) => c.panel.listUsers(p),
   getUser: (c, p) => c.panel.getUser(p.id),
   listGroups: (c, p) => c.panel.listGroups(p),

@@ -69,12 +69,14 @@ export function describeConnection(s: ConnectionStatus): string {
   return `${s.label} (${s.name}): ${parts.join(', ')}${s.health.state === 'idle' ? '' : `\n  ${s.health.sentence}`}`;
 }
 
-/** `status --json`: the data folder, each connection with its health, the running server and its tunnel (tunnel.ts), the counts. */
+/** `status --json`: the data folder, each connection with its health, the running server, its tunnel (tunnel.ts) and its last check from outside, the counts. */
 export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }, runtime: RuntimeInfo | null, tunnel: Record<string, unknown>): string {
   // The label is for people; the JSON keeps the fields scripts already read.
   const plain = connections.map(({ label: _label, ...rest }) => rest);
   const server = runtime ? { running: true, pid: runtime.pid, localUrl: runtime.localUrl, publicUrl: runtime.publicUrl } : { running: false };
-  return JSON.stringify({ dataDir, server, tunnel, connections: plain, ...counts }, null, 2);
+  // The last check from outside of the running server's public URL (null: none yet, or not running).
+  const publicCheck = runtime?.publicCheck ?? null;
+  return JSON.stringify({ dataDir, server, tunnel, publicCheck, connections: plain, ...counts }, null, 2);
 }
 
 /** The token, shown once; the last line is the token alone (scripts take it with `tail -n 1`). */

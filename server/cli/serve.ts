@@ -84,8 +84,11 @@ export async function serve(values: Values, io: Io): Promise<number> {
     // of requests, with the connections' health read from the request log) would cost the
     // server that work for nothing.
     const unsubscribe = controller.endpoint.on('change', () => print(controller.status()));
+    // Every check from outside (after each change of the public URL) is a line: its result, cause and fix.
+    const unsubscribeCheck = controller.on('publicCheck', (c) => io.out(`check from outside: ${c.ok ? 'passed' : 'FAILED'}: ${c.sentence}`));
     const signal = await io.stopSignal();
     unsubscribe();
+    unsubscribeCheck();
     io.out(`Stopping (${signal})…`);
     return 0;
   } finally {

@@ -4,6 +4,7 @@
  * serve.json, and the confirmed public URL from the settings.
  */
 import type { TunnelStatus } from '../../contract/model';
+import { httpWarning } from '../controller/outside-check';
 import { confirmPublicUrl, confirmedPublicUrl } from '../controller/public-endpoint';
 import { type RuntimeInfo, readRuntime } from '../controller/runtime-file';
 import type { Core } from '../core/core';
@@ -66,6 +67,9 @@ export function runtimeLines(runtime: RuntimeInfo | null, core: Core): string[] 
     if (t.problem) lines.push(`Tunnel: ${t.problem.sentence}`, `  What to do: ${t.problem.fix}`);
     if (t.publicUrlWarning) lines.push(`Tunnel: WARNING ${t.publicUrlWarning}`);
   }
+  if (runtime.mode === 'external' && runtime.publicUrl?.startsWith('http://')) lines.push(`WARNING:${httpWarning(runtime.publicUrl).replace(/^ Warning:/, '')}`);
+  const check = runtime.publicCheck;
+  if (check) lines.push(`Check from outside (${check.startedAt}): ${check.ok ? 'passed' : 'FAILED'}: ${check.sentence}`);
   const confirmed = confirmedPublicUrl(new SettingsRepo(core.db));
   if (runtime.publicUrl && confirmed && runtime.publicUrl !== confirmed) {
     lines.push(`WARNING: the public URL is ${runtime.publicUrl}, but Okta was set up with ${confirmed}: update its Base URL, then run "tunnel confirm"`);

@@ -8,19 +8,22 @@
  * reads are `controller.panel`, the tunnel and public URL are `controller.endpoint`: the CLI's
  * one-shot commands call the same core methods without starting a server.
  */
-import type { ActivitySummary, AppStatus, DirectoryChangeEvent } from '../../contract/model';
+import type { ActivitySummary, AppStatus, DirectoryChangeEvent, PublicUrlCheck } from '../../contract/model';
 import type { TunnelSettingsChange } from '../../contract/schemas';
 import { Emitter } from '../base/emitter';
 import { APP_VERSION } from '../base/version';
 import { Core } from '../core/core';
 import { ServiceError } from '../core/errors';
+import { CheckNonces } from '../http/check-nonces';
 import { type RunningServer, listen } from '../http/listen';
 import { type ServerOptions, serverOptions } from '../http/options';
 import { scimBaseUrl } from '../scim/urls';
 import type { SecretStore } from '../secrets/secret-store';
 import type { LogRetention } from '../store/request-log-schema';
 import { SettingsRepo } from '../store/settings-repo';
+import { type OutsideCheckOptions, checkFromOutside } from './outside-check';
 import { PanelQueries } from './panel-queries';
+import { PublicCheckRunner } from './public-check';
 import { removeRuntime, writeRuntime } from './runtime-file';
 import { PublicEndpoint, type TunnelTiming } from './public-endpoint';
 
@@ -28,6 +31,8 @@ export interface ControllerEvents {
   status: AppStatus;
   directory: DirectoryChangeEvent;
   activity: readonly ActivitySummary[];
+  /** A check from outside finished (`serve` logs its sentence). */
+  publicCheck: PublicUrlCheck;
 }
 
 /** Everything a running ScimDesk is started with: the server's own options, and the rest. */
@@ -43,6 +48,8 @@ export interface ControllerOptions extends Partial<ServerOptions> {
   readonly eventIntervalMs?: number;
   /** How often an unusable keychain is probed again. */
   readonly secretsRetryMs?: number;
+  /** The check from outside's resolver, CAs and step limit (tests: `*.localhost`, a test CA). */
+  readonly publicCheck?: OutsideCheckOptions;
 }
 
 /** After the drain, how long the tunnel may take to carry the last answers out (see LazyRelay.settled). */
@@ -66,6 +73,8 @@ export class Controller {
   readonly core: Core;
   readonly endpoint: PublicEndpoint;
   readonly panel: PanelQueries;
+  private readonly nonces = new CheckNonces();
+  private readonly checks: PublicCheckRunner;
   private readonly events = new Emitter<ControllerEvents>();
   private readonly server: ServerOptions;
   private running: RunningServer | undefined;
@@ -89,6 +98,15 @@ export class Controller {
     });
     this.endpoint = new PublicEndpoint(new SettingsRepo(this.core.db), options.tunnel, options.tunnelTiming);
     this.panel = new PanelQueries(this.core);
+    this.checks = new PublicCheckRunner(
+      (url) => checkFromOutside(url, this.nonces, options.publicCheck),
+      (finished) => {
+        this.emitStatus();
+        if (!finished) return;
+        this.writeRuntime();
+        this.events.emit('publicCheck', finished);
+      },
+    );
   }
 
   /**
@@ -126,15 +144,18 @@ export class Controller {
         this.scheduleFlush();
       }),
       this.endpoint.on('change', () => {
+        // Before the status goes out: a new URL's status carries no check of the old one.
+        this.checks.follow(this.endpoint.checkableUrl());
         this.emitStatus();
         this.writeRuntime();
       }),
+      this.endpoint.on('configured', () => this.checks.follow(this.endpoint.checkableUrl(), true)),
     );
     await core.connections.checkSecrets();
     // A connection whose hash is missing shows "needs a new token" from the start, not from its first request.
     await core.connections.checkTokens();
     try {
-      this.running = await listen(core, this.server, (port) => this.endpoint.isRelayPeer(port));
+      this.running = await listen(core, this.server, (port) => this.endpoint.isRelayPeer(port), this.nonces);
     } catch (err) {
       this.serverError = listenFailure(err as NodeJS.ErrnoException, this.server.host, this.server.port);
       throw new ServiceError('server-not-running', this.serverError, { cause: err });
@@ -146,7 +167,28 @@ export class Controller {
   /** Tells other processes (the CLI's `status`) the local URL and the tunnel's state. */
   private writeRuntime(): void {
     if (!this.running) return;
-    writeRuntime(this.options.dataDir, { localUrl: this.running.localUrl, publicUrl: this.endpoint.url(), tunnel: this.endpoint.tunnelStatus() });
+    writeRuntime(this.options.dataDir, {
+      localUrl: this.running.localUrl,
+      publicUrl: this.endpoint.url(),
+      mode: this.endpoint.settings().mode,
+      tunnel: this.endpoint.tunnelStatus(),
+      publicCheck: this.checks.status().last,
+    });
+  }
+
+  /**
+   * "Check from outside": checks the current public URL now (or joins the check that runs),
+   * and answers its result. Refused (ServiceError 'not-allowed') when there is no public URL.
+   */
+  async checkPublicUrl(): Promise<PublicUrlCheck> {
+    if (this.endpoint.reachable() === 'local-only') throw new ServiceError('not-allowed', 'ScimDesk is reachable from this computer only: there is no public URL to check');
+    this.checks.follow(this.endpoint.checkableUrl());
+    const check = this.checks.run();
+    if (check) return check;
+    throw new ServiceError(
+      'not-allowed',
+      this.endpoint.settings().mode === 'localtunnel' ? 'The tunnel is not online yet: there is no public URL to check' : 'The SCIM server is not running: there is no public URL to check',
+    );
   }
 
   /** Subscribe to an event; returns the unsubscribe function. */
@@ -191,8 +233,7 @@ export class Controller {
       secrets: this.core.connections.secretsStatus(),
       tunnelSettings: this.endpoint.settings(),
       tunnel: this.endpoint.tunnelStatus(),
-      // Filled in by the check from outside (issue 12, point 2; its server part follows).
-      publicCheck: this.endpoint.reachable() === 'internet' ? { running: false, last: null } : null,
+      publicCheck: this.endpoint.reachable() === 'internet' ? this.checks.status() : null,
       connections: this.core.connections.statuses(),
       counts: this.core.directory.counts(),
       store: this.core.storeHealth.get(),
@@ -206,6 +247,7 @@ export class Controller {
    */
   async stop(): Promise<void> {
     clearTimeout(this.flushTimer);
+    this.checks.stop();
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
     removeRuntime(this.options.dataDir);

@@ -24,6 +24,8 @@ export type TunnelTiming = Partial<Pick<SupervisorOptions, 'openTimeoutMs' | 'he
 export interface PublicEndpointEvents {
   /** The public URL, the tunnel's state, the settings or the confirmed URL changed. */
   change: null;
+  /** The admin saved settings (the public URL is checked again, even when it stayed the same). */
+  configured: null;
 }
 
 /**
@@ -91,6 +93,16 @@ export class PublicEndpoint {
     return this.server.localUrl;
   }
 
+  /**
+   * The public URL a check from outside can try now: an own URL while the server listens, a
+   * tunnel's while it is online; null otherwise (local only, the tunnel down or connecting).
+   */
+  checkableUrl(): string | null {
+    if (this.reachable() !== 'internet') return null;
+    if (this.current.mode === 'localtunnel' && this.supervisor?.status().phase !== 'online') return null;
+    return this.url();
+  }
+
   /** Whether the SCIM URL can be reached from the internet (a tunnel or an external URL). */
   reachable(): 'internet' | 'local-only' {
     return this.current.mode === 'none' ? 'local-only' : 'internet';
@@ -132,6 +144,7 @@ export class PublicEndpoint {
     this.current = next;
     await this.stopTunnel();
     this.apply();
+    this.events.emit('configured', null);
   }
 
   /** The admin updated Okta's Base URL: the current public URL becomes the confirmed one (see confirmPublicUrl). */

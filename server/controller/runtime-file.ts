@@ -6,7 +6,8 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TunnelStatus } from '../../contract/model';
+import type { PublicUrlCheck, TunnelStatus } from '../../contract/model';
+import type { TunnelMode } from '../../contract/choices';
 import { processAlive } from '../base/process';
 
 export const RUNTIME_FILE = 'serve.json';
@@ -15,7 +16,11 @@ export interface RuntimeInfo {
   readonly pid: number;
   readonly localUrl: string | null;
   readonly publicUrl: string | null;
+  /** How the public URL is made (absent in a file an older ScimDesk wrote). */
+  readonly mode?: TunnelMode;
   readonly tunnel: TunnelStatus;
+  /** The last check from outside of the current public URL (absent: an older ScimDesk). */
+  readonly publicCheck?: PublicUrlCheck | null;
   readonly updatedAt: string;
 }
 

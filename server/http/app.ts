@@ -7,6 +7,7 @@ import type { Core } from '../core/core';
 import { ScimError } from '../scim/errors';
 import { DEFAULT_PATCH_LIMITS } from '../scim/patch';
 import { SCIM_PREFIX } from '../scim/urls';
+import type { CheckNonces } from './check-nonces';
 import type { ServerOptions } from './options';
 import { registerActivity } from './plugins/activity';
 import { AuthLimiter } from './plugins/auth-limiter';
@@ -17,6 +18,7 @@ import { registerDrain } from './plugins/drain';
 import { errorHandler, notFoundHandler } from './plugins/errors';
 import { registerRequestContext } from './plugins/request-context';
 import { SECURITY_HEADERS, answerClientError, registerSecurityHeaders } from './plugins/security';
+import { checkRoute } from './routes/check';
 import { discoveryRoutes } from './routes/discovery';
 import { resourceRoutes } from './routes/resources';
 import { sendScim } from './scim-reply';
@@ -30,8 +32,9 @@ export type ScimCore = Pick<Core, 'directory' | 'connections' | 'activity' | 'sc
 /**
  * @param viaTunnel tells whether a socket peer is the tunnel's relay (all its requests are then
  * one client, TUNNEL_CLIENT); without a tunnel, no peer is.
+ * @param nonces the check from outside's nonces; without them its route is not served.
  */
-export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel: TunnelPeer = () => false): Promise<FastifyInstance> {
+export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel: TunnelPeer = () => false, nonces?: CheckNonces): Promise<FastifyInstance> {
   const { bodyLimit, paging, filterLimits } = options;
 
   const app = Fastify({
@@ -69,6 +72,9 @@ export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel
       requestLog: { state: log.state, message: log.message, dropped: log.dropped },
     };
   });
+
+  // Like the health probe, outside the SCIM prefix: no token, no request log.
+  if (nonces) checkRoute(app, nonces);
 
   await app.register(
     async (scim) => {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { localUrlOf } from '../base/address';
 import { type ScimCore, buildApp } from './app';
+import type { CheckNonces } from './check-nonces';
 import { limitConnections } from './connection-limits';
 import type { ServerOptions } from './options';
 import type { TunnelPeer } from './plugins/client-address';
@@ -21,8 +22,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function listen(core: ScimCore, options: ServerOptions, viaTunnel?: TunnelPeer): Promise<RunningServer> {
-  const app = await buildApp(core, options, viaTunnel);
+export async function listen(core: ScimCore, options: ServerOptions, viaTunnel?: TunnelPeer, nonces?: CheckNonces): Promise<RunningServer> {
+  const app = await buildApp(core, options, viaTunnel, nonces);
   const connections = limitConnections(app.server, options.connectionLimits);
   try {
     await app.listen({ host: options.host, port: options.port });

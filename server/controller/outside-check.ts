@@ -1,0 +1,267 @@
+/**
+ * The check from outside: one request to the public URL the way an IdP sends it, step by step,
+ * each step timed and bounded — DNS (the host's addresses), TLS for https:// (a handshake with
+ * SNI: protocol, issuer, expiry), HTTP (GET <url>/scimdesk/check/<nonce>: status, round trip),
+ * and the proof (the answer is this ScimDesk's signature of the nonce). The first failed step
+ * says why; the steps after it are skipped. It never throws and never takes longer than
+ * TOTAL_LIMIT_MS.
+ *
+ * The HTTP request goes to the address the DNS step found (one lookup, the one reported), with
+ * the URL's host name in the Host header and the TLS server name, as any client would send.
+ */
+import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { CheckStep, PublicUrlCheck } from '../../contract/model';
+import type { CheckNonces } from '../http/check-nonces';
+import { CHECK_PATH } from '../http/routes/check';
+import { failureCode, tlsWords } from '../tunnel/problem';
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, addresses: LookupAddress[] | string, family?: number) => void;
+/** A lookup function like node's dns.lookup (tests resolve `*.localhost` with tools/public-fetch.ts). */
+export type Lookup = (hostname: string, options: { all: true }, callback: LookupCallback) => void;
+
+/** The test seam: production uses the OS resolver, the system CAs and the default limits. */
+export interface OutsideCheckOptions {
+  readonly lookup?: Lookup;
+  /** Trusted CA certificates instead of the system's. */
+  readonly ca?: string | Buffer;
+  /** Each step's limit (at most STEP_LIMIT_MS). */
+  readonly timeoutMs?: number;
+}
+
+export const STEP_LIMIT_MS = 10_000;
+export const TOTAL_LIMIT_MS = 20_000;
+/** The proof is a small JSON object; anything longer is not it. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+class StepError extends Error {}
+
+const skipped = (why: string): CheckStep => ({ state: 'skipped', ms: null, error: why });
+const SKIPPED_AFTER = 'skipped: an earlier step failed';
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** Runs `work` with a time limit; its `signal` aborts when the limit passes. */
+async function timed<T>(limitMs: number, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new StepError(`${what} within ${seconds(limitMs)}`);
+      controller.abort(err);
+      reject(err);
+    }, limitMs);
+  });
+  try {
+    const value = await Promise.race([work(controller.signal), limit]);
+    return { value, ms: Math.round(performance.now() - started) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function resolve(lookup: Lookup, hostname: string): Promise<string[]> {
+  return new Promise((done, fail) => {
+    lookup(hostname, { all: true }, (err, addresses) => {
+      if (err) return fail(err);
+      const list = typeof addresses === 'string' ? [addresses] : addresses.map((a) => a.address);
+      done([...new Set(list)]);
+    });
+  });
+}
+
+function dnsWords(err: unknown, hostname: string): string {
+  if (err instanceof StepError) return `no DNS answer for ${hostname} ${err.message.replace(/^.*?within/, 'within')}`;
+  const { code } = failureCode(err);
+  if (code === 'EAI_AGAIN') return `the name ${hostname} could not be looked up: no DNS server answered (EAI_AGAIN)`;
+  return `the name ${hostname} does not resolve${code ? ` (${code})` : ''}`;
+}
+
+/** What a failed connection or request means, in words. */
+function connectWords(err: unknown, where: string): string {
+  if (err instanceof StepError) return `no answer from ${where} ${err.message.replace(/^.*?within/, 'within')}`;
+  const { code } = failureCode(err);
+  if (code === 'ECONNREFUSED') return `${where} refused the connection: nothing listens there (ECONNREFUSED)`;
+  if (code === 'ECONNRESET') return `${where} closed the connection without an answer (ECONNRESET)`;
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL|ERR_TLS|EPROTO/.test(code)) return `${tlsWords(code)} (${code})`;
+  return `${where} cannot be reached (${code ?? (err as Error)?.message ?? String(err)})`;
+}
+
+interface Target {
+  readonly url: URL;
+  readonly hostname: string;
+  readonly port: number;
+  readonly https: boolean;
+  readonly address: string;
+  /** The TLS server name: the host name, never an IP address (SNI forbids them). */
+  readonly servername: string | undefined;
+}
+
+function handshake(t: Target, ca: string | Buffer | undefined, signal: AbortSignal): Promise<{ protocol: string | null; issuer: string | null; validTo: string | null }> {
+  return new Promise((done, fail) => {
+    const socket = tlsConnect({ host: t.address, port: t.port, ...(t.servername ? { servername: t.servername } : {}), ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] });
+    signal.addEventListener('abort', () => socket.destroy());
+    socket.once('error', fail);
+    socket.once('secureConnect', () => {
+      const cert = socket.getPeerCertificate();
+      const issuer = cert?.issuer ? [cert.issuer.O, cert.issuer.CN].filter(Boolean).join(', ') || null : null;
+      const validTo = cert?.valid_to ? new Date(cert.valid_to).toISOString() : null;
+      done({ protocol: socket.getProtocol(), issuer, validTo });
+      socket.end();
+    });
+  });
+}
+
+function get(t: Target, path: string, ca: string | Buffer | undefined, signal: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const family = isIP(t.address) || 4;
+    // The address the DNS step reported, under the URL's own name (Host header, SNI).
+    const pinned = (_h: string, o: { all?: boolean }, cb: LookupCallback): void => (o?.all ? cb(null, [{ address: t.address, family }]) : cb(null, t.address, family));
+    const options = {
+      hostname: t.hostname,
+      port: t.port,
+      path,
+      method: 'GET',
+      agent: false as const,
+      lookup: pinned as never,
+      signal,
+      // bypass-tunnel-reminder: localtunnel's public server shows a reminder page to browsers otherwise.
+      headers: { accept: 'application/json', 'user-agent': 'ScimDesk check from outside', 'bypass-tunnel-reminder': '1' },
+      ...(t.https ? { ...(t.servername ? { servername: t.servername } : {}), ...(ca ? { ca } : {}) } : {}),
+    };
+    const onResponse = (res: IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+        else res.destroy();
+      });
+      res.on('close', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', () => undefined);
+    };
+    const req = t.https ? httpsRequest(options, onResponse) : httpRequest(options, onResponse);
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+function httpWords(status: number): string {
+  if (status === 404) return `it answered HTTP 404: something else answers at this address, or it does not pass ${CHECK_PATH}/ on to ScimDesk`;
+  if (status >= 500) return `it answered HTTP ${status}: the reverse proxy or tunnel answers, but could not reach ScimDesk`;
+  return `it answered HTTP ${status} instead of 200`;
+}
+
+function proofOk(body: string, nonce: string, nonces: CheckNonces): boolean {
+  try {
+    const parsed = JSON.parse(body) as { nonce?: unknown; proof?: unknown };
+    return parsed.nonce === nonce && nonces.verify(nonce, parsed.proof);
+  } catch {
+    return false;
+  }
+}
+
+/** The warning an http:// URL always carries. */
+export function httpWarning(url: string): string {
+  return ` Warning: ${url} is plain http://, and Okta and Entra ID require HTTPS: put a reverse proxy with a trusted certificate in front of ScimDesk and use its https:// URL.`;
+}
+
+function sentenceOf(c: Omit<PublicUrlCheck, 'sentence'>, host: string): string {
+  const warn = c.url.startsWith('http://') ? httpWarning(c.url) : '';
+  if (c.ok) {
+    const cert = c.tls.state === 'ok' ? ` Its certificate (${c.tls.issuer ?? 'unknown issuer'}) is valid until ${c.tls.validTo?.slice(0, 10) ?? '?'}.` : '';
+    return `ScimDesk answered at ${c.url}: HTTP ${c.http.status} in ${c.http.ms} ms, with this ScimDesk's one-time proof.${cert}${warn}`;
+  }
+  if (c.dns.state === 'failed') {
+    return `${c.url} cannot be found: ${c.dns.error}. Check the host name's spelling and that its DNS record exists and points at your reverse proxy or tunnel server.${warn}`;
+  }
+  if (c.tls.state === 'failed') {
+    return `The HTTPS connection to ${host} failed: ${c.tls.error}. Okta and Entra ID trust only certificates from public authorities: install one that covers ${host} and has not expired.${warn}`;
+  }
+  if (c.http.state === 'failed') {
+    return `${c.url} did not answer the check: ${c.http.error}. Check that your reverse proxy or tunnel is running and forwards every path to this ScimDesk.${warn}`;
+  }
+  return `Something else answers at ${c.url}: ${c.proof.error}. Check that the URL, and your reverse proxy, lead to this ScimDesk and not to another server.${warn}`;
+}
+
+/** Checks `publicUrl` from outside; never throws. */
+export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o: OutsideCheckOptions = {}): Promise<PublicUrlCheck> {
+  const startedAt = new Date().toISOString();
+  const deadline = Date.now() + TOTAL_LIMIT_MS;
+  const stepMs = Math.min(o.timeoutMs ?? STEP_LIMIT_MS, STEP_LIMIT_MS);
+  const limit = (): number => Math.max(1, Math.min(stepMs, deadline - Date.now()));
+  const url = new URL(publicUrl);
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const https = url.protocol === 'https:';
+
+  let dns: PublicUrlCheck['dns'] = { ...skipped(SKIPPED_AFTER), addresses: [] };
+  let tls: PublicUrlCheck['tls'] = { ...skipped(https ? SKIPPED_AFTER : 'skipped: the URL is http://, without TLS'), protocol: null, issuer: null, validTo: null };
+  let http: PublicUrlCheck['http'] = { ...skipped(SKIPPED_AFTER), status: null };
+  let proof: CheckStep = skipped(SKIPPED_AFTER);
+
+  const finish = (): PublicUrlCheck => {
+    const ok = proof.state === 'ok';
+    const partial = { url: publicUrl, startedAt, ok, dns, tls, http, proof };
+    return { ...partial, sentence: sentenceOf(partial, hostname) };
+  };
+
+  // DNS
+  try {
+    const lookup = o.lookup ?? (dnsLookup as unknown as Lookup);
+    const { value, ms } = isIP(hostname) ? { value: [hostname], ms: 0 } : await timed(limit(), 'no answer', () => resolve(lookup, hostname));
+    if (value.length === 0) throw new Error('no addresses');
+    dns = { state: 'ok', ms, error: null, addresses: value };
+  } catch (err) {
+    dns = { state: 'failed', ms: null, error: dnsWords(err, hostname), addresses: [] };
+    return finish();
+  }
+  const target: Target = {
+    url,
+    hostname,
+    port: Number(url.port) || (https ? 443 : 80),
+    https,
+    address: dns.addresses[0]!,
+    servername: isIP(hostname) ? undefined : hostname,
+  };
+
+  // TLS
+  if (https) {
+    try {
+      const { value, ms } = await timed(limit(), 'no TLS handshake', (signal) => handshake(target, o.ca, signal));
+      tls = { state: 'ok', ms, error: null, ...value };
+    } catch (err) {
+      const { code } = failureCode(err);
+      const error = err instanceof StepError ? `no TLS handshake with ${url.host} ${err.message.replace(/^.*?within/, 'within')}` : code && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL|ERR_TLS|EPROTO/.test(code) ? `${tlsWords(code)} (${code})` : connectWords(err, url.host);
+      tls = { state: 'failed', ms: null, error, protocol: null, issuer: null, validTo: null };
+      return finish();
+    }
+  }
+
+  // HTTP, then the proof
+  const nonce = nonces.issue();
+  try {
+    const path = `${url.pathname.replace(/\/+$/, '')}${CHECK_PATH}/${nonce}`;
+    const { value, ms } = await timed(limit(), 'no answer', (signal) => get(target, path, o.ca, signal));
+    if (value.status !== 200) {
+      http = { state: 'failed', ms, error: httpWords(value.status), status: value.status };
+      return finish();
+    }
+    http = { state: 'ok', ms, error: null, status: value.status };
+    const started = performance.now();
+    const ok = proofOk(value.body, nonce, nonces);
+    proof = ok
+      ? { state: 'ok', ms: Math.round(performance.now() - started), error: null }
+      : { state: 'failed', ms: Math.round(performance.now() - started), error: "the answer did not carry this ScimDesk's signature of the one-time nonce" };
+  } catch (err) {
+    http = { state: 'failed', ms: null, error: connectWords(err, url.host), status: null };
+  } finally {
+    nonces.forget(nonce);
+  }
+  return finish();
+}
