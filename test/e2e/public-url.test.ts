@@ -150,8 +150,7 @@ describe('the check from outside', () => {
     await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise((resolve) => impostor.close(resolve)));
     // The agreed seam: the check resolves the test tunnel server's *.localhost names to loopback.
-    const seam: object = { publicCheck: { lookup: localhostLookup, timeoutMs: 5_000 } };
-    t = await controller({ tunnelTiming: FAST_TUNNEL, ...seam });
+    t = await controller({ tunnelTiming: FAST_TUNNEL, publicCheck: { lookup: localhostLookup, timeoutMs: 5_000 } });
     await t.controller.core.connections.setEnabled('okta', true);
     ({ page, go } = await panelOn(t));
   }, 60_000);
@@ -160,6 +159,12 @@ describe('the check from outside', () => {
   const checkCard = (): Locator => page.getByRole('region', { name: 'Check from outside' });
   const row = (step: string): Locator => checkCard().getByRole('row', { name: new RegExp(`^${step}`) });
   const placeBadge = (): Locator => page.locator('.page-header .badge');
+  /** The public URL's badges (the place's header, the check's card) and the header chip: none green. */
+  async function nothingGreen(): Promise<void> {
+    expect(await page.locator('.page-header .badge-success, .card-header .badge-success').count()).toBe(0);
+    const chip = page.getByRole('list', { name: 'App health' }).getByRole('link', { name: /Public URL|Tunnel/ });
+    expect(await chip.getAttribute('class')).not.toContain('chip-success');
+  }
 
   async function saveOwnUrl(url: string): Promise<void> {
     await page.getByRole('radio', { name: /My own public URL/ }).check();
@@ -182,8 +187,7 @@ describe('the check from outside', () => {
     expect(last.dns.state).toBe('failed');
     await expect.poll(() => row('DNS').textContent()).toContain('Failed');
     await checkCard().getByText(last.sentence).waitFor();
-    expect(await placeBadge().getAttribute('class')).not.toContain('badge-success');
-    expect(await page.locator('.badge-success').count()).toBe(0);
+    await nothingGreen();
     // Saved, the place still warns about plain http.
     expect(await place().locator('.alert').filter({ hasText: /require HTTPS/ }).count()).toBeGreaterThan(0);
   });
@@ -219,7 +223,7 @@ describe('the check from outside', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => t.controller.status().publicCheck?.last?.url ?? null, { timeout: 15_000 }).toBe(url);
     await expect.poll(() => row('Proof').textContent()).toContain('Failed');
-    expect(await placeBadge().getAttribute('class')).not.toContain('badge-success');
+    await nothingGreen();
 
     // The button runs it again: a new check, the same verdict.
     const first = t.controller.status().publicCheck!.last!.startedAt;
@@ -230,7 +234,7 @@ describe('the check from outside', () => {
     expect(last.http.state).toBe('ok');
     expect(last.proof.state).toBe('failed');
     await checkCard().getByText(last.sentence).waitFor();
-    expect(await page.locator('.badge-success').count()).toBe(0);
+    await nothingGreen();
   });
 
   it('one tunnel form, on the Public URL place only, worded for both identity providers', async () => {
