@@ -8,7 +8,7 @@ import type { AppStatus, CheckStep, CheckStepState, PublicUrlCheck } from '../..
 import { useCheckPublicUrl } from '../api/useStatus';
 import { formatDateTime, formatDuration } from '../format';
 import { currentCheck, isPlainHttp } from '../tunnel';
-import { ErrorAlert } from './Alert';
+import { Alert, ErrorAlert } from './Alert';
 import { Badge, type Tone } from './Badge';
 import { ErrorIcon, SearchIcon, SuccessIcon } from './Icons';
 import { RelativeTime } from './RelativeTime';
@@ -28,12 +28,14 @@ function StepState({ step }: { step: CheckStep }) {
   );
 }
 
+const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
 const took = (step: CheckStep): string => (step.ms === null ? '' : ` (${formatDuration(step.ms)})`);
 
 /** What each step found, or why it failed or was skipped. */
 function details(check: PublicUrlCheck): Record<'dns' | 'tls' | 'http' | 'proof', string> {
   const { dns, tls, http, proof } = check;
-  const notTried = (step: CheckStep): string => step.error ?? 'Not tried: an earlier step failed';
+  const notTried = (step: CheckStep): string => capitalized(step.error ?? 'Not tried: an earlier step failed');
   return {
     dns: dns.state === 'ok' ? `${dns.addresses.join(', ')}${took(dns)}` : notTried(dns),
     tls:
@@ -119,7 +121,9 @@ export function PublicCheckCard({ status }: { status: AppStatus }) {
           ) : last === null ? (
             <p className="muted">{url} has not been checked yet.</p>
           ) : (
-            <p className={last.ok ? 'check-sentence is-ok' : 'check-sentence is-failed'}>{last.sentence}</p>
+            <Alert tone={last.ok ? 'success' : 'danger'} title={last.ok ? 'This ScimDesk answered from outside' : 'The check from outside failed'}>
+              <p>{last.sentence}</p>
+            </Alert>
           )}
         </div>
         {last !== null && canCheck && (

@@ -7,7 +7,7 @@ import type { AppStatus } from '../../../contract/model';
 import { useRetryTunnel } from '../api/useStatus';
 import { formatDateTime, formatNumber } from '../format';
 import { useAnnounce } from '../hooks/useAnnounce';
-import { BOTH_IDPS, HTTPS_WARNING, PHASE_LABELS, PHASE_TONES, isPlainHttp } from '../tunnel';
+import { BOTH_IDPS, HTTPS_WARNING, PHASE_LABELS, PHASE_TONES, currentCheck, isPlainHttp } from '../tunnel';
 import { Alert, ErrorAlert } from './Alert';
 import { Badge } from './Badge';
 import { CopyButton } from './CopyButton';
@@ -99,7 +99,8 @@ function TunnelAlerts({ status }: { status: AppStatus }) {
           </p>
         </Alert>
       )}
-      {tunnel.publicUrlWarning !== null && (
+      {/* This computer's own probe; a passed check from outside (what the IdPs see) outranks it. */}
+      {tunnel.publicUrlWarning !== null && !currentCheck(status)?.ok && (
         <Alert tone="warning" title="Public URL not reachable from this computer">
           <p>{tunnel.publicUrlWarning}.</p>
         </Alert>
