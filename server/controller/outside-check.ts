@@ -107,7 +107,8 @@ function handshake(t: Target, ca: string | Buffer | undefined, signal: AbortSign
   return new Promise((done, fail) => {
     const socket = tlsConnect({ host: t.address, port: t.port, ...(t.servername ? { servername: t.servername } : {}), ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] });
     signal.addEventListener('abort', () => socket.destroy());
-    socket.once('error', fail);
+    // `on`, not `once`: a second error after the first (or after the handshake) must not go unheard.
+    socket.on('error', fail);
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
       const issuer = cert?.issuer ? [cert.issuer.O, cert.issuer.CN].filter(Boolean).join(', ') || null : null;

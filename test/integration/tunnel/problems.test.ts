@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppStatus, TunnelProblemCause } from '../../../contract/model';
+import { type IpcDeps, answer } from '../../../electron/ipc';
 import { ServiceError } from '../../../server/core/errors';
 import { TestTunnelServer } from '../../../tools/tunnel-server';
 import { cliProcesses } from '../../support/cli-process';
@@ -24,6 +25,17 @@ async function through(host: string, extra: Parameters<typeof startController>[0
   const t = await startController({ tunnel: { mode: 'localtunnel', host, subdomain }, tunnelTiming: FAST_TUNNEL, ...extra });
   cleanups.push(() => t.stop());
   return t;
+}
+
+/** retryTunnel as the panel calls it, answered by main's real handler. */
+function retryByIpc(t: TestController) {
+  const deps: IpcDeps = {
+    ipcMain: { handle: () => undefined, removeHandler: () => undefined } as unknown as IpcDeps['ipcMain'],
+    shell: { openExternal: async () => undefined },
+    controller: () => ({ controller: t.controller }),
+    isTrustedSender: () => true,
+  };
+  return answer(deps, 'retryTunnel', {} as never, undefined);
 }
 
 const problemIs = (cause: TunnelProblemCause) => (s: AppStatus) => s.tunnel.problem?.cause === cause;
@@ -101,6 +113,12 @@ describe('Retry now', () => {
     console.log(`retry now: the next attempt failed ${tookMs} ms after the call`);
     expect(tookMs).toBeLessThan(1_500);
     expect(second.tunnel.problem?.cause).toBe('refused');
+
+    // The panel's button: the IPC call answers the status with the attempt under way.
+    await waitForStatus(t.controller, (s) => s.tunnel.phase === 'error' && s.tunnel.nextRetryAt !== null, 5_000, 'waiting again');
+    const viaIpc = await retryByIpc(t);
+    expect(viaIpc.ok).toBe(true);
+    await waitForStatus(t.controller, (s) => s.tunnel.attempt === 3, 2_000, 'third attempt');
   });
 
   it('is refused with a reason when no tunnel waits to retry: local only, or online', async () => {
@@ -108,6 +126,8 @@ describe('Retry now', () => {
     cleanups.push(() => local.stop());
     expect(() => local.controller.endpoint.retry()).toThrow(ServiceError);
     expect(() => local.controller.endpoint.retry()).toThrow(/no tunnel/i);
+    const refused = await retryByIpc(local);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not-allowed', message: expect.stringMatching(/no tunnel to retry/) } });
 
     const server = await TestTunnelServer.start();
     cleanups.push(() => server.close());

@@ -14,7 +14,7 @@ import { localhostLookup } from '../../../tools/public-fetch';
 import { TestTunnelServer } from '../../../tools/tunnel-server';
 import { cliProcesses } from '../../support/cli-process';
 import { FAST_TUNNEL, type TestController, startController, waitForStatus } from '../../support/controller';
-import { selfSignedLocalhost, tlsProxyTo } from './tls-fixture';
+import { selfSignedLocalhost, silentTcp, tlsProxyTo } from './tls-fixture';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -166,6 +166,19 @@ describe('check from outside', () => {
     expect(c.proof.state).toBe('skipped');
     expect(c.sentence).toMatch(/cannot be found|does not resolve/);
     expect(c.sentence).toMatch(/Okta and Entra ID require HTTPS/);
+  });
+
+  it('a server that accepts and never answers: the HTTP step gives up at its limit and says so', async () => {
+    const silent = await silentTcp();
+    cleanups.push(() => silent.close());
+    const url = `http://127.0.0.1:${silent.port}`;
+    const t = await started({ tunnel: { mode: 'external', publicUrl: url }, publicCheck: { timeoutMs: 700 } });
+    const c = (await waitForStatus(t.controller, checked(url), 10_000, 'the automatic check')).publicCheck!.last!;
+    expect(c.dns).toMatchObject({ state: 'ok', addresses: ['127.0.0.1'] });
+    expect(c.http.state).toBe('failed');
+    expect(c.http.error).toMatch(/no answer from 127\.0\.0\.1:\d+ within 0\.7 s/);
+    expect(c.proof.state).toBe('skipped');
+    expect(c.sentence).toMatch(/did not answer the check/);
   });
 
   it('the nonce is single use: the route answers 404 to an unknown or used nonce, takes no token, and writes nothing to the request log', async () => {
