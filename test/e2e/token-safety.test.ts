@@ -163,7 +163,7 @@ describe('6. New SCIM Token is destructive and offers a rotation overlap', () =>
     const old = page.getByRole('group', { name: 'Previous token' });
     await current.locator(`time[datetime="${okta().tokenCreatedAt}"]`).waitFor();
     await old.locator(`time[datetime="${previous.expiresAt}"]`).waitFor();
-    expect(await old.textContent()).toMatch(/stops working at .+, in (59|60) min/);
+    expect(await old.textContent()).toMatch(/Stops working at .+, in (59|60) min/);
 
     const scimUrl = t.controller.status().scimUrl!;
     expect((await new ScimClient(scimUrl, `Bearer ${oldToken}`).get('/Users')).status).toBe(200);
