@@ -50,10 +50,8 @@ type Handler<K extends CallName> = (controller: Controller, payload: Payloads[K]
 const HANDLERS: { [K in CallName]: Handler<K> } = {
   getStatus: (c) => c.status(),
   setEnabled: (c, p) => c.core.connections.setEnabled(p.connection, p.enabled),
-  rotateToken: (c, p) => c.core.connections.rotateToken(p.connection),
-  endTokenOverlap: () => {
-    throw new ServiceError('not-allowed', 'Ending a token overlap is not available yet');
-  },
+  rotateToken: (c, p) => c.core.connections.rotateToken(p.connection, p.overlap),
+  endTokenOverlap: (c, p) => c.core.connections.endTokenOverlap(p.connection),
   checkKeychain: async (c) => {
     await c.core.connections.checkSecrets();
     return c.status();

@@ -43,6 +43,8 @@ export interface ControllerOptions extends Partial<ServerOptions> {
   readonly eventIntervalMs?: number;
   /** How often an unusable keychain is probed again. */
   readonly secretsRetryMs?: number;
+  /** The clock tokens are timed by (CoreOptions.now; tests move it to end a rotation overlap). */
+  readonly now?: () => Date;
 }
 
 /** After the drain, how long the tunnel may take to carry the last answers out (see LazyRelay.settled). */
@@ -84,6 +86,7 @@ export class Controller {
       retention: options.retention,
       auditDaysAfterDelete: options.auditDaysAfterDelete,
       secretsRetryMs: options.secretsRetryMs,
+      now: options.now,
       // Links in SCIM answers use the public URL, and the listening address until there is one.
       publicUrl: () => this.endpoint.url() ?? this.running?.localUrl ?? null,
     });

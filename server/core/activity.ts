@@ -60,7 +60,8 @@ export class Activity {
       seq: e.seq,
       at: e.at,
       connection: isConnectionName(e.connection) ? e.connection : null,
-      token: isConnectionName(e.connection) ? 'current' : null, // rotation overlap: issue 12 point 6, server part follows
+      // Entries written before rotation overlaps existed say nothing: only the current token worked then.
+      token: isConnectionName(e.connection) ? (e.token ?? 'current') : null,
       method: e.method,
       path: e.path,
       status: e.status,

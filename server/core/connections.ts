@@ -5,15 +5,25 @@
  * generation, so a rotation made by another process (the CLI next to a running server) takes
  * effect on the next request. The CLI and the desktop app both manage connections through the
  * methods here, and get the same answers and the same errors.
+ *
+ * A rotation may keep the replaced token working for a while (an overlap, as Stripe's key roll
+ * does), so the IdP is not locked out until someone pastes the new token: its hash then sits in
+ * the SecretStore beside the current one, with its expiry, and SQLite says the overlap runs
+ * (and until when). One previous token at a time; a rotation without an overlap ends it.
  */
 import { CONNECTION_LABELS, type ConnectionName } from '../../contract/connections';
-import type { AppStatus, ConnectionHealth, ConnectionStatus, TokenResult } from '../../contract/model';
+import type { TokenOverlap } from '../../contract/choices';
+import type { AppStatus, ConnectionHealth, ConnectionStatus, PreviousToken, TokenResult } from '../../contract/model';
 import { Emitter } from '../base/emitter';
 import { ScimError } from '../scim/errors';
-import { type SecretStore, SecretStoreBusyError, SecretStoreUnavailableError, checkSecretStore, tokenAccount } from '../secrets/secret-store';
+import { decodePreviousToken, encodePreviousToken } from '../secrets/previous-token';
+import { type SecretStore, SecretStoreBusyError, SecretStoreUnavailableError, checkSecretStore, previousTokenAccount, tokenAccount } from '../secrets/secret-store';
 import { generateToken, hashToken, retiredFingerprint, sameDigest, tokenFromHeader } from '../secrets/tokens';
-import type { ConnectionRecord, ConnectionsRepo, RetiredToken } from '../store/connections-repo';
+import type { ConnectionRecord, ConnectionsRepo, RetiredToken, TokenKind } from '../store/connections-repo';
 import { ServiceError } from './errors';
+import { clock } from './explain';
+
+export type { TokenKind };
 
 export interface RequestInfo {
   readonly authorization: string | undefined;
@@ -36,9 +46,10 @@ export interface Refusal {
   readonly replacedAt?: string;
 }
 
+/** `token`: which of the connection's tokens the request presented (null: none of them). */
 export type AuthOutcome =
-  | { readonly connection: ConnectionName; readonly error?: undefined; readonly refusal?: undefined }
-  | { readonly connection: ConnectionName | null; readonly error: ScimError; readonly refusal: Refusal };
+  | { readonly connection: ConnectionName; readonly token: TokenKind; readonly error?: undefined; readonly refusal?: undefined }
+  | { readonly connection: ConnectionName | null; readonly token: TokenKind | null; readonly error: ScimError; readonly refusal: Refusal };
 
 /** What the connections say about the secret store (AppStatus.secrets). */
 export type SecretsStatus = AppStatus['secrets'];
@@ -51,6 +62,7 @@ export interface ConnectionsEvents {
 export interface ConnectionsOptions {
   /** How often an unusable secret store is probed again. */
   readonly secretsRetryMs?: number;
+  /** The clock token overlaps run on (tests make an hour pass with it). */
   readonly now?: () => Date;
   /** How a connection's requests have been going (the request log knows). */
   readonly health?: (name: ConnectionName, enabled: boolean) => ConnectionHealth;
@@ -65,13 +77,23 @@ export interface ConnectionsOptions {
 /** How often the last-use details are written for a connection that keeps being used. */
 const USE_WRITE_INTERVAL_MS = 5_000;
 
+/** How long each overlap choice keeps the replaced token working. */
+export const OVERLAP_MS: Readonly<Record<TokenOverlap, number>> = { none: 0, '1h': 3_600_000, '24h': 86_400_000 };
+
+/** setTimeout's longest delay (a longer one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** The answer while the secret store cannot be read: nothing can be checked, so nothing is let in. */
 const secretsUnavailable = (kind: SecretStore['kind']): ScimError =>
   ScimError.unavailable(`ScimDesk cannot read its ${kind === 'file' ? 'token file' : 'OS keychain'}, so it cannot check SCIM tokens; see the ScimDesk app`, 60);
 
 interface CachedHash {
   readonly generation: number;
+  /** The overlap these hashes were read for (its expiry in SQLite; null: none). */
+  readonly overlap: string | null;
   readonly digest: Buffer | null;
+  /** During an overlap: the replaced token's hash and when it stops working (ms since the epoch). */
+  readonly previous: { readonly digest: Buffer; readonly expiresMs: number } | null;
   /**
    * The generation has a token but the store, which works, holds no hash for it (an entry
    * removed, a rotation that did not finish): the connection needs a new token. When this was
@@ -82,7 +104,7 @@ interface CachedHash {
 
 const IDLE: ConnectionHealth = { state: 'idle', sentence: 'No requests yet', lastSuccessAt: null, lastFailureAt: null, failuresLastHour: 0 };
 
-function toStatus(r: ConnectionRecord, health: ConnectionHealth): ConnectionStatus {
+function toStatus(r: ConnectionRecord, health: ConnectionHealth, previousToken: PreviousToken | null): ConnectionStatus {
   return {
     health,
     name: r.name,
@@ -93,7 +115,7 @@ function toStatus(r: ConnectionRecord, health: ConnectionHealth): ConnectionStat
     lastUsedAt: r.lastUsedAt,
     lastUsedIp: r.lastUsedIp,
     lastUsedAgent: r.lastUsedAgent,
-    previousToken: null, // rotation overlap: issue 12 point 6, server part follows
+    previousToken,
   };
 }
 
@@ -109,11 +131,14 @@ export class Connections {
   private secretsRetry: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly hashes = new Map<ConnectionName, CachedHash>();
-  private readonly lastUseWrite = new Map<ConnectionName, { at: number; key: string }>();
+  /** Per connection and token kind (`okta|current`): when its last use was written, and by whom. */
+  private readonly lastUseWrite = new Map<string, { at: number; key: string }>();
   private readonly now: () => Date;
   /** This process's token changes, one at a time (the tail of the queue). */
   private changes: Promise<unknown> = Promise.resolve();
   private probing: Promise<void> | undefined;
+  /** Announces the end of the earliest overlap (the status's previous token goes): its expiry and timer. */
+  private expiryTimer: { readonly at: string; readonly timer: NodeJS.Timeout } | undefined;
 
   constructor(
     private readonly repo: ConnectionsRepo,
@@ -129,19 +154,63 @@ export class Connections {
   }
 
   statuses(): ConnectionStatus[] {
-    return this.repo.all().map((r) => toStatus(r, this.healthOf(r)));
+    const records = this.repo.all();
+    this.announceExpiry(records);
+    return records.map((r) => this.toStatus(r));
   }
 
   status(name: ConnectionName): ConnectionStatus {
-    const r = this.repo.get(name);
-    return toStatus(r, this.healthOf(r));
+    return this.toStatus(this.repo.get(name));
   }
 
-  private healthOf(r: ConnectionRecord): ConnectionHealth {
+  private toStatus(r: ConnectionRecord): ConnectionStatus {
+    const previous = this.previousOf(r);
+    return toStatus(r, this.healthOf(r, previous), previous);
+  }
+
+  /**
+   * The replaced token, while it still works: the overlap has not ended, and (once this process
+   * has read the store) its hash is there.
+   */
+  private previousOf(r: ConnectionRecord): PreviousToken | null {
+    if (!r.previous || Date.parse(r.previous.expiresAt) <= this.now().getTime()) return null;
+    const cached = this.hashes.get(r.name);
+    if (cached && this.fresh(cached, r) && cached.previous === null) return null;
+    return { createdAt: r.previous.createdAt, expiresAt: r.previous.expiresAt, lastUsedAt: r.previous.lastUsedAt };
+  }
+
+  /** A status event when the earliest overlap ends, so a panel stops showing a token that no longer works. */
+  private announceExpiry(records: readonly ConnectionRecord[]): void {
+    const now = this.now().getTime();
+    const next = records
+      .map((r) => r.previous?.expiresAt)
+      .filter((at): at is string => at !== undefined && Date.parse(at) > now)
+      .sort()[0];
+    if (this.expiryTimer?.at === next || this.closed) return;
+    clearTimeout(this.expiryTimer?.timer);
+    this.expiryTimer = undefined;
+    if (next === undefined) return;
+    const timer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        this.events.emit('change', null);
+      },
+      Math.min(Date.parse(next) - now + 1, MAX_TIMER_MS),
+    );
+    timer.unref();
+    this.expiryTimer = { at: next, timer };
+  }
+
+  private healthOf(r: ConnectionRecord, previous: PreviousToken | null): ConnectionHealth {
     const health = this.options.health?.(r.name, r.enabled) ?? IDLE;
     const cached = this.hashes.get(r.name);
-    if (cached?.missingSince === undefined || cached.generation !== r.tokenGeneration) return health;
     const label = CONNECTION_LABELS[r.name];
+    if (cached?.missingSince === undefined || cached.generation !== r.tokenGeneration) {
+      // The IdP's requests succeed with the replaced token: say so, and until when they will.
+      const stillPrevious = previous?.lastUsedAt && previous.lastUsedAt >= (r.lastUsedAt ?? '');
+      if (health.state !== 'ok' || !stillPrevious) return health;
+      return { ...health, sentence: `${label} still uses the previous token, which stops working at ${clock(previous.expiresAt, this.now())}` };
+    }
     return {
       ...health,
       state: 'needs-token',
@@ -157,7 +226,7 @@ export class Connections {
   async checkTokens(): Promise<void> {
     for (const record of this.repo.all()) {
       try {
-        await this.digestFor(record);
+        await this.hashesFor(record);
       } catch (err) {
         if (!(err instanceof SecretStoreUnavailableError)) throw err;
         this.setSecretsProblem(err.message);
@@ -188,11 +257,33 @@ export class Connections {
     return { connection: this.status(name), token };
   }
 
-  /** A new token, returned once; the previous one is refused from the next request on. */
-  async rotateToken(name: ConnectionName): Promise<TokenResult> {
-    const token = await this.withSecrets(() => this.exclusively(() => this.issueToken(name)));
+  /**
+   * A new token, returned once. The one it replaces is refused from the next request on, or
+   * with an overlap ('1h', '24h') keeps working until then (and the one an earlier overlap
+   * kept stops: one previous token at a time).
+   */
+  async rotateToken(name: ConnectionName, overlap: TokenOverlap = 'none'): Promise<TokenResult> {
+    const token = await this.withSecrets(() => this.exclusively(() => this.issueToken(name, OVERLAP_MS[overlap])));
     this.events.emit('change', null);
     return { connection: this.status(name), token };
+  }
+
+  /** Ends a rotation overlap early: the previous token is refused from the next request on. */
+  async endTokenOverlap(name: ConnectionName): Promise<ConnectionStatus> {
+    await this.withSecrets(() =>
+      this.exclusively(async () => {
+        const record = this.repo.get(name);
+        if (!record.previous || Date.parse(record.previous.expiresAt) <= this.now().getTime()) {
+          throw new ServiceError('not-allowed', `${CONNECTION_LABELS[name]} has no previous token that still works: there is no overlap to end`);
+        }
+        // SQLite first: every process (a server next to the CLI) stops accepting the token on
+        // its next request; the hash goes from the store after.
+        this.repo.endOverlap(name, this.now().toISOString());
+        await this.secretStore.delete(previousTokenAccount(name));
+      }),
+    );
+    this.events.emit('change', null);
+    return this.status(name);
   }
 
   /** Runs a token change after this process's earlier ones, under the cross-process lock. */
@@ -204,20 +295,31 @@ export class Connections {
   }
 
   /**
-   * One rotation: the store gets the new hash before SQLite gets the new generation, so a server
-   * that sees the new generation (its cue to read the hash again) reads the new hash. Called
-   * only under exclusively(): the previous hash read here is still the current one when replaced.
+   * One rotation: the store gets the new hashes before SQLite gets the new generation, so a
+   * server that sees the new generation (its cue to read the hashes again) reads the new ones.
+   * Called only under exclusively(): the hash read here is still the current one when replaced.
+   * With an overlap (`overlapMs` > 0) the replaced hash goes to the previous-token entry first
+   * (a server still on the old generation does not read that entry again until it sees the new
+   * one); without, that entry is removed after SQLite says no overlap runs.
    */
-  private async issueToken(name: ConnectionName): Promise<string> {
+  private async issueToken(name: ConnectionName, overlapMs = 0): Promise<string> {
     const token = generateToken();
     const digest = hashToken(token);
-    const previous = this.repo.get(name);
-    const previousDigest = previous.tokenGeneration > 0 ? await this.digestFor(previous).catch(() => null) : null;
+    const before = this.repo.get(name);
+    const replaced = before.tokenGeneration > 0 ? ((await this.hashesFor(before).catch(() => null))?.digest ?? null) : null;
+    const at = this.now();
+    const kept = overlapMs > 0 && replaced ? { createdAt: before.tokenCreatedAt, expiresAt: new Date(at.getTime() + overlapMs).toISOString() } : null;
+    if (kept && replaced) await this.secretStore.set(previousTokenAccount(name), encodePreviousToken({ sha256: replaced.toString('hex'), ...kept }));
     await this.secretStore.set(tokenAccount(name), digest.toString('hex'));
-    const now = this.now().toISOString();
-    const record = this.repo.tokenIssued(name, now);
-    if (previousDigest) this.repo.retire(name, previous.tokenGeneration, retiredFingerprint(previousDigest).toString('hex'), now);
-    this.hashes.set(name, { generation: record.tokenGeneration, digest });
+    const now = at.toISOString();
+    const record = this.repo.tokenIssued(name, now, kept);
+    // Its fingerprint tells a later 401 "this is the token Okta had", also once an overlap ends.
+    if (replaced) this.repo.retire(name, before.tokenGeneration, retiredFingerprint(replaced).toString('hex'), now);
+    if (!kept && before.previous) await this.secretStore.delete(previousTokenAccount(name)).catch(() => false);
+    this.hashes.set(name, { generation: record.tokenGeneration, overlap: kept?.expiresAt ?? null, digest, previous: kept && replaced ? { digest: replaced, expiresMs: Date.parse(kept.expiresAt) } : null });
+    // The new token's first use is written at once (not held back as a repeat of the old one's).
+    this.lastUseWrite.delete(`${name}|current`);
+    this.lastUseWrite.delete(`${name}|previous`);
     return token;
   }
 
@@ -273,12 +375,19 @@ export class Connections {
   close(): void {
     this.closed = true;
     clearTimeout(this.secretsRetry);
+    clearTimeout(this.expiryTimer?.timer);
     this.events.clear();
   }
 
-  private async digestFor(record: ConnectionRecord): Promise<Buffer | null> {
+  /** Cached hashes still stand for the record: same generation, same overlap, not due for another look. */
+  private fresh(cached: CachedHash, record: ConnectionRecord): boolean {
+    return cached.generation === record.tokenGeneration && cached.overlap === (record.previous?.expiresAt ?? null) && !this.lookAgain(cached);
+  }
+
+  private async hashesFor(record: ConnectionRecord): Promise<CachedHash> {
     const cached = this.hashes.get(record.name);
-    if (cached && cached.generation === record.tokenGeneration && !this.lookAgain(cached)) return cached.digest;
+    if (cached && this.fresh(cached, record)) return cached;
+    const overlap = record.previous?.expiresAt ?? null;
     const hex = record.tokenGeneration > 0 ? await this.secretStore.get(tokenAccount(record.name)) : null;
     if (record.tokenGeneration > 0 && hex === null) {
       // A token was issued but the store has no hash for it. A locked keyring reads as "no
@@ -287,13 +396,25 @@ export class Connections {
       // this connection needs a new token; the others go on).
       await this.probeStore();
       const found = cached?.generation === record.tokenGeneration && cached.missingSince !== undefined;
-      this.hashes.set(record.name, { generation: record.tokenGeneration, digest: null, missingSince: this.now().getTime() });
+      const missing = { generation: record.tokenGeneration, overlap, digest: null, previous: null, missingSince: this.now().getTime() };
+      this.hashes.set(record.name, missing);
       if (!found) this.events.emit('change', null);
-      return null;
+      return missing;
     }
     const digest = hex && /^[0-9a-f]{64}$/.test(hex) ? Buffer.from(hex, 'hex') : null;
-    this.hashes.set(record.name, { generation: record.tokenGeneration, digest });
-    return digest;
+    const entry: CachedHash = { generation: record.tokenGeneration, overlap, digest, previous: overlap === null ? null : await this.previousHash(record.name, overlap) };
+    this.hashes.set(record.name, entry);
+    return entry;
+  }
+
+  /**
+   * The replaced token's hash while SQLite says an overlap runs. It stops working at the earlier
+   * of the two expiries (they agree unless a change was cut short); no entry: it does not work.
+   */
+  private async previousHash(name: ConnectionName, overlap: string): Promise<CachedHash['previous']> {
+    const entry = decodePreviousToken(await this.secretStore.get(previousTokenAccount(name)));
+    if (!entry) return null;
+    return { digest: Buffer.from(entry.sha256, 'hex'), expiresMs: Math.min(Date.parse(entry.expiresAt), Date.parse(overlap)) };
   }
 
   /** A missing hash is looked for again after secretsRetryMs (someone may have restored it). */
@@ -301,15 +422,15 @@ export class Connections {
     return cached.missingSince !== undefined && this.now().getTime() - cached.missingSince >= (this.options.secretsRetryMs ?? 30_000);
   }
 
-  /** The cached digest of each record's current token generation, or undefined when one must be read. */
-  private cachedDigests(records: readonly ConnectionRecord[]): (Buffer | null)[] | undefined {
-    const digests: (Buffer | null)[] = [];
+  /** The cached hashes of each record's tokens, or undefined when some must be read. */
+  private cachedHashes(records: readonly ConnectionRecord[]): (CachedHash | null)[] | undefined {
+    const hashes: CachedHash[] = [];
     for (const record of records) {
       const cached = this.hashes.get(record.name);
-      if (!cached || cached.generation !== record.tokenGeneration || this.lookAgain(cached)) return undefined;
-      digests.push(cached.digest);
+      if (!cached || !this.fresh(cached, record)) return undefined;
+      hashes.push(cached);
     }
-    return digests;
+    return hashes;
   }
 
   /**
@@ -324,54 +445,67 @@ export class Connections {
    */
   check(req: RequestInfo): AuthOutcome | Promise<AuthOutcome> {
     const token = tokenFromHeader(req.authorization);
-    if (token === undefined) return { connection: null, error: ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"'), refusal: { reason: 'missing' } };
+    if (token === undefined) return { connection: null, token: null, error: ScimError.unauthorized('Missing SCIM token: send "Authorization: Bearer <token>"'), refusal: { reason: 'missing' } };
     if (this.secretsProblem !== null) return this.unavailable();
     const records = this.repo.all();
-    const digests = this.cachedDigests(records);
-    if (digests) return this.decide(req, hashToken(token), records, digests, undefined);
+    const hashes = this.cachedHashes(records);
+    if (hashes) return this.decide(req, hashToken(token), records, hashes, undefined);
     return this.checkReading(req, token, records);
   }
 
   /** check() when some hash has to be read from the secret store first. */
   private async checkReading(req: RequestInfo, token: string, records: readonly ConnectionRecord[]): Promise<AuthOutcome> {
     const presented = hashToken(token);
-    const digests: (Buffer | null)[] = [];
+    const hashes: (CachedHash | null)[] = [];
     let unreadable: SecretStoreUnavailableError | undefined;
     for (const record of records) {
       try {
-        digests.push(await this.digestFor(record));
+        hashes.push(await this.hashesFor(record));
       } catch (err) {
         if (!(err instanceof SecretStoreUnavailableError)) throw err;
         unreadable = err; // this connection cannot be checked; the others still can
-        digests.push(null);
+        hashes.push(null);
       }
     }
-    return this.decide(req, presented, records, digests, unreadable);
+    return this.decide(req, presented, records, hashes, unreadable);
   }
 
-  private decide(req: RequestInfo, presented: Buffer, records: readonly ConnectionRecord[], digests: readonly (Buffer | null)[], unreadable: SecretStoreUnavailableError | undefined): AuthOutcome {
+  private decide(req: RequestInfo, presented: Buffer, records: readonly ConnectionRecord[], hashes: readonly (CachedHash | null)[], unreadable: SecretStoreUnavailableError | undefined): AuthOutcome {
     let matched: ConnectionRecord | undefined;
+    let kind: TokenKind = 'current';
+    // Compare against every connection (no early exit) so timing says nothing about which.
     for (let i = 0; i < records.length; i++) {
-      const digest = digests[i];
-      // Compare against every connection (no early exit) so timing says nothing about which.
+      const digest = hashes[i]?.digest;
       if (digest && sameDigest(presented, digest) && !matched) matched = records[i];
+    }
+    // Then the replaced tokens of running overlaps, each compared whether or not one matched
+    // already; an expired one is compared too, and refused like any replaced token.
+    let nowMs: number | undefined;
+    for (let i = 0; i < records.length; i++) {
+      const previous = hashes[i]?.previous;
+      if (!previous || !sameDigest(presented, previous.digest) || matched) continue;
+      nowMs ??= this.now().getTime();
+      if (previous.expiresMs > nowMs) {
+        matched = records[i];
+        kind = 'previous';
+      }
     }
     if (!matched && unreadable) {
       this.setSecretsProblem(unreadable.message);
       return this.unavailable();
     }
-    if (!matched) return { connection: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)'), refusal: this.unknownToken(presented) };
+    if (!matched) return { connection: null, token: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)'), refusal: this.unknownToken(presented) };
     if (!matched.enabled) {
       const label = CONNECTION_LABELS[matched.name];
-      return { connection: matched.name, error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: matched.name } };
+      return { connection: matched.name, token: kind, error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: matched.name } };
     }
-    this.noteUse(matched.name, req);
-    return { connection: matched.name };
+    this.noteUse(matched.name, kind, req);
+    return { connection: matched.name, token: kind };
   }
 
   /** The answer while the secret store cannot be read: nothing can be checked, so nothing is let in. */
   private unavailable(): AuthOutcome {
-    return { connection: null, error: secretsUnavailable(this.secretStore.kind), refusal: { reason: 'secrets-unavailable' } };
+    return { connection: null, token: null, error: secretsUnavailable(this.secretStore.kind), refusal: { reason: 'secrets-unavailable' } };
   }
 
   /** A token no connection has now: one that was replaced (which, since when), or unknown. */
@@ -388,17 +522,19 @@ export class Connections {
     return found ? { reason: 'replaced', claimed: found.connection, replacedAt: found.retiredAt } : { reason: 'unknown' };
   }
 
-  private noteUse(name: ConnectionName, req: RequestInfo): void {
+  /** Writes when a token was last used (each of a connection's two tokens on its own). */
+  private noteUse(name: ConnectionName, kind: TokenKind, req: RequestInfo): void {
     const now = this.now();
     const key = `${req.ip ?? ''}|${req.userAgent ?? ''}`;
-    const last = this.lastUseWrite.get(name);
+    const which = `${name}|${kind}`;
+    const last = this.lastUseWrite.get(which);
     if (last && last.key === key && now.getTime() - last.at < USE_WRITE_INTERVAL_MS) return;
-    this.lastUseWrite.set(name, { at: now.getTime(), key });
+    this.lastUseWrite.set(which, { at: now.getTime(), key });
     try {
-      this.repo.recordUse(name, now.toISOString(), req.ip, req.userAgent);
+      this.repo.recordUse(name, kind, now.toISOString(), req.ip, req.userAgent);
     } catch {
       // Last-use details are a courtesy: a full disk or a locked database must not refuse a valid token.
-      this.lastUseWrite.delete(name);
+      this.lastUseWrite.delete(which);
     }
   }
 }

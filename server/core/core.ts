@@ -41,6 +41,12 @@ export interface CoreOptions {
   readonly publicUrl?: () => string | null;
   /** How often an unusable secret store is probed again. */
   readonly secretsRetryMs?: number;
+  /**
+   * The clock tokens are timed by: when one is issued or used, when a rotation overlap ends.
+   * Default: the system clock; tests pass one they move forward, to end an overlap without
+   * waiting an hour.
+   */
+  readonly now?: () => Date;
 }
 
 export class Core {
@@ -78,6 +84,7 @@ export class Core {
     });
     this.connections = new Connections(repo, options.secretStore, {
       secretsRetryMs: options.secretsRetryMs,
+      now: options.now,
       health: (name, enabled) => this.activity.health(name, enabled),
       // Every process that opens this data folder (CLI, desktop app, server) takes this lock to change a token.
       exclusive: (work) => withFileLock(join(options.dataDir, TOKENS_LOCK_FILE), work),

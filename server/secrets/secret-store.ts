@@ -40,6 +40,11 @@ export function tokenAccount(connection: string): string {
   return `${connection}-token-sha256`;
 }
 
+/** The account beside it that holds, during a rotation overlap, the replaced token's hash (previous-token.ts). */
+export function previousTokenAccount(connection: string): string {
+  return `${connection}-previous-token-sha256`;
+}
+
 /**
  * Proves the store works: writes, reads back and removes a probe entry. Reading alone is not
  * enough: keytar reads from a locked keyring as "no entry" instead of failing. The entry is this

@@ -1,8 +1,9 @@
 /**
  * Per-connection settings kept in SQLite: the enable flag and token bookkeeping (a generation
- * counter, creation and last-use details). The token's hash is never here: it lives in the
- * SecretStore. A server process notices a rotation made by another process (the CLI) through
- * the generation counter.
+ * counter, creation and last-use details, and a rotation overlap's replaced token: when it was
+ * issued, when it stops working, when it was last used). The tokens' hashes are never here:
+ * they live in the SecretStore. A server process notices a rotation or an overlap ended by
+ * another process (the CLI) through the generation counter and the overlap's expiry.
  */
 import type { ConnectionName } from '../../contract/connections';
 import type { Db } from './database';
@@ -15,7 +16,19 @@ export interface ConnectionRecord {
   readonly lastUsedAt: string | null;
   readonly lastUsedIp: string | null;
   readonly lastUsedAgent: string | null;
+  /** The replaced token that still works during a rotation overlap (null: none). */
+  readonly previous: PreviousTokenRecord | null;
 }
+
+export interface PreviousTokenRecord {
+  readonly createdAt: string | null;
+  /** When it stops working (it may have passed: the caller compares with its clock). */
+  readonly expiresAt: string;
+  readonly lastUsedAt: string | null;
+}
+
+/** Which of a connection's tokens a request presented. */
+export type TokenKind = 'current' | 'previous';
 
 interface Row {
   name: ConnectionName;
@@ -25,6 +38,9 @@ interface Row {
   token_last_used_at: string | null;
   token_last_used_ip: string | null;
   token_last_used_agent: string | null;
+  previous_token_created_at: string | null;
+  previous_token_expires_at: string | null;
+  previous_token_last_used_at: string | null;
 }
 
 function toRecord(r: Row): ConnectionRecord {
@@ -36,6 +52,7 @@ function toRecord(r: Row): ConnectionRecord {
     lastUsedAt: r.token_last_used_at,
     lastUsedIp: r.token_last_used_ip,
     lastUsedAgent: r.token_last_used_agent,
+    previous: r.previous_token_expires_at === null ? null : { createdAt: r.previous_token_created_at, expiresAt: r.previous_token_expires_at, lastUsedAt: r.previous_token_last_used_at },
   };
 }
 
@@ -69,6 +86,8 @@ export class ConnectionsRepo {
   private readonly enableStmt;
   private readonly tokenStmt;
   private readonly useStmt;
+  private readonly previousUseStmt;
+  private readonly endOverlapStmt;
   private readonly retireStmt;
   private readonly retiredTrimStmt;
   private readonly retiredStmt;
@@ -79,10 +98,14 @@ export class ConnectionsRepo {
     this.allStmt = db.prepare<[], Row>('SELECT * FROM connections ORDER BY name DESC');
     this.oneStmt = db.prepare<[string], Row>('SELECT * FROM connections WHERE name = ?');
     this.enableStmt = db.prepare<[number, string, string]>('UPDATE connections SET enabled = ?, updated_at = ? WHERE name = ?');
-    this.tokenStmt = db.prepare<[string, string, string], Row>(
+    this.tokenStmt = db.prepare<[string, string, string | null, string | null, string], Row>(
       `UPDATE connections SET token_generation = token_generation + 1, token_created_at = ?, updated_at = ?,
-         token_last_used_at = NULL, token_last_used_ip = NULL, token_last_used_agent = NULL
+         token_last_used_at = NULL, token_last_used_ip = NULL, token_last_used_agent = NULL,
+         previous_token_created_at = ?, previous_token_expires_at = ?, previous_token_last_used_at = NULL
        WHERE name = ? RETURNING *`,
+    );
+    this.endOverlapStmt = db.prepare<[string, string]>(
+      'UPDATE connections SET previous_token_created_at = NULL, previous_token_expires_at = NULL, previous_token_last_used_at = NULL, updated_at = ? WHERE name = ?',
     );
     this.retireStmt = db.prepare<[string, number, string, string]>('INSERT OR REPLACE INTO retired_tokens (connection, generation, digest, retired_at) VALUES (?, ?, ?, ?)');
     this.retiredTrimStmt = db.prepare<[string, string, number]>(
@@ -92,6 +115,8 @@ export class ConnectionsRepo {
     this.useStmt = db.prepare<[string, string | null, string | null, string]>(
       'UPDATE connections SET token_last_used_at = ?, token_last_used_ip = ?, token_last_used_agent = ? WHERE name = ?',
     );
+    // Only while that overlap runs: a use noted after the overlap ended must not bring it back.
+    this.previousUseStmt = db.prepare<[string, string]>('UPDATE connections SET previous_token_last_used_at = ? WHERE name = ? AND previous_token_expires_at IS NOT NULL');
   }
 
   /** Remembers a connection's replaced token (its hash), keeping the newest few. */
@@ -137,14 +162,26 @@ export class ConnectionsRepo {
     this.enableStmt.run(enabled ? 1 : 0, now, name);
   }
 
-  /** Records that a new token was issued; returns the new generation. */
-  tokenIssued(name: ConnectionName, now: string): ConnectionRecord {
+  /**
+   * Records that a new token was issued; returns the new generation. `previous`: the replaced
+   * token keeps working until its expiry (a rotation overlap); null: it stops now, and so does
+   * the token an earlier overlap kept (one previous token at a time).
+   */
+  tokenIssued(name: ConnectionName, now: string, previous: { createdAt: string | null; expiresAt: string } | null = null): ConnectionRecord {
     this.cache = undefined;
-    return toRecord(this.tokenStmt.get(now, now, name)!);
+    return toRecord(this.tokenStmt.get(now, now, previous?.createdAt ?? null, previous?.expiresAt ?? null, name)!);
   }
 
-  recordUse(name: ConnectionName, at: string, ip: string | null, agent: string | null): void {
+  /** The rotation overlap ends: the previous token stops working. */
+  endOverlap(name: ConnectionName, now: string): void {
     this.cache = undefined;
-    this.useStmt.run(at, ip, agent, name);
+    this.endOverlapStmt.run(now, name);
+  }
+
+  /** A request used the token `kind`: the current one's details (address, client), or the previous one's time. */
+  recordUse(name: ConnectionName, kind: TokenKind, at: string, ip: string | null, agent: string | null): void {
+    this.cache = undefined;
+    if (kind === 'previous') this.previousUseStmt.run(at, name);
+    else this.useStmt.run(at, ip, agent, name);
   }
 }

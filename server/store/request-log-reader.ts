@@ -65,6 +65,8 @@ interface Row {
   members: string | null;
   scim_type: string | null;
   detail: string | null;
+  /** Absent from a file the writer has not brought up to date yet. */
+  token?: 'current' | 'previous' | null;
 }
 
 interface RefusedRow {
@@ -88,6 +90,7 @@ function toRequest(r: Row): StoredRequest {
     seq: r.seq,
     at: r.at,
     connection: r.connection,
+    token: r.token ?? null,
     method: r.method,
     path: r.path,
     status: r.status,

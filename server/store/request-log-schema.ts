@@ -14,6 +14,8 @@ export function requestLogPath(dataDir: string): string {
 export interface RequestRecord {
   readonly at: string;
   readonly connection: string;
+  /** Which of the connection's tokens authenticated it (null in entries older than rotation overlaps: the current one). */
+  readonly token: 'current' | 'previous' | null;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -129,4 +131,15 @@ CREATE INDEX IF NOT EXISTS refused_last ON refused (last_at);
 `;
 
 /** The order the writer's worker receives a request's fields in (arrays clone faster than objects). */
-export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail'] as const satisfies readonly (keyof RequestRecord)[];
+export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail', 'token'] as const satisfies readonly (keyof RequestRecord)[];
+
+/**
+ * Changes to a requests.db written by an earlier ScimDesk, in order; the file's user_version
+ * counts those applied (REQUEST_LOG_DDL creates the first shape, IF NOT EXISTS). Append only.
+ * The writer's worker applies them when it opens the file, each in a transaction with its
+ * version; the reader reads columns a file does not have yet as null.
+ */
+export const REQUEST_LOG_MIGRATIONS: readonly string[] = [
+  // 1: which of the connection's tokens authenticated each request (rotation overlaps). Old rows: null.
+  `ALTER TABLE requests ADD COLUMN token TEXT CHECK (token IN ('current', 'previous'))`,
+];

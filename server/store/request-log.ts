@@ -12,7 +12,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { Emitter } from '../base/emitter';
-import { DEFAULT_LOG_RETENTION, type LogRetention, REQUEST_FIELDS, REQUEST_LOG_DDL, type RefusedRecord, type RequestRecord } from './request-log-schema';
+import { DEFAULT_LOG_RETENTION, type LogRetention, REQUEST_FIELDS, REQUEST_LOG_DDL, REQUEST_LOG_MIGRATIONS, type RefusedRecord, type RequestRecord } from './request-log-schema';
 
 export type Capture = () => RequestRecord | RefusedRecord | null;
 
@@ -79,7 +79,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { chmodSync, renameSync, existsSync } = require('node:fs');
 const Database = require(workerData.module);
-const { file, binding, ddl, retention } = workerData;
+const { file, binding, ddl, migrations, retention } = workerData;
 const flag = new Int32Array(workerData.closed);
 // A file that cannot be opened (a full disk, a lock) is tried again this often, on the next batch.
 const REOPEN_MS = 2000;
@@ -123,7 +123,11 @@ function openDb() {
   db.pragma('wal_autocheckpoint = 4096');
   db.pragma('journal_size_limit = 262144');
   db.exec(ddl);
-  const cols = 'at, connection, failed, method, path, status, duration_ms, action, resource_type, resource_id, target, summary, client_ip, user_agent, request_body, response_body, notes, changes, members, scim_type, detail';
+  // A file from an earlier ScimDesk gets the columns added since (REQUEST_LOG_MIGRATIONS).
+  for (let v = db.pragma('user_version', { simple: true }); v < migrations.length; v++) {
+    db.transaction(() => { db.exec(migrations[v]); db.pragma('user_version = ' + (v + 1)); })();
+  }
+  const cols = 'at, connection, failed, method, path, status, duration_ms, action, resource_type, resource_id, target, summary, client_ip, user_agent, request_body, response_body, notes, changes, members, scim_type, detail, token';
   st = {
     insert: db.prepare('INSERT INTO requests (' + cols + ') VALUES (' + cols.split(',').map(() => '?').join(', ') + ')'),
     // CHUNK rows a statement: one call into SQLite for many rows.
@@ -150,7 +154,7 @@ function openDb() {
       const seen = latest.get(r[1]) ?? [null, null];
       seen[failed] = r[0];
       latest.set(r[1], seen);
-      return [r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19]];
+      return [r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19], r[20]];
     };
     let i = 0;
     for (; i + CHUNK <= rows.length; i += CHUNK) {
@@ -389,7 +393,7 @@ export class RequestLog {
       const module = createRequire(import.meta.url).resolve('better-sqlite3');
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { file: this.options.file, module, binding: this.options.nativeBinding, ddl: REQUEST_LOG_DDL, retention: this.retention, closed: this.closedFlag },
+        workerData: { file: this.options.file, module, binding: this.options.nativeBinding, ddl: REQUEST_LOG_DDL, migrations: REQUEST_LOG_MIGRATIONS, retention: this.retention, closed: this.closedFlag },
       });
       worker.unref();
       worker.on('message', (reply: Reply) => this.answered(reply));

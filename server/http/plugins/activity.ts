@@ -19,6 +19,7 @@ import { REDACTED, maskTokenShapes, redactUrl, redactedText } from '../../scim/r
 import { isObject } from '../../scim/resource';
 import { tokenFromHeader } from '../../secrets/tokens';
 import type { Activity } from '../../core/activity';
+import type { TokenKind } from '../../core/connections';
 import type { ScimRequestContext } from './request-context';
 import { MAX_AGENT_CHARS, MAX_PATH_CHARS, type RefusedRecord, type RequestRecord } from '../../store/request-log-schema';
 
@@ -97,6 +98,7 @@ interface Captured {
   readonly atMs: number;
   readonly elapsed: number;
   readonly connection: string | null;
+  readonly token: TokenKind | null;
   readonly refusal: ScimRequestContext['refusal'];
   readonly client: string | null;
   readonly agent: string | undefined;
@@ -131,6 +133,7 @@ export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 
       atMs: Date.now(),
       elapsed: reply.elapsedTime,
       connection: scim.connection,
+      token: scim.token,
       refusal: scim.refusal,
       client: scim.client,
       agent: typeof agent === 'string' ? agent : undefined,
@@ -203,6 +206,7 @@ function build(c: Captured, options: ActivityOptions): RequestRecord | RefusedRe
   return {
     at,
     connection: c.connection,
+    token: c.token,
     method: c.method,
     path,
     status: c.status,

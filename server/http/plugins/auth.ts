@@ -12,6 +12,7 @@ export function registerAuth(app: FastifyInstance, connections: Connections, lim
   /** The error to answer with, or undefined when the request may go on. */
   const settle = (request: FastifyRequest, outcome: AuthOutcome): ScimError | undefined => {
     request.scim.connection = outcome.connection;
+    request.scim.token = outcome.token;
     if (!outcome.error) return undefined;
     request.scim.refusal = outcome.refusal;
     if (outcome.error.status === 401) {

@@ -1,6 +1,6 @@
 /** Per-request SCIM context, filled by the hooks and routes and read by the activity recorder. */
 import type { FastifyInstance } from 'fastify';
-import type { Refusal } from '../../core/connections';
+import type { Refusal, TokenKind } from '../../core/connections';
 import { ScimError } from '../../scim/errors';
 import type { AuditInput } from '../../store/audit-trail';
 import { type TunnelPeer, clientAddress } from './client-address';
@@ -10,6 +10,8 @@ export interface ScimRequestContext {
   client: string | null;
   /** The connection whose token authenticated the request. */
   connection: string | null;
+  /** Which of its tokens: the current one, or the previous one during a rotation overlap. */
+  token: TokenKind | null;
   /** What the server normalised in the client's input. */
   notes: string[];
   /** The id of a resource the request created (known only after the write). */
@@ -34,7 +36,7 @@ export function registerRequestContext(app: FastifyInstance, viaTunnel: TunnelPe
   app.decorateRequest('scim', null as unknown as ScimRequestContext);
   // Callback-style hooks here and in activity.ts: no promise per request for synchronous work.
   app.addHook('onRequest', (request, _reply, done) => {
-    request.scim = { client: clientAddress(request, viaTunnel), connection: null, notes: [] };
+    request.scim = { client: clientAddress(request, viaTunnel), connection: null, token: null, notes: [] };
     done(request.headers.host ? undefined : ScimError.invalidSyntax('The request has no Host header (HTTP/1.1 requires one)'));
   });
 }

@@ -5,6 +5,7 @@ import m0003 from './0003-activity-change-index';
 import m0004 from './0004-activity-age-index';
 import m0005 from './0005-audit-trail';
 import m0006 from './0006-search-fold';
+import m0007 from './0007-token-overlap';
 
 export interface Migration {
   readonly version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'activity-age-index', sql: m0004 },
   { version: 5, name: 'audit-trail', sql: m0005 },
   { version: 6, name: 'search-fold', sql: m0006 },
+  { version: 7, name: 'token-overlap', sql: m0007 },
 ];

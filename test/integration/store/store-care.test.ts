@@ -303,6 +303,7 @@ describe('request log retention (requests.db, written by its worker)', () => {
     return {
       at: when,
       connection: 'okta',
+      token: 'current',
       method: 'GET',
       path: `/scim/v2/Users/${i}`,
       status,
