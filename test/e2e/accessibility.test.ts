@@ -106,7 +106,7 @@ describe.each(['light', 'dark'] as const)('every screen passes axe-core in the %
       [`/activity/${(await t.controller.panel.listActivity({ limit: 1 }))[0]!.seq}`, '[aria-label="Request details"]'],
     ] as const) {
       await go(hash, region);
-      expect((await violations()).map((v) => v.id)).toEqual([]);
+      expect((await violations()).map((v) => `${hash}: ${v.id} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
     }
   });
 
