@@ -3,7 +3,9 @@
  *
  *   enable    --connection okta|entra   turn a connection on (prints its first token once)
  *   disable   --connection okta|entra   refuse that connection's requests
- *   token new --connection okta|entra   issue a new token (printed once); the old one stops working
+ *   token new okta|entra [--overlap 1h|24h]   issue a new token (printed once); the old one stops
+ *                                       working now, or after the overlap
+ *   token end-overlap okta|entra        the previous token stops working now
  *   serve                               run the SCIM server in the foreground
  *   status    [--json]                  connections (with health), the tunnel, directory counts
  *   tunnel confirm                      the running server's public URL is the one Okta has
@@ -29,6 +31,7 @@ import { serve } from './serve';
 import { historyCommand, logCommand } from './log';
 import { readRuntime } from '../controller/runtime-file';
 import { runtimeLines, tunnelCommand, tunnelJson } from './tunnel';
+import { tokenCommand } from './token';
 
 export type { Io };
 
@@ -75,15 +78,8 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
       });
     }
     case 'token': {
-      if (rest[0] !== 'new') throw new UsageError('the token command is "token new --connection okta|entra"');
-      const name = connectionOf(values);
-      return withCore(values, async (core) => {
-        const { connection, token } = await core.connections.rotateToken(name);
-        io.out(`New ${connection.label} token issued; the previous token is refused from the next request on.`);
-        if (!connection.enabled) io.out(`Note: the ${name} connection is disabled; enable it to accept requests.`);
-        printToken(io, connection, token);
-        return 0;
-      });
+      const command = tokenCommand(rest, values);
+      return withCore(values, (core) => command(core, io));
     }
     case 'serve':
       return serve(values, io);

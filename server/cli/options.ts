@@ -47,6 +47,7 @@ export const OPTIONS = {
   out: { type: 'string' },
   force: { type: 'boolean' },
   format: { type: 'string' },
+  overlap: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -22,7 +22,12 @@ export function usage(): string {
 Commands:
   enable    --connection okta|entra    Enable a connection; the first enable prints its token once
   disable   --connection okta|entra    Disable a connection (its requests get 403)
-  token new --connection okta|entra    Issue a new token, printed once; the old token stops working
+  token new okta|entra [--overlap none|1h|24h]
+                                       Issue a new token, printed once. The old token stops
+                                       working now (none, the default), or keeps working for
+                                       1 hour or 24 hours, so the IdP is not refused until the
+                                       new token is pasted in (one previous token at a time)
+  token end-overlap okta|entra         The previous token stops working now
   serve     [--host H] [--port P] [--log-level L] [--body-limit BYTES]
             [--tunnel none|localtunnel] [--tunnel-host URL] [--subdomain NAME]
             [--public-url URL] [--activity-keep N] [--activity-days D]
@@ -65,6 +70,8 @@ Options for every command:
 
 export function describeConnection(s: ConnectionStatus): string {
   const parts = [s.enabled ? 'enabled' : 'disabled', s.hasToken ? `token issued ${s.tokenCreatedAt}` : 'no token yet'];
+  const previous = s.previousToken;
+  if (previous) parts.push(`previous token works until ${previous.expiresAt} (${previous.lastUsedAt ? `last used ${previous.lastUsedAt}` : 'not used since the rotation'})`);
   if (s.lastUsedAt) parts.push(`last request ${s.lastUsedAt} from ${s.lastUsedIp ?? '?'} (${s.lastUsedAgent ?? 'unknown client'})`);
   return `${s.label} (${s.name}): ${parts.join(', ')}${s.health.state === 'idle' ? '' : `\n  ${s.health.sentence}`}`;
 }

@@ -206,7 +206,7 @@ export class Connections {
     const cached = this.hashes.get(r.name);
     const label = CONNECTION_LABELS[r.name];
     if (cached?.missingSince === undefined || cached.generation !== r.tokenGeneration) {
-      // The IdP's requests succeed with the replaced token: say so, and until when they will.
+      // Succeeding with the replaced token is fine for now: the sentence says until when.
       const stillPrevious = previous?.lastUsedAt && previous.lastUsedAt >= (r.lastUsedAt ?? '');
       if (health.state !== 'ok' || !stillPrevious) return health;
       return { ...health, sentence: `${label} still uses the previous token, which stops working at ${clock(previous.expiresAt, this.now())}` };

@@ -78,6 +78,9 @@ describe('gates', () => {
     ['getUser', { id: '' }, '/id'],
     ['getActivity', { seq: '7' }, '/seq'],
     ['getStatus', { sneaky: true }, ''],
+    ['rotateToken', { connection: 'okta', overlap: '2h' }, '/overlap'],
+    ['rotateToken', { connection: 'okta', overlap: 3600 }, '/overlap'],
+    ['endTokenOverlap', { connection: 'okta', overlap: '1h' }, ''],
     ['openExternal', 'https://example.com', ''],
   ] as const)('refuses a malformed %s payload %j', async (name, payload, path) => {
     const res = await h.call(name, payload);
@@ -118,6 +121,18 @@ describe('calls over the real core', () => {
     const one = await h.call('getActivity', { seq: activity.ok ? activity.value[0].seq : 0 });
     expect(one).toMatchObject({ ok: true, value: { requestBody: expect.stringContaining('[redacted]') } });
     expect(await h.call('activityActions')).toMatchObject({ ok: true, value: expect.arrayContaining(['Create user']) });
+  });
+
+  it('rotates with an overlap: the status carries the previous token until endTokenOverlap ends it; ending none is a not-allowed Result', async () => {
+    const rotated = await h.call('rotateToken', { connection: 'okta', overlap: '24h' });
+    expect(rotated).toMatchObject({ ok: true, value: { token: expect.stringMatching(/^scimdesk_/), connection: { previousToken: { expiresAt: expect.any(String), lastUsedAt: null } } } });
+    const until = rotated.ok ? Date.parse(rotated.value.connection.previousToken.expiresAt) : 0;
+    expect(Math.abs(until - (Date.now() + 86_400_000))).toBeLessThan(60_000);
+    const status = await h.call('getStatus');
+    expect(status.ok && status.value.connections.find((c: { name: string }) => c.name === 'okta').previousToken).toEqual(rotated.ok && rotated.value.connection.previousToken);
+    const ended = await h.call('endTokenOverlap', { connection: 'okta' });
+    expect(ended).toMatchObject({ ok: true, value: { name: 'okta', previousToken: null } });
+    expect(await h.call('endTokenOverlap', { connection: 'okta' })).toEqual({ ok: false, error: { code: 'not-allowed', message: 'Okta has no previous token that still works: there is no overlap to end' } });
   });
 
   it('turns invalid tunnel settings into an invalid-settings Result', async () => {

@@ -5,8 +5,9 @@
  * keychain or the opt-in secrets file, real HTTP on loopback), with the requests an IdP sends.
  * Time passes through the controller's clock (`now`), not by sleeping an hour.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionStatus } from '../../../contract/model';
 import { Controller } from '../../../server/controller/controller';
@@ -15,6 +16,7 @@ import { clock } from '../../../server/core/explain';
 import { FileSecretStore, SECRETS_FILE } from '../../../server/secrets/file-store';
 import type { SecretStore } from '../../../server/secrets/secret-store';
 import { hashToken } from '../../../server/secrets/tokens';
+import { REQUEST_LOG_DDL, REQUEST_LOG_MIGRATIONS, requestLogPath } from '../../../server/store/request-log-schema';
 import { ScimClient } from '../../../tools/scim-client';
 import { forgetTokens, tempDir, testKeychain } from '../../support/scim-server';
 
@@ -76,6 +78,7 @@ async function run(dataDir: string, secretStore: SecretStore, clock: TestClock):
 
 async function start(kind: StoreKind): Promise<{ app: Running; dataDir: string; store: SecretStore; clock: TestClock; first: string }> {
   const dataDir = tempDir('scimdesk-overlap-');
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   const store = newStore(kind, dataDir);
   const clock = new TestClock();
   const app = await run(dataDir, store, clock);
@@ -191,5 +194,35 @@ describe.each<StoreKind>(['keychain', 'file'])('rotation overlap with the %s sto
     expect(await again.users(third)).toBe(403);
     // Disabled, the connection still shows its tokens' details.
     expect(again.okta().previousToken).not.toBeNull();
+  });
+});
+
+describe('a request log written before rotation overlaps', () => {
+  it('is brought up to date when the server starts: its entries read as the current token, new ones say which token', async () => {
+    const dataDir = tempDir('scimdesk-overlap-log-');
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    // requests.db as the previous version wrote it: the first shape, no token column, user_version 0.
+    const old = new Database(requestLogPath(dataDir));
+    old.exec(REQUEST_LOG_DDL);
+    old
+      .prepare(
+        `INSERT INTO requests (at, connection, failed, method, path, status, duration_ms, action, resource_type, resource_id, target, summary, client_ip, user_agent, request_body, response_body, notes, changes, members, scim_type, detail)
+         VALUES (?, 'okta', 0, 'GET', '/scim/v2/Users', 200, 1, 'List users', 'User', NULL, NULL, 'no match', '127.0.0.1', 'Okta SCIM Client 1.0.0', NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+      )
+      .run(new Date(Date.now() - 60_000).toISOString());
+    old.close();
+
+    const app = await run(dataDir, newStore('file', dataDir), new TestClock());
+    const { token: first } = await app.controller.core.connections.setEnabled('okta', true);
+    expect(await loggedTokens(app)).toEqual(['current']);
+    const { token: second } = await app.controller.core.connections.rotateToken('okta', '1h');
+    expect(await app.users(first!)).toBe(200);
+    expect(await app.users(second)).toBe(200);
+    await app.controller.core.activity.settled();
+    expect(await loggedTokens(app)).toEqual(['current', 'previous', 'current']);
+    await app.stop();
+    const migrated = new Database(requestLogPath(dataDir), { readonly: true });
+    expect(migrated.pragma('user_version', { simple: true })).toBe(REQUEST_LOG_MIGRATIONS.length);
+    migrated.close();
   });
 });
