@@ -35,12 +35,24 @@ function Created({ iso }: { iso: string | null }) {
   );
 }
 
-function CurrentTokenInfo({ connection }: { connection: ConnectionStatus }) {
+/** What is known of the current token; titled "Current token" beside a previous one. */
+function CurrentTokenInfo({ connection, titleId }: { connection: ConnectionStatus; titleId?: string }) {
   return (
     <div className="token-info">
-      <p>
-        Token created <Created iso={connection.tokenCreatedAt} />
-      </p>
+      {titleId ? (
+        <>
+          <p className="token-summary-title" id={titleId}>
+            Current token
+          </p>
+          <p>
+            Created <Created iso={connection.tokenCreatedAt} />
+          </p>
+        </>
+      ) : (
+        <p>
+          Token created <Created iso={connection.tokenCreatedAt} />
+        </p>
+      )}
       <p className="muted">
         {connection.lastUsedAt ? (
           <>
@@ -222,12 +234,7 @@ export function TokenSection({ connection, fields, token, onNewToken, onSaved, i
           <span className="token-summary-icon">
             <LockIcon size={16} />
           </span>
-          <div>
-            <p className="token-summary-title" id={`${id}-current`}>
-              Current token
-            </p>
-            <CurrentTokenInfo connection={connection} />
-          </div>
+          <CurrentTokenInfo connection={connection} titleId={`${id}-current`} />
         </div>
       ) : (
         <div className="token-summary" aria-labelledby={`${id}-label`} role="group">
