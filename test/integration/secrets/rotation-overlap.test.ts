@@ -5,7 +5,7 @@
  * keychain or the opt-in secrets file, real HTTP on loopback), with the requests an IdP sends.
  * Time passes through the controller's clock (`now`), not by sleeping an hour.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -224,5 +224,22 @@ describe('a request log written before rotation overlaps', () => {
     const migrated = new Database(requestLogPath(dataDir), { readonly: true });
     expect(migrated.pragma('user_version', { simple: true })).toBe(REQUEST_LOG_MIGRATIONS.length);
     migrated.close();
+  });
+});
+
+describe('a previous-token entry that is not one', () => {
+  it('(a hand-edited secrets file) lets no previous token in; the current token works and the status shows no previous token', async () => {
+    const { app, dataDir, store, clock, first } = await start('file');
+    const { token: second } = await app.controller.core.connections.rotateToken('okta', '1h');
+    expect(await app.users(first)).toBe(200);
+    await app.stop();
+    const file = join(dataDir, SECRETS_FILE);
+    const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    writeFileSync(file, JSON.stringify({ ...secrets, 'okta-previous-token-sha256': '{"sha256":"not a hash","expiresAt":"soon"}' }));
+
+    const again = await run(dataDir, store, clock);
+    expect(await again.users(first)).toBe(401);
+    expect(await again.users(second)).toBe(200);
+    expect(again.okta().previousToken).toBeNull();
   });
 });
