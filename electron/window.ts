@@ -2,7 +2,7 @@
  * The one BrowserWindow: sandboxed, context-isolated, no Node in the renderer, a strict CSP,
  * no new windows, no navigation away from the app, no webviews, no permissions.
  */
-import { BrowserWindow, type Session } from 'electron';
+import { BrowserWindow, type Session, dialog } from 'electron';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './window-policy';
 
 export { CONTENT_SECURITY_POLICY };
@@ -63,6 +63,21 @@ export function createMainWindow(preloadPath: string, page: AppPage, fileUrl: st
     if (!isAppPageUrl(url, page, fileUrl)) event.preventDefault();
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // The page asks before it unloads (beforeunload) only while a new SCIM token is on screen
+  // (renderer useLeaveGuard); Electron shows no prompt of its own, so closing or reloading asks here.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      buttons: ['Leave', 'Stay'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'ScimDesk',
+      message: 'Leave without saving the token?',
+      detail: 'The new SCIM token is shown only once. Your identity provider needs it; without it, the only way back is a new token.',
+    });
+    // preventDefault here overrides the page's beforeunload: the window closes or reloads.
+    if (choice === 0) event.preventDefault();
+  });
   win.once('ready-to-show', () => win.show());
   if (page.url) void win.loadURL(page.url);
   else void win.loadFile(page.file);

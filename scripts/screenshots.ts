@@ -96,12 +96,31 @@ async function main(): Promise<void> {
     await page.waitForSelector('text=The newly generated token will be shown only once');
     await capture(page, '13-token-shown-once');
     console.log('  13-token-shown-once.png, 13-token-shown-once-dark.png');
+    // Leaving before the token is saved asks first (the leave-guard); Stay, then saved.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Users/ }).click();
+    await page.getByRole('dialog', { name: 'Leave without saving the token?' }).waitFor();
+    await capture(page, '13b-leave-guard');
+    console.log('  13b-leave-guard.png, 13b-leave-guard-dark.png');
+    await page.getByRole('button', { name: 'Stay' }).click();
+    await page.getByRole('button', { name: 'I have saved the token' }).click();
     // Okta still sends the token that was just replaced: refused aggregates, and the tile's health.
     await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
     const stale = new ScimClient(`${controller.status().server.localUrl}/scim/v2`, `Bearer ${seeded.oktaToken}`);
     for (let i = 0; i < 4; i++) await stale.get('/Users?filter=userName%20eq%20%22ada.lovelace%40acme.example%22');
     await shoot(page, '16-scim-health-old-token', '/scim', 'text=Enabled · old token');
     await shoot(page, '17-activity-refused', '/activity/refused', '.refused-item');
+    // A rotation overlap: New SCIM Token with "the old token keeps working for 1 hour"; both tokens listed.
+    await page.evaluate(() => void ((globalThis as unknown as { location: { hash: string } }).location.hash = '/scim/okta'));
+    await page.getByRole('button', { name: 'New SCIM Token' }).click();
+    await page.getByRole('radio', { name: '1 hour' }).check();
+    await capture(page, '18-rotation-overlap-choice');
+    console.log('  18-rotation-overlap-choice.png, 18-rotation-overlap-choice-dark.png');
+    await page.getByRole('button', { name: 'Generate new token' }).click();
+    await page.getByRole('button', { name: 'I have saved the token' }).click();
+    await page.waitForSelector('text=End overlap now');
+    await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await capture(page, '19-rotation-overlap');
+    console.log('  19-rotation-overlap.png, 19-rotation-overlap-dark.png');
     if (panel.problems.length) console.log(`Page problems: ${panel.problems.join('\n')}`);
     await panel.close();
   } finally {

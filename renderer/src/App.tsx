@@ -5,6 +5,7 @@ import { useStatus } from './api/useStatus';
 import { ErrorAlert } from './components/Alert';
 import { AppShell } from './components/AppShell';
 import { FullPageMessage } from './components/FullPageMessage';
+import { LeavePrompt } from './components/LeavePrompt';
 import { Spinner } from './components/Spinner';
 import { useHashRoute } from './hooks/useHashRoute';
 import { DEFAULT_PATH, type Route } from './routes';
@@ -106,6 +107,7 @@ export function App() {
   return (
     <AppShell status={status.data} route={route}>
       <Screen route={route} />
+      <LeavePrompt />
     </AppShell>
   );
 }

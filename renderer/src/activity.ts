@@ -6,6 +6,12 @@ import type { Tone } from './components/Badge';
 import { formatNumber, plural } from './format';
 
 /** "Okta", "Microsoft Entra ID": never the internal name. */
+/** Which of its connection's tokens authenticated a request (ActivitySummary.token). */
+export const TOKEN_LABELS: Record<'current' | 'previous', string> = {
+  current: 'Current token (at the time)',
+  previous: 'Previous token, during a rotation overlap',
+};
+
 export function connectionLabel(name: string | null | undefined): string | null {
   if (name === null || name === undefined) return null;
   return isConnectionName(name) ? CONNECTION_LABELS[name] : name;

@@ -77,6 +77,17 @@ export function formatRelative(iso: string | null | undefined, now: number): str
   return dateOnly.format(d);
 }
 
+/** Time left until a moment: "in 58 min" (up to two hours), then "in 23 h"; "now" once passed. */
+export function formatCountdown(iso: string, now: number): string {
+  const d = parse(iso);
+  if (!d) return '—';
+  const seconds = Math.round((d.getTime() - now) / 1000);
+  if (seconds <= 0) return 'now';
+  if (seconds < 60) return `in ${seconds} s`;
+  if (seconds < 7200) return `in ${Math.round(seconds / 60)} min`;
+  return `in ${Math.round(seconds / 3600)} h`;
+}
+
 export function formatNumber(n: number): string {
   return number.format(n);
 }

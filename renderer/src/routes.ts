@@ -143,11 +143,5 @@ export const href = {
   refused: (filters?: ActivityUrlFilters) => `#/activity/refused${activityQuery(filters)}`,
 };
 
-export function navigate(to: string): void {
-  if (window.location.hash !== to) window.location.hash = to;
-}
-
-/** Changes the URL without a new history entry (typing in a search box). */
-export function replaceRoute(to: string): void {
-  if (window.location.hash !== to) window.location.replace(to);
-}
+// Navigation goes through the hash router, which asks first while a screen blocks leaving.
+export { navigate, replaceRoute } from './router';

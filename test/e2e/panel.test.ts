@@ -65,6 +65,8 @@ describe('Okta provisioning, seen in the panel', () => {
     await expect.poll(() => page.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(scimUrl);
     // The core itself can never give the token back.
     expect(JSON.stringify(t.controller.status())).not.toContain(firstToken);
+    // Saved: leaving no longer asks (see token-safety.test.ts).
+    await page.getByRole('button', { name: 'I have saved the token' }).click();
   });
 
   it('lists a user Okta creates without a reload, and shows the deactivation live', async () => {
@@ -167,7 +169,12 @@ describe('focus stays where the user is working', () => {
     await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
     await expect.poll(() => toggle.getAttribute('aria-busy')).toBeNull();
     expect(await focused(toggle)).toBe(true);
+    // The first enable showed Entra's token: saved, so the next page does not ask about it.
+    await page.getByRole('button', { name: 'I have saved the token' }).click();
+    await toggle.focus();
     await page.keyboard.press('Space');
+    // Turning off asks first; focus comes back to the switch once answered.
+    await page.getByRole('dialog', { name: 'Turn off Microsoft Entra ID provisioning?' }).getByRole('button', { name: 'Turn off' }).click();
     await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false');
     await expect.poll(() => toggle.getAttribute('aria-busy')).toBeNull();
     expect(await focused(toggle)).toBe(true);

@@ -44,10 +44,12 @@ vi.mock('electron', () => {
       this.loaded = file;
     }
   }
-  return { BrowserWindow };
+  const dialog = { answers: [] as number[], asked: [] as any[], showMessageBoxSync: (win: unknown, options: any) => (dialog.asked.push({ win, options }), dialog.answers.shift() ?? 1) };
+  return { BrowserWindow, dialog };
 });
 
 const { CONTENT_SECURITY_POLICY, createMainWindow } = await import('../../electron/window');
+const { dialog } = (await import('electron')) as any;
 
 const PAGE = { file: '/app/out/renderer/index.html' };
 const FILE_URL = 'file:///app/out/renderer/index.html';
@@ -118,5 +120,23 @@ describe('the main window', () => {
     const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
     // A <meta> CSP cannot carry frame-ancestors; everything else must match.
     expect(meta).toBe(CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", ''));
+  });
+
+  it('asks natively before closing or reloading while the page holds a new token (beforeunload); Stay keeps the page', () => {
+    const win = createMainWindow('/p.cjs', PAGE, FILE_URL) as any;
+    const unload = (answer: number): boolean => {
+      dialog.answers.push(answer);
+      let unloads = false;
+      win.webContents.handlers.get('will-prevent-unload')!({ preventDefault: () => (unloads = true) });
+      return unloads;
+    };
+    expect(unload(1)).toBe(false);
+    const { win: parent, options } = dialog.asked.at(-1);
+    expect(parent).toBe(win);
+    expect(options).toMatchObject({ type: 'question', message: 'Leave without saving the token?', buttons: ['Leave', 'Stay'] });
+    // Stay is the default and what Escape chooses.
+    expect(options.buttons[options.defaultId]).toBe('Stay');
+    expect(options.buttons[options.cancelId]).toBe('Stay');
+    expect(unload(0)).toBe(true);
   });
 });

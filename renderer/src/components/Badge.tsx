@@ -42,3 +42,13 @@ export function HttpStatusBadge({ status, compact }: { status: number; compact?:
     </span>
   );
 }
+
+/** Which token authenticated a request: only the previous one (during a rotation overlap) is marked. */
+export function PreviousTokenBadge({ token }: { token: 'current' | 'previous' | null }) {
+  if (token !== 'previous') return null;
+  return (
+    <Badge tone="warning" title="Sent with the replaced token, which still works during a rotation overlap">
+      previous token
+    </Badge>
+  );
+}

@@ -49,7 +49,10 @@ export function DetailPane({ label, closeHref, children, busy, heading }: { labe
           <CloseIcon size={16} />
         </button>
       </div>
-      <div className="detail-scroll">{children}</div>
+      {/* Focusable, so a keyboard can scroll a pane whose text overflows but holds no control (a long request entry). */}
+      <div className="detail-scroll" tabIndex={0}>
+        {children}
+      </div>
     </section>
   );
 }

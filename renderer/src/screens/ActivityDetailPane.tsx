@@ -3,7 +3,7 @@
  * do, what it changed (field by field, members), who sent it, and the bodies pretty-printed.
  */
 import type { ActivityDetail } from '../../../contract/model';
-import { connectionLabel } from '../activity';
+import { TOKEN_LABELS, connectionLabel } from '../activity';
 import { isApiError } from '../api/client';
 import { useActivityEntry } from '../api/useActivity';
 import { Alert, ErrorAlert } from '../components/Alert';
@@ -111,6 +111,7 @@ export function ActivityDetailPane({ seq, closeHref = href.activity() }: { seq: 
               </time>,
             ],
             ['Connection', connectionLabel(e.connection) ?? '—'],
+            e.token !== null && ['Token', TOKEN_LABELS[e.token]],
             ['Result', <HttpStatusBadge key="s" status={e.status} />],
             ['Duration', formatDuration(e.durationMs)],
             ['Client IP', e.clientIp ? <span key="ip" className="mono">{e.clientIp}</span> : '—'],

@@ -14,7 +14,7 @@ import { useActivityActions, useActivityEntry, useActivityLog, useRefused } from
 import type { ActivityFilters } from '../api/query-keys';
 import { useLoadedStatus } from '../api/useStatus';
 import { Alert, ErrorAlert } from '../components/Alert';
-import { Badge, HttpStatusBadge } from '../components/Badge';
+import { Badge, HttpStatusBadge, PreviousTokenBadge } from '../components/Badge';
 import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
 import { ActivityIcon, InfoIcon, LockIcon } from '../components/Icons';
@@ -64,7 +64,11 @@ function passes(e: ActivitySummary, f: ActivityFilters): boolean {
 function RequestCell({ e }: { e: ActivitySummary }) {
   const error = e.status >= 400;
   // The connection, here only when its column is hidden (a narrow list).
-  const conn = e.connection && <span className="req-conn">{connectionLabel(e.connection)} · </span>;
+  const conn = e.connection && (
+    <span className="req-conn">
+      {connectionLabel(e.connection)} <PreviousTokenBadge token={e.token} /> ·{' '}
+    </span>
+  );
   return (
     <div className="req">
       <span className="req-line">
@@ -218,7 +222,11 @@ function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null;
       col.display({ id: 'request', header: 'Request', cell: (c) => <RequestCell e={c.row.original} />, meta: { className: 'col-request' } }),
       col.accessor('connection', {
         header: 'Connection',
-        cell: (c) => <span className="nowrap">{connectionLabel(c.getValue()) ?? <span className="muted">—</span>}</span>,
+        cell: (c) => (
+          <span className="nowrap">
+            {connectionLabel(c.getValue()) ?? <span className="muted">—</span>} <PreviousTokenBadge token={c.row.original.token} />
+          </span>
+        ),
         meta: { className: 'col-connection' },
       }),
       col.accessor('status', { header: 'Result', cell: (c) => <HttpStatusBadge status={c.getValue()} />, meta: { className: 'col-http' } }),

@@ -4,28 +4,27 @@
  * line on the public URL (its settings live on the Public URL page, shared by both IdPs).
  * Keyed by connection in App, so leaving the page or switching IdP drops the token.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { AppStatus, ConnectionStatus } from '../../../contract/model';
 import type { ConnectionName } from '../../../contract/connections';
-import { call } from '../api/client';
-import { useCheckKeychain, useConfirmPublicUrl, useLoadedStatus, useSetConnectionEnabled, useUpdateConnection } from '../api/useStatus';
+import { useCheckKeychain, useConfirmPublicUrl, useLoadedStatus, useSetConnectionEnabled } from '../api/useStatus';
 import { Alert, ErrorAlert } from '../components/Alert';
 import { ConnectionStateBadge, HealthBadge, HealthFacts } from '../components/Health';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { CopyField } from '../components/CopyField';
-import { ActivityIcon, KeyRotateIcon, LockIcon, WarningIcon } from '../components/Icons';
+import { ActivityIcon, WarningIcon } from '../components/Icons';
 import { IdpLogo } from '../components/IdpLogo';
 import { PageHeader } from '../components/PageHeader';
-import { RelativeTime } from '../components/RelativeTime';
 import { SetupHelpLinks, SetupSteps } from '../components/SetupSteps';
 import { Switch } from '../components/Switch';
 import { PublicUrlLine } from '../components/PublicUrlLine';
-import { formatDateTime, formatFull } from '../format';
 import { useAnnounce } from '../hooks/useAnnounce';
+import { useLeaveGuard } from '../hooks/useLeaveGuard';
 import { href } from '../routes';
 import { noUrlReason, unreachableReason } from '../tunnel';
+import { TokenSection } from './TokenSection';
 
 /** Where each IdP keeps the two values, for alerts and the rotate dialog. */
 const IDP_FIELDS: Record<ConnectionName, { url: string; token: string; where: string }> = {
@@ -114,35 +113,6 @@ function ConnectionAlerts({ status, connection }: { status: AppStatus; connectio
   );
 }
 
-function TokenInfo({ connection }: { connection: ConnectionStatus }) {
-  if (!connection.hasToken) return <p className="muted">No token yet: generate one to let {connection.label} in.</p>;
-  return (
-    <div className="token-info">
-      <p>
-        Token created{' '}
-        {connection.tokenCreatedAt ? (
-          <time dateTime={connection.tokenCreatedAt} title={formatFull(connection.tokenCreatedAt)}>
-            {formatDateTime(connection.tokenCreatedAt)}
-          </time>
-        ) : (
-          'earlier'
-        )}
-      </p>
-      <p className="muted">
-        {connection.lastUsedAt ? (
-          <>
-            Last used <RelativeTime iso={connection.lastUsedAt} />
-            {connection.lastUsedIp && <> from {connection.lastUsedIp}</>}
-            {connection.lastUsedAgent && <> ({connection.lastUsedAgent})</>}
-          </>
-        ) : (
-          'Not used yet'
-        )}
-      </p>
-    </div>
-  );
-}
-
 /** How the IdP's requests have been going, from the request log, with a way to its entries. */
 function HealthSection({ connection }: { connection: ConnectionStatus }) {
   const h = connection.health;
@@ -172,16 +142,36 @@ function HealthSection({ connection }: { connection: ConnectionStatus }) {
 export function ConnectionScreen({ connection: name, section = null }: { connection: ConnectionName; section?: 'token' | null }) {
   const status = useLoadedStatus();
   const connection = status.connections.find((c) => c.name === name);
-  const updateConnection = useUpdateConnection();
   const announce = useAnnounce();
   // The token lives here only: shown once, gone when dismissed or when the page unmounts.
   const [token, setToken] = useState<string | null>(null);
   const switchEnabled = useSetConnectionEnabled();
   const [switchError, setSwitchError] = useState<unknown>(null);
-  const [confirmRotate, setConfirmRotate] = useState(false);
-  const [rotating, setRotating] = useState(false);
-  const [rotateError, setRotateError] = useState<unknown>(null);
+  const [confirmDisable, setConfirmDisable] = useState(false);
   const rotateButtonRef = useRef<HTMLButtonElement>(null);
+  const label = connection?.label ?? name;
+  const fields = IDP_FIELDS[name];
+  // While the token is on screen, leaving (a link, Back, another IdP, closing the window) asks first.
+  const tokenShown = token !== null;
+  const leaveQuestion = useMemo(
+    () =>
+      tokenShown
+        ? {
+            title: 'Leave without saving the token?',
+            body: (
+              <>
+                <p>
+                  You cannot see it again: ScimDesk keeps only a hash of it. {label} needs it in its {fields.token} field; without it, the only way back is a new
+                  token, and {label}&apos;s provisioning fails until that one is pasted in.
+                </p>
+                <p>Stay to copy it, then click &ldquo;I have saved the token&rdquo;.</p>
+              </>
+            ),
+          }
+        : null,
+    [tokenShown, label, fields],
+  );
+  useLeaveGuard(leaveQuestion);
   const labelId = useId();
   const descId = useId();
   const tokenRef = useRef<HTMLDivElement>(null);
@@ -214,35 +204,18 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
   }, [section]);
 
   if (!connection) return <ErrorAlert error={new Error(`ScimDesk has no connection named ${name}`)} />;
-  const label = connection.label;
-  const fields = IDP_FIELDS[name];
 
   const switching = switchEnabled.isPending;
   const setEnabled = async (enabled: boolean): Promise<void> => {
     setSwitchError(null);
     try {
       const result = await switchEnabled.mutateAsync({ connection: name, enabled });
-      setToken(enabled ? result.token : null);
+      // Only the first enable makes a token. Turning off keeps one on screen: it stays valid.
+      if (result.token) setToken(result.token);
+      setConfirmDisable(false);
       announce(enabled ? `${label} provisioning enabled` : `${label} provisioning disabled`, enabled ? 'success' : 'info');
     } catch (err) {
       setSwitchError(err);
-    }
-  };
-
-  const rotate = async (): Promise<void> => {
-    setRotating(true);
-    setRotateError(null);
-    try {
-      const result = await call('rotateToken', { connection: name });
-      updateConnection(result.connection);
-      focusTokenNext.current = true;
-      setToken(result.token);
-      setConfirmRotate(false);
-      announce('New SCIM token generated: copy it now');
-    } catch (err) {
-      setRotateError(err);
-    } finally {
-      setRotating(false);
     }
   };
 
@@ -272,102 +245,55 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
               <p className="switch-desc" id={descId}>
                 {connection.enabled
                   ? `${label} can reach the SCIM API with its token.`
-                  : `While off, ScimDesk refuses ${label}'s requests. The first time you turn it on, ScimDesk generates the SCIM token.`}
+                  : connection.hasToken
+                    ? `Provisioning is paused: ScimDesk refuses ${label}'s requests until you turn it on again. The token is kept.`
+                    : `While off, ScimDesk refuses ${label}'s requests. The first time you turn it on, ScimDesk generates the SCIM token.`}
               </p>
             </div>
-            <Switch checked={connection.enabled} onChange={(next) => void setEnabled(next)} labelledBy={labelId} describedBy={descId} busy={switching} disabled={switching} />
+            <Switch checked={connection.enabled} onChange={(next) => {
+                // Turning off stops the IdP's provisioning: asked first. Turning on is harmless.
+                if (next) return void setEnabled(true);
+                setSwitchError(null);
+                setConfirmDisable(true);
+              }} labelledBy={labelId} describedBy={descId} busy={switching} disabled={switching} />
           </div>
-          {switchError !== null && (
+          {switchError !== null && !confirmDisable && (
             <div className="card-body card-body-tight">
               <ErrorAlert error={switchError} title={`${label} provisioning was not changed`} />
             </div>
           )}
 
-          {connection.enabled && (
+          {/* A paused connection keeps its token's details: it is set up, only switched off. */}
+          {(connection.enabled || connection.hasToken) && (
             <div className="card-body card-body-divided credentials">
-              <CopyField
-                label="SCIM URL"
-                value={status.scimUrl ?? ''}
-                copyWhat="SCIM URL"
-                hint={`Paste it into ${label}'s ${fields.url} field.`}
-                unavailable={`Not available: ${noUrlReason(status)}.`}
-              />
+              {connection.enabled && (
+                <CopyField
+                  label="SCIM URL"
+                  value={status.scimUrl ?? ''}
+                  copyWhat="SCIM URL"
+                  hint={`Paste it into ${label}'s ${fields.url} field.`}
+                  unavailable={`Not available: ${noUrlReason(status)}.`}
+                />
+              )}
 
-              <div className={`field${section === 'token' ? ' is-target' : ''}`} ref={tokenRef}>
-                <div className="token-head">
-                  {token ? (
-                    <label className="field-label" htmlFor={`${labelId}-token-input`}>
-                      SCIM Token
-                    </label>
-                  ) : (
-                    <span className="field-label" id={`${labelId}-token`}>
-                      SCIM Token
-                    </span>
-                  )}
-                  <button
-                    ref={rotateButtonRef}
-                    type="button"
-                    className="btn btn-secondary btn-icon"
-                    title="New SCIM Token"
-                    onClick={() => {
-                      setRotateError(null);
-                      setConfirmRotate(true);
-                    }}
-                  >
-                    <KeyRotateIcon size={16} />
-                    {/* Named by its content, not aria-label: "SCIM Token" then labels only the token field. */}
-                    <span className="sr-only">New SCIM Token</span>
-                  </button>
-                </div>
-                {token ? (
-                  <div className="token-reveal">
-                    <div className="copy-field copy-field-emphasis">
-                      <input
-                        id={`${labelId}-token-input`}
-                        ref={tokenInputRef}
-                        className="input input-mono"
-                        type="text"
-                        readOnly
-                        value={token}
-                        spellCheck={false}
-                        autoComplete="off"
-                        onFocus={(e) => e.currentTarget.select()}
-                        aria-describedby={`${labelId}-token-warning`}
-                      />
-                      <CopyButton text={token} what="SCIM token" />
-                    </div>
-                    <p className="token-warning" id={`${labelId}-token-warning`}>
-                      <WarningIcon size={16} />
-                      <span>The newly generated token will be shown only once. Make sure to copy and save it.</span>
-                    </p>
-                    <div className="token-actions">
-                      <button
-                        type="button"
-                        className="btn btn-primary"
-                        onClick={() => {
-                          setToken(null);
-                          rotateButtonRef.current?.focus();
-                        }}
-                      >
-                        I have saved the token
-                      </button>
-                      <span className="field-hint">
-                        In {label}: {fields.token} = {name === 'okta' ? <code className="mono">Bearer &lt;token&gt;</code> : 'the token'}
-                      </span>
-                    </div>
-                  </div>
-                ) : (
-                  <div className="token-summary" aria-labelledby={`${labelId}-token`} role="group">
-                    <span className="token-summary-icon">
-                      <LockIcon size={16} />
-                    </span>
-                    <TokenInfo connection={connection} />
-                  </div>
-                )}
-                {!token && connection.hasToken && (
-                  <p className="field-hint">Tokens are stored only as a hash: lost it? Generate a new one with the key button and update {label}.</p>
-                )}
-              </div>
+              <TokenSection
+                connection={connection}
+                fields={fields}
+                token={token}
+                onNewToken={(next) => {
+                  focusTokenNext.current = true;
+                  setToken(next);
+                }}
+                onSaved={() => {
+                  setToken(null);
+                  // Back to the action that made it (or the switch, when the first enable did).
+                  (rotateButtonRef.current ?? switchRowRef.current?.querySelector<HTMLElement>('[role="switch"]'))?.focus();
+                }}
+                isTarget={section === 'token'}
+                fieldRef={tokenRef}
+                rotateRef={rotateButtonRef}
+                tokenInputRef={tokenInputRef}
+              />
             </div>
           )}
           {(connection.enabled || connection.health.state !== 'idle') && <HealthSection connection={connection} />}
@@ -381,7 +307,11 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
                 Set up {label}
               </h2>
               <p className="card-subtitle">
-                {connection.enabled ? `Do this once in ${label} with the values above.` : `Turn provisioning on above to get the SCIM URL and token, then follow these steps.`}
+                {connection.enabled
+                  ? `Do this once in ${label} with the values above.`
+                  : connection.hasToken
+                    ? `Provisioning is paused: turn it on again above; ${label} keeps these settings.`
+                    : `Turn provisioning on above to get the SCIM URL and token, then follow these steps.`}
               </p>
             </div>
           </div>
@@ -396,20 +326,18 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
         <PublicUrlLine status={status} />
       </div>
 
-      {confirmRotate && (
+      {confirmDisable && (
         <ConfirmDialog
-          title="Generate a new SCIM token?"
-          confirmLabel="Generate new token"
-          busy={rotating}
-          error={rotateError !== null ? <ErrorAlert error={rotateError} title="No new token was generated" /> : undefined}
-          onConfirm={() => void rotate()}
-          onCancel={() => setConfirmRotate(false)}
+          title={`Turn off ${label} provisioning?`}
+          confirmLabel="Turn off"
+          tone="danger"
+          busy={switching}
+          error={switchError !== null ? <ErrorAlert error={switchError} title={`${label} provisioning was not changed`} /> : undefined}
+          onConfirm={() => void setEnabled(false)}
+          onCancel={() => setConfirmDisable(false)}
         >
-          <p>
-            The current token stops working immediately: {label}&apos;s requests are refused until you paste the new token into {label} ({fields.token}, under{' '}
-            {fields.where}).
-          </p>
-          <p>The new token is shown once, on this page.</p>
+          <p>{label}&apos;s requests are refused until you turn it on again; the token is kept.</p>
+          <p>The users and groups already here stay as they are.</p>
         </ConfirmDialog>
       )}
     </div>
