@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Controller } from '../server/controller/controller';
 import { FileSecretStore } from '../server/secrets/file-store';
 import { launchChromium, openPanel, serveRenderer } from '../tools/panel-harness';
+import { seedUsersInBulk } from '../tools/seed';
 
 const USERS = Number(process.env['BENCH_USERS'] ?? 100_000);
 const RUNS = 5;
@@ -38,17 +39,7 @@ async function main(): Promise<void> {
   try {
     process.stdout.write(`Seeding ${USERS} users… `);
     const t0 = performance.now();
-    const first = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Margaret', 'Donald', 'Frances', 'Ken', 'Radia'];
-    controller.core.db.transaction(() => {
-      for (let i = 0; i < USERS; i++) {
-        const f = first[i % first.length]!;
-        controller.core.directory.create(
-          'User',
-          { userName: `${f.toLowerCase()}.user${i}@bench.example`, name: { givenName: f, familyName: `User${i}` }, emails: [{ value: `${f.toLowerCase()}.user${i}@bench.example`, type: 'work', primary: true }], active: i % 13 !== 0 },
-          'okta',
-        );
-      }
-    })();
+    seedUsersInBulk(controller, USERS);
     console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const firstPaint: number[] = [];

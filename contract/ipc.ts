@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'keychain-unavailable'
   | 'server-not-running'
   | 'not-allowed'
+  /** The same work is already running (an export): refused, not queued. */
+  | 'busy'
   | 'write-failed'
   | 'startup-failed'
   | 'internal';
@@ -46,6 +48,7 @@ export const INVOKE_CHANNELS = {
   backupNow: 'data.backup',
   exportDirectory: 'data.export',
   openExternal: 'app.openExternal',
+  showInFolder: 'app.showInFolder',
 } as const;
 
 export type CallName = keyof typeof INVOKE_CHANNELS;
@@ -58,6 +61,19 @@ export interface ExportResult {
   readonly files: readonly string[];
   readonly users: number;
   readonly groups: number;
+}
+
+/**
+ * How far the running export is: sent as it goes (a few times a second at most), and once
+ * more with `done` when it has ended, written or not.
+ */
+export interface ExportProgress {
+  readonly format: ExportFormat;
+  readonly users: number;
+  readonly totalUsers: number;
+  readonly groups: number;
+  readonly totalGroups: number;
+  readonly done: boolean;
 }
 
 export type { ExportFormat };
@@ -87,8 +103,11 @@ export interface Results {
   listRefused: readonly RefusedSummary[];
   /** Where the copy of the database was written. */
   backupNow: { file: string };
+  /** One export at a time: a second one while it runs is refused with 'busy'. */
   exportDirectory: ExportResult;
   openExternal: null;
+  /** Shows a backup or export written in this run in the system's file manager ('not-allowed' for any other path). */
+  showInFolder: null;
 }
 
 /** Event name → IPC channel (main → renderer). */
@@ -96,12 +115,14 @@ export const EVENT_CHANNELS = {
   status: 'event.status',
   directory: 'event.directory',
   activity: 'event.activity',
+  exportProgress: 'event.exportProgress',
 } as const;
 
 export interface EventPayloads {
   status: AppStatus;
   directory: DirectoryChangeEvent;
   activity: readonly ActivitySummary[];
+  exportProgress: ExportProgress;
 }
 
 export type Calls = {
@@ -113,6 +134,7 @@ export interface Subscriptions {
   onStatus(listener: (status: AppStatus) => void): () => void;
   onDirectoryChanged(listener: (change: DirectoryChangeEvent) => void): () => void;
   onActivity(listener: (entries: readonly ActivitySummary[]) => void): () => void;
+  onExportProgress(listener: (progress: ExportProgress) => void): () => void;
 }
 
 /** window.scimdesk, as the preload exposes it. */
@@ -122,4 +144,5 @@ export const SUBSCRIPTION_EVENTS: Readonly<Record<keyof Subscriptions, keyof Eve
   onStatus: 'status',
   onDirectoryChanged: 'directory',
   onActivity: 'activity',
+  onExportProgress: 'exportProgress',
 };

@@ -82,6 +82,7 @@ export const PAYLOAD_SCHEMAS = {
   backupNow: Nothing,
   exportDirectory: Type.Object({ format: OneOf(EXPORT_FORMATS) }, closed),
   openExternal: Type.Object({ url: Type.String({ maxLength: 2048 }) }, closed),
+  showInFolder: Type.Object({ file: Type.String({ minLength: 1, maxLength: 4096 }) }, closed),
 } satisfies Record<CallName, TSchema>;
 
 export type UserQuery = Static<typeof UserQuery>;

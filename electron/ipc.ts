@@ -7,7 +7,7 @@
 import type { IpcMain, IpcMainInvokeEvent, Shell, WebContents } from 'electron';
 import { Value } from 'typebox/value';
 import { HELP_LINKS } from '../contract/help-links';
-import { type CallName, EVENT_CHANNELS, type ErrorCode, INVOKE_CHANNELS, type Payloads, type Result, type Results } from '../contract/ipc';
+import { type CallName, EVENT_CHANNELS, type ErrorCode, type EventPayloads, INVOKE_CHANNELS, type Payloads, type Result, type Results } from '../contract/ipc';
 import { PAYLOAD_SCHEMAS } from '../contract/schemas';
 import type { Controller } from '../server/controller/controller';
 import { ServiceError } from '../server/core/errors';
@@ -17,7 +17,7 @@ export type ControllerState = { readonly controller: Controller } | { readonly f
 
 export interface IpcDeps {
   readonly ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
-  readonly shell: Pick<Shell, 'openExternal'>;
+  readonly shell: Pick<Shell, 'openExternal' | 'showItemInFolder'>;
   /** The controller, once started (calls made during startup wait for it). */
   readonly controller: () => ControllerState | Promise<ControllerState>;
   /** True for events from ScimDesk's window showing ScimDesk's own page. */
@@ -44,9 +44,9 @@ export function isAllowedExternalUrl(url: string, status: { publicUrl: string | 
   return allowed.has(url);
 }
 
-type Handler<K extends CallName> = (controller: Controller, payload: Payloads[K]) => Promise<Results[K]> | Results[K];
+type Handler<K extends CallName> = (controller: Controller, payload: Payloads[K], shell: IpcDeps['shell']) => Promise<Results[K]> | Results[K];
 
-/** Each call, answered by the same core methods the CLI calls (connections, backups, exports). */
+/** Each call, answered by the same core methods the CLI calls (connections, backups, exports); the shell for the two that need it. */
 const HANDLERS: { [K in CallName]: Handler<K> } = {
   getStatus: (c) => c.status(),
   setEnabled: (c, p) => c.core.connections.setEnabled(p.connection, p.enabled),
@@ -79,7 +79,16 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
   listRefused: (c) => c.panel.listRefused(),
   backupNow: (c) => c.core.files.backup(),
   exportDirectory: (c, p) => c.core.files.export(p.format),
-  openExternal: () => null, // handled in answer(): it needs the shell
+  openExternal: async (c, p, shell) => {
+    if (!isAllowedExternalUrl(p.url, c.status())) throw new ServiceError('not-allowed', 'ScimDesk opens only its own URLs and help pages in the browser');
+    await shell.openExternal(p.url);
+    return null;
+  },
+  // Only a backup or export of this run: the shell never reveals a path the window names at will.
+  showInFolder: (c, p, shell) => {
+    shell.showItemInFolder(c.core.files.writtenFile(p.file));
+    return null;
+  },
 };
 
 function describeInvalid(name: CallName, payload: unknown): string {
@@ -95,13 +104,7 @@ export async function answer<K extends CallName>(deps: IpcDeps, name: K, event: 
   const state = await deps.controller();
   if ('failure' in state) return fail('startup-failed', state.failure);
   try {
-    if (name === 'openExternal') {
-      const { url } = payload as Payloads['openExternal'];
-      if (!isAllowedExternalUrl(url, state.controller.status())) return fail('not-allowed', 'ScimDesk opens only its own URLs and help pages in the browser');
-      await deps.shell.openExternal(url);
-      return { ok: true, value: null as Results[K] };
-    }
-    const value = await (HANDLERS[name] as Handler<K>)(state.controller, payload as Payloads[K]);
+    const value = await (HANDLERS[name] as Handler<K>)(state.controller, payload as Payloads[K], deps.shell);
     return { ok: true, value };
   } catch (err) {
     if (err instanceof ServiceError) return fail(err.code, err.message);
@@ -127,10 +130,7 @@ export function forwardEvents(controller: Controller, target: () => WebContents 
     const wc = target();
     if (wc && !wc.isDestroyed()) wc.send(channel, payload);
   };
-  const offs = [
-    controller.on('status', (s) => send(EVENT_CHANNELS.status, s)),
-    controller.on('directory', (d) => send(EVENT_CHANNELS.directory, d)),
-    controller.on('activity', (a) => send(EVENT_CHANNELS.activity, a)),
-  ];
+  // Every event of the contract, each on its channel: the controller's events are the contract's.
+  const offs = (Object.keys(EVENT_CHANNELS) as (keyof EventPayloads)[]).map((event) => controller.on(event, (payload) => send(EVENT_CHANNELS[event], payload)));
   return () => offs.forEach((off) => off());
 }

@@ -65,6 +65,8 @@ export interface Panel {
   readonly context: BrowserContext;
   /** URLs the panel asked the shell to open. */
   readonly opened: string[];
+  /** Files the panel asked the shell to show in their folder. */
+  readonly shown: string[];
   /** Console errors and CSP violations the page reported. */
   readonly problems: string[];
   close(): Promise<void>;
@@ -85,6 +87,7 @@ export async function openPanel(browser: Browser, url: string, controller: Contr
   const context = await browser.newContext({ viewport, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   const opened: string[] = [];
+  const shown: string[] = [];
   const problems: string[] = [];
   page.on('console', (msg) => {
     if (msg.type() === 'error') problems.push(msg.text());
@@ -92,7 +95,7 @@ export async function openPanel(browser: Browser, url: string, controller: Contr
   page.on('pageerror', (err) => problems.push(err.message));
   const deps: IpcDeps = {
     ipcMain: { handle: () => undefined, removeHandler: () => undefined },
-    shell: { openExternal: async (u: string) => void opened.push(u) },
+    shell: { openExternal: async (u: string) => void opened.push(u), showItemInFolder: (file: string) => void shown.push(file) },
     controller: state ?? (() => ({ controller })),
     // The page is the app's own page; the sender gate itself is tested in ipc.test.ts.
     isTrustedSender: () => true,
@@ -119,12 +122,14 @@ export async function openPanel(browser: Browser, url: string, controller: Contr
   );
   const emit = (event: string) => (payload: unknown) =>
     void page.evaluate(([e, p]) => (globalThis as unknown as BridgeGlobal).__scimdeskEmit?.(e as string, p), [event, payload] as const).catch(() => undefined);
-  const offs = [controller.on('status', emit('status')), controller.on('directory', emit('directory')), controller.on('activity', emit('activity'))];
+  // Every event of the contract, as electron/ipc.ts forwardEvents sends them.
+  const offs = Object.values(SUBSCRIPTION_EVENTS).map((event) => controller.on(event, emit(event)));
   await page.goto(url);
   return {
     page,
     context,
     opened,
+    shown,
     problems,
     async close() {
       offs.forEach((off) => off());

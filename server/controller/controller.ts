@@ -8,6 +8,7 @@
  * reads are `controller.panel`, the tunnel and public URL are `controller.endpoint`: the CLI's
  * one-shot commands call the same core methods without starting a server.
  */
+import type { ExportProgress } from '../../contract/ipc';
 import type { ActivitySummary, AppStatus, DirectoryChangeEvent, PublicUrlCheck } from '../../contract/model';
 import type { TunnelSettingsChange } from '../../contract/schemas';
 import { Emitter } from '../base/emitter';
@@ -33,6 +34,8 @@ export interface ControllerEvents {
   activity: readonly ActivitySummary[];
   /** A check from outside finished (`serve` logs its sentence). */
   publicCheck: PublicUrlCheck;
+  /** How far the running export is (not coalesced: the export sends a few a second at most). */
+  exportProgress: ExportProgress;
 }
 
 /** Everything a running ScimDesk is started with: the server's own options, and the rest. */
@@ -140,6 +143,7 @@ export class Controller {
       }),
       core.activity.log.on('state', () => this.emitStatus()),
       core.storeHealth.on('change', () => this.emitStatus()),
+      core.files.on('progress', (progress) => this.events.emit('exportProgress', progress)),
       core.directory.on('change', (change) => {
         this.pendingChange ??= { types: new Set(), ids: new Set() };
         this.pendingChange.types.add(change.type);

@@ -6,7 +6,7 @@
  */
 import type { ErrorCode } from '../../contract/ipc';
 
-export type ServiceErrorCode = Extract<ErrorCode, 'not-found' | 'invalid-settings' | 'keychain-unavailable' | 'server-not-running' | 'not-allowed' | 'write-failed'>;
+export type ServiceErrorCode = Extract<ErrorCode, 'not-found' | 'invalid-settings' | 'keychain-unavailable' | 'server-not-running' | 'not-allowed' | 'busy' | 'write-failed'>;
 
 export class ServiceError extends Error {
   constructor(

@@ -159,6 +159,14 @@ export class DirectoryBrowser {
     return { total, offset, items: rows.map(toUserSummary) };
   }
 
+  /** Up to `limit` users after `seq`, in insertion order (keyset paging for the CSV export: no OFFSET to step over). */
+  usersAfter(seq: number, limit: number): (UserSummary & { seq: number })[] {
+    return this.cache
+      .get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.seq > ? ORDER BY u.seq LIMIT ?`)
+      .all(seq, limit)
+      .map((row) => ({ ...toUserSummary(row), seq: row.seq }));
+  }
+
   user(id: string): (UserSummary & { seq: number }) | undefined {
     const row = this.userById.get(id);
     return row && { ...toUserSummary(row), seq: row.seq };

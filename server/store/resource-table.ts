@@ -160,6 +160,7 @@ export class ResourceTable {
   private readonly select: string;
   private readonly selectWithRelations: string;
   private readonly byIdWithRelations;
+  private readonly afterSeq;
   /** UPDATE statements by the bit set of the derived columns they SET (at most 2^columns). */
   private readonly updates = new Map<number, Statement<unknown[], Row>>();
 
@@ -172,6 +173,7 @@ export class ResourceTable {
     this.selectWithRelations = spec.relationsColumn ? this.select.replace('SELECT ', `SELECT ${spec.relationsColumn} AS relations, `) : this.select;
     this.byId = db.prepare<[string], Row>(`${this.select} WHERE ${alias}.id = ?`);
     this.byIdWithRelations = db.prepare<[string], Row>(`${this.selectWithRelations} WHERE ${alias}.id = ?`);
+    this.afterSeq = db.prepare<[number, number], Row>(`${this.selectWithRelations} WHERE ${alias}.seq > ? ORDER BY ${alias}.seq LIMIT ?`);
     this.insertStmt = db.prepare<DbValue[], Row>(
       `INSERT INTO ${table} (id, data, created, last_modified, version, created_by, modified_by, ${columns.join(', ')})
        VALUES (?, ?, ?, ?, 1, ?, ?, ${columns.map(() => '?').join(', ')})
@@ -295,6 +297,15 @@ export class ResourceTable {
     if (query.limit <= 0) return { total: countAll(), records: [] };
     const rows = this.cache.get<Row>(key, page).all(...params, query.limit, query.offset);
     return { total: knownTotal(rows.length, query) ?? countAll(), records: rows.map(toRecord) };
+  }
+
+  /**
+   * Up to `limit` records after `seq`, in insertion order, with their relations: keyset paging
+   * for the export, whose every page costs the same however deep into the table it is (an
+   * OFFSET steps over every row before it: 50 ms a page at 100 000 users, and a quadratic total).
+   */
+  after(seq: number, limit: number): ResourceRecord[] {
+    return this.afterSeq.all(seq, limit).map(toRecord);
   }
 
   /** list() with its queries run by `reader` (the scan worker), off the server's thread. */

@@ -67,6 +67,8 @@ export function errorTitle(err: unknown): string {
       return 'ScimDesk could not start';
     case 'not-allowed':
       return 'Not allowed';
+    case 'busy':
+      return 'Already running';
     case 'bridge-unavailable':
       return 'Not connected to ScimDesk';
     default:

@@ -7,8 +7,8 @@ import { useGroupList } from '../api/useGroups';
 import { useConnectionLabel } from '../api/useStatus';
 import { sharedColumns } from '../components/columns';
 import { EmptyState } from '../components/EmptyState';
-import { UsersIcon } from '../components/Icons';
 import { PageHeader } from '../components/PageHeader';
+import { ProvisioningEmptyState } from '../components/ProvisioningEmptyState';
 import { SearchInput } from '../components/SearchInput';
 import { PAGE_SIZE, ServerList } from '../components/ServerList';
 import { formatNumber, plural } from '../format';
@@ -68,19 +68,7 @@ export function GroupsScreen({ selectedId, state }: { selectedId: string | null;
         selectedId={selectedId}
         onActivate={(group) => navigate(href.groups(group.id, state))}
         filtered={debouncedSearch !== ''}
-        empty={
-          <EmptyState
-            title="No groups yet."
-            icon={<UsersIcon size={22} />}
-            action={
-              <a className="btn btn-primary" href={href.connection('okta')}>
-                Open the Okta setup
-              </a>
-            }
-          >
-            Groups appear when your identity provider pushes them: in Okta, use the app&apos;s Push Groups tab; in Microsoft Entra ID, assign groups to the app.
-          </EmptyState>
-        }
+        empty={<ProvisioningEmptyState kind="groups" />}
         noMatch={
           <EmptyState
             title="No matching groups."

@@ -8,8 +8,8 @@ import { useUserList } from '../api/useUsers';
 import { ActiveBadge } from '../components/Badge';
 import { sharedColumns } from '../components/columns';
 import { EmptyState } from '../components/EmptyState';
-import { UserIcon } from '../components/Icons';
 import { PageHeader } from '../components/PageHeader';
+import { ProvisioningEmptyState } from '../components/ProvisioningEmptyState';
 import { SearchInput } from '../components/SearchInput';
 import { SelectField } from '../components/SelectField';
 import { PAGE_SIZE, ServerList } from '../components/ServerList';
@@ -86,19 +86,7 @@ export function UsersScreen({ selectedId, state }: { selectedId: string | null; 
         selectedId={selectedId}
         onActivate={(user) => navigate(href.users(user.id, state))}
         filtered={filtered}
-        empty={
-          <EmptyState
-            title="No users yet."
-            icon={<UserIcon size={22} />}
-            action={
-              <a className="btn btn-primary" href={href.scim()}>
-                Go to App Integrations › SCIM
-              </a>
-            }
-          >
-            Enable Okta under App Integrations › SCIM, paste the SCIM URL and token into Okta, then assign people to the app.
-          </EmptyState>
-        }
+        empty={<ProvisioningEmptyState kind="users" />}
         noMatch={
           <EmptyState
             title="No matching users."

@@ -21,15 +21,16 @@ const stranger = { trusted: false } as unknown as IpcMainInvokeEvent;
 function harness(controller: () => ControllerState) {
   const handlers = new Map<string, Handler>();
   const opened: string[] = [];
+  const shown: string[] = [];
   const deps: IpcDeps = {
     ipcMain: { handle: (channel: string, fn: Handler) => void handlers.set(channel, fn), removeHandler: (channel: string) => void handlers.delete(channel) } as unknown as IpcDeps['ipcMain'],
-    shell: { openExternal: async (url: string) => void opened.push(url) },
+    shell: { openExternal: async (url: string) => void opened.push(url), showItemInFolder: (file: string) => void shown.push(file) },
     controller,
     isTrustedSender: (event) => (event as unknown as { trusted: boolean }).trusted,
   };
   const unregister = registerIpc(deps);
   const call = (name: CallName, payload?: unknown, event = trusted): Promise<Result<any>> => handlers.get(INVOKE_CHANNELS[name])!(event, payload);
-  return { handlers, opened, call, unregister };
+  return { handlers, opened, shown, call, unregister };
 }
 
 let t: TestController;
@@ -148,6 +149,25 @@ describe('calls over the real core', () => {
     expect(h.opened).toEqual([HELP_LINKS.oktaScimApp]);
   });
 
+  it('shows in its folder only a backup or export written in this run; one export at a time, its progress forwarded', async () => {
+    const sent: [string, any][] = [];
+    const stop = forwardEvents(t.controller, () => ({ isDestroyed: () => false, send: (channel: string, payload: unknown) => sent.push([channel, payload]) }) as any);
+    const backup = (await h.call('backupNow')) as Result<{ file: string }>;
+    const [exported, second] = await Promise.all([h.call('exportDirectory', { format: 'csv' }), h.call('exportDirectory', { format: 'json' })]);
+    stop();
+    expect(second).toMatchObject({ ok: false, error: { code: 'busy' } });
+    expect(exported.ok).toBe(true);
+    const progress = sent.filter(([c]) => c === EVENT_CHANNELS.exportProgress).map(([, p]) => p);
+    expect(progress.at(-1)).toMatchObject({ format: 'csv', done: true, users: exported.ok ? exported.value.users : -1 });
+    const files = [backup.ok ? backup.value.file : '', ...(exported.ok ? exported.value.files : [])];
+    for (const file of files) expect(await h.call('showInFolder', { file })).toEqual({ ok: true, value: null });
+    expect(h.shown).toEqual(files);
+    for (const file of ['/etc/passwd', `${files[0]}x`, t.dataDir, `${t.dataDir}/scimdesk.db`]) {
+      expect(await h.call('showInFolder', { file })).toMatchObject({ ok: false, error: { code: 'not-allowed' } });
+    }
+    expect(h.shown).toEqual(files);
+  });
+
   it('forwards status, directory and activity events to the window', async () => {
     const sent: [string, any][] = [];
     const webContents = { isDestroyed: () => false, send: (channel: string, payload: unknown) => sent.push([channel, payload]) };
@@ -176,7 +196,7 @@ describe('failures', () => {
     const handlers = new Map<string, Handler>();
     registerIpc({
       ipcMain: { handle: (c: string, fn: Handler) => void handlers.set(c, fn), removeHandler: () => undefined } as unknown as IpcDeps['ipcMain'],
-      shell: { openExternal: async () => undefined },
+      shell: { openExternal: async () => undefined, showItemInFolder: () => undefined },
       controller: () => ({ controller: other.controller }),
       isTrustedSender: () => true,
       log: (_m, err) => logged.push(err),

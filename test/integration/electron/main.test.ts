@@ -67,7 +67,7 @@ vi.mock('electron', () => {
     },
     BrowserWindow,
     ipcMain: { handle: (channel: string, fn: any) => void fake.handlers.set(channel, fn), removeHandler: () => {} },
-    shell: { openExternal: async () => {} },
+    shell: { openExternal: async () => {}, showItemInFolder: () => {} },
   };
 });
 

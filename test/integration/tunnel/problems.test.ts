@@ -31,7 +31,7 @@ async function through(host: string, extra: Parameters<typeof startController>[0
 function retryByIpc(t: TestController) {
   const deps: IpcDeps = {
     ipcMain: { handle: () => undefined, removeHandler: () => undefined } as unknown as IpcDeps['ipcMain'],
-    shell: { openExternal: async () => undefined },
+    shell: { openExternal: async () => undefined, showItemInFolder: () => undefined },
     controller: () => ({ controller: t.controller }),
     isTrustedSender: () => true,
   };

@@ -51,7 +51,7 @@ const checked = (url: string | null) => (s: AppStatus) => !!s.publicCheck?.last 
 function ipcCall<K extends 'checkPublicUrl' | 'retryTunnel'>(t: TestController, name: K) {
   const deps: IpcDeps = {
     ipcMain: { handle: () => undefined, removeHandler: () => undefined } as unknown as IpcDeps['ipcMain'],
-    shell: { openExternal: async () => undefined },
+    shell: { openExternal: async () => undefined, showItemInFolder: () => undefined },
     controller: () => ({ controller: t.controller }),
     isTrustedSender: () => true,
   };
