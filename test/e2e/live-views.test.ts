@@ -26,6 +26,8 @@ beforeAll(async () => {
     for (let i = 0; i < 8; i++) expect((await okta.post('/Groups', oktaGroup(`First group ${i}`))).status).toBe(201);
   });
   ({ t, page } = session);
+  // A step that cannot happen fails here, naming itself, before the test's own timeout.
+  page.setDefaultTimeout(10_000);
 }, 120_000);
 
 afterAll(async () => session?.close());
@@ -176,19 +178,19 @@ describe('Activity', () => {
   it('live, with the pointer over the list: rows do not move; new requests wait behind "N new — show", which shows them', async () => {
     await session.go('/activity');
     await expect.poll(() => page.getByRole('region', { name: 'Request details' }).count()).toBe(0);
-    await rows().first().waitFor();
+    await rows().first().waitFor({ timeout: 5_000 });
     const third = rows().nth(2);
-    await third.hover();
+    await third.hover({ timeout: 5_000 });
     const under = await third.innerText();
     const box = await third.boundingBox();
 
     for (let i = 0; i < 3; i++) expect((await okta.get(`/Users?filter=${encodeURIComponent(`userName eq "hovered.${i}@example.com"`)}`)).status).toBe(200);
-    await expect.poll(waitingCount, { timeout: 10_000 }).toBe(3);
+    await expect.poll(waitingCount, { timeout: 10_000, message: 'three requests wait behind the bar' }).toBe(3);
     expect(await rows().nth(2).innerText()).toBe(under);
     expect(await rows().nth(2).boundingBox()).toEqual(box);
     expect(await rows().filter({ hasText: 'hovered.0@example.com' }).count()).toBe(0);
 
-    await waitingBar().click();
+    await waitingBar().click({ timeout: 5_000 });
     await rows().filter({ hasText: 'hovered.2@example.com' }).first().waitFor({ timeout: 10_000 });
     expect(session.panel.problems).toEqual([]);
   });

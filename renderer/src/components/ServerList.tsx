@@ -7,7 +7,7 @@ import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } fro
 import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useRef } from 'react';
 import type { Page } from '../../../contract/model';
-import { useLiveRows } from '../hooks/useLiveRows';
+import { settledOf, useLiveRows } from '../hooks/useLiveRows';
 import { ErrorAlert } from './Alert';
 import { DataTable } from './DataTable';
 import { LiveBar } from './LiveBar';
@@ -48,7 +48,7 @@ export function ServerList<T extends { id: string }>(props: ServerListProps<T>) 
   const scrollRef = useRef<HTMLDivElement>(null);
   // The directory changes under the list (an import): rows added, removed or reordered wait
   // behind the bar, whatever the pointer does, so the row read is the row clicked.
-  const live = useLiveRows({ key: props.listKey, rows: page?.items, settled: !list.isPlaceholderData, idOf: (item) => item.id, hold: true, total: page?.total });
+  const live = useLiveRows({ key: props.listKey, rows: page?.items, settled: settledOf(list), idOf: (item) => item.id, hold: true, total: page?.total });
   const items = live.rows ?? NO_ROWS;
   const table = useReactTable({
     data: items as T[],

@@ -18,7 +18,7 @@ export interface LiveRowsInput<T> {
   readonly key: string;
   /** The freshest rows, undefined while none have loaded. */
   readonly rows: readonly T[] | undefined;
-  /** False while `rows` are a placeholder (the previous key's rows, while this key's load). */
+  /** False while `rows` are not yet this key's current answer (see settledOf). */
   readonly settled: boolean;
   readonly idOf: (row: T) => string;
   /** Whether added, removed or reordered rows must wait (a pointer over the list, an open row, Pause…). */
@@ -36,6 +36,15 @@ export interface LiveRows<T> {
   readonly waiting: number | null;
   /** Puts the waiting rows in. */
   readonly show: () => void;
+}
+
+/**
+ * Whether a query's rows answer its key as of now: not a placeholder (the previous key's rows
+ * while this key's load), and not a cached answer from before the list was opened that is being
+ * fetched again (entering a screen shows its current rows, not "N new" over old ones).
+ */
+export function settledOf(query: { isPlaceholderData: boolean; isFetchedAfterMount: boolean; isStale: boolean }): boolean {
+  return !query.isPlaceholderData && (query.isFetchedAfterMount || !query.isStale);
 }
 
 interface Shown<T> {
@@ -63,12 +72,15 @@ function countNew<T>(shown: Shown<T>, fresh: readonly T[], input: LiveRowsInput<
 export function useLiveRows<T>(input: LiveRowsInput<T>): LiveRows<T> {
   const { key, rows, settled, idOf, hold, total, newer } = input;
   const [shown, setShown] = useState<Shown<T> | null>(null);
-  const adopt = (next: readonly T[]): Shown<T> => ({ key, rows: next, total, settled });
+  // Once this key's rows have settled they stay so: a refetch that makes the query stale again
+  // does not make the list a fresh load.
+  const latched = settled || (shown !== null && shown.key === key && shown.settled);
+  const adopt = (next: readonly T[]): Shown<T> => ({ key, rows: next, total, settled: latched });
 
   let next: Shown<T> | null = shown;
   if (rows === undefined) next = null;
   else if (shown === null || shown.key !== key || !shown.settled || shown.rows.length === 0 || !hold || sameOrder(shown.rows, rows, idOf)) {
-    if (shown?.rows !== rows || shown.key !== key || shown.settled !== settled || shown.total !== total) next = adopt(rows);
+    if (shown?.rows !== rows || shown.key !== key || shown.settled !== latched || shown.total !== total) next = adopt(rows);
   } else if (newer) {
     // Held, in a known order: rows older than the last shown one were asked for (Load older).
     const last = shown.rows[shown.rows.length - 1]!;
@@ -86,7 +98,7 @@ export function useLiveRows<T>(input: LiveRowsInput<T>): LiveRows<T> {
     rows: current?.rows,
     waiting: reallyWaiting,
     show: () => {
-      if (rows !== undefined) setShown({ key, rows, total, settled });
+      if (rows !== undefined) setShown(adopt(rows));
     },
   };
 }

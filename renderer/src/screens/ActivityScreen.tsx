@@ -27,7 +27,7 @@ import { formatDuration, formatFull, formatLogDateTime, formatNumber, plural } f
 import { LiveBar } from '../components/LiveBar';
 import { LiveToggle } from '../components/LiveToggle';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
-import { useLiveRows } from '../hooks/useLiveRows';
+import { settledOf, useLiveRows } from '../hooks/useLiveRows';
 import { usePointerInside } from '../hooks/usePointerInside';
 import { useNow } from '../hooks/useNow';
 import { type ActivityTab, type ActivityUrlFilters, href, navigate, replaceRoute } from '../routes';
@@ -167,7 +167,7 @@ function RequestsView({ selectedSeq, urlFilters, paused }: { selectedSeq: number
   const live = useLiveRows({
     key: JSON.stringify(filters),
     rows: fresh,
-    settled: !log.isPlaceholderData,
+    settled: settledOf(log),
     idOf: (e) => String(e.seq),
     hold: paused || pointerInside || selectedSeq !== null,
     newer: newerEntry,
