@@ -12,6 +12,7 @@ import { FAST_TUNNEL, type TestController, startController, waitForStatus } from
 import { type PanelSession, startPanelSession } from '../support/panel-session';
 import { openPanel } from '../../tools/panel-harness';
 import { type Seeded, seedDirectory } from '../../tools/seed';
+import { oktaUser } from '../../tools/idp/okta';
 import { ScimClient } from '../../tools/scim-client';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -111,6 +112,24 @@ describe.each(['light', 'dark'] as const)('every screen passes axe-core in the %
     }
   });
 
+  it('the "N new — show" bar, and Activity paused', async () => {
+    // A token of its own: the token test below (in the other theme too) replaces the seeded one.
+    const { token } = await t.controller.core.connections.rotateToken('okta');
+    const okta = new ScimClient(`${t.controller.status().server.localUrl}/scim/v2`, `Bearer ${token}`);
+    await go('/users', 'table tbody tr');
+    expect((await okta.post('/Users', oktaUser(`axe.${theme}@example.com`))).status).toBe(201);
+    await page.getByRole('button', { name: /new — show$/ }).waitFor({ timeout: 10_000 });
+    expect((await violations()).map((v) => v.id)).toEqual([]);
+
+    await go('/activity', 'table tbody tr');
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    // A create (not a bare GET, whose details pane axe flags on its own: see the report).
+    expect((await okta.post('/Users', oktaUser(`axe.paused.${theme}@example.com`))).status).toBe(201);
+    await page.getByRole('button', { name: /new — show$/ }).waitFor({ timeout: 10_000 });
+    expect((await violations()).map((v) => v.id)).toEqual([]);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  });
+
   it('the token dialogs, the leave question and a rotation overlap (both tokens, the "previous token" badge)', async () => {
     const axeIds = async (): Promise<string[]> => (await violations()).map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
     const oldToken = (await t.controller.core.connections.rotateToken('okta')).token;
@@ -182,6 +201,7 @@ describe('the Public URL place and a provider page with a failing tunnel (its se
       expect((await violations(other.page)).map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
     }
   });
+
 });
 
 describe('keyboard', () => {

@@ -44,6 +44,11 @@ const hash = (): Promise<string> => page.evaluate(() => (globalThis as unknown a
 /** What the element shows (rendered text: nothing display:none). */
 const text = (l: Locator): Promise<string> => l.innerText();
 const details = (): Locator => page.getByRole('region', { name: 'Request details' });
+/**
+ * With an entry open, new requests wait behind "N new — show" instead of pushing the rows down
+ * (the list is stable while it is read): shows them.
+ */
+const showNew = (): Promise<void> => page.getByRole('button', { name: /new — show$/ }).click({ timeout: 10_000 });
 
 describe('request entries read as sentences', () => {
   let userId: string;
@@ -77,6 +82,7 @@ describe('request entries read as sentences', () => {
   it("a write shows its field diff, before → after", async () => {
     const res = await okta.patch(`/Users/${userId}`, patchOp({ op: 'replace', value: { title: 'Countess' } }));
     expect(res.status).toBe(200);
+    await showNew();
     const row = page.getByRole('row', { name: /Update user attributes/ }).filter({ hasText: ADA }).first();
     await row.waitFor({ timeout: 10_000 });
     await row.click();
@@ -88,6 +94,7 @@ describe('request entries read as sentences', () => {
 
   it('a deactivation reads "active: true → false"', async () => {
     expect((await okta.patch(`/Users/${userId}`, oktaDeactivate)).status).toBe(200);
+    await showNew();
     const row = page.getByRole('row', { name: /Deactivate user/ }).filter({ hasText: ADA }).first();
     await row.waitFor({ timeout: 10_000 });
     expect(await text(row)).toContain('active: true → false');
@@ -99,6 +106,7 @@ describe('request entries read as sentences', () => {
     groupId = group.body.id;
     const push = await okta.patch(`/Groups/${groupId}`, patchOp(oktaRename(groupId, 'Finance EMEA'), oktaAddMembers([{ value: userId, display: ADA }])));
     expect(push.status).toBe(204);
+    await showNew();
     const row = page.getByRole('row', { name: /Push group members/ }).filter({ hasText: 'Finance EMEA' }).first();
     await row.waitFor({ timeout: 10_000 });
     expect(await text(row)).toContain('Push group members · Finance EMEA · +1 member');
@@ -114,6 +122,7 @@ describe('request entries read as sentences', () => {
     const [logged] = await t.controller.panel.listActivity({ status: 'client-error', limit: 1 });
     expect(logged?.status).toBe(409);
     expect(logged?.explanation).toBeTruthy();
+    await showNew();
     const row = page.getByRole('row', { name: /Create user/ }).filter({ hasText: '409' }).first();
     await row.waitFor({ timeout: 10_000 });
     const cells = await text(row);

@@ -7,16 +7,22 @@ import { type ColumnDef, type SortingState, getCoreRowModel, useReactTable } fro
 import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useRef } from 'react';
 import type { Page } from '../../../contract/model';
+import { settledOf, useLiveRows } from '../hooks/useLiveRows';
 import { ErrorAlert } from './Alert';
 import { DataTable } from './DataTable';
+import { LiveBar } from './LiveBar';
 import { Pagination } from './Pagination';
 import { TableSkeleton } from './Spinner';
 
 export const PAGE_SIZE = 50;
 
+const NO_ROWS: readonly never[] = [];
+
 export interface ServerListProps<T extends { id: string }> {
   /** The page query (kept while the next page loads: placeholder data marks it stale). */
   readonly list: UseQueryResult<Page<T>>;
+  /** Names what the query asks (search, filters, sort, page): rows of another key show at once. */
+  readonly listKey: string;
   // Columns of mixed value types, as TanStack's column helper produces them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly columns: ColumnDef<T, any>[];
@@ -40,8 +46,12 @@ export function ServerList<T extends { id: string }>(props: ServerListProps<T>) 
   const { list, caption, selectedId } = props;
   const page = list.data;
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The directory changes under the list (an import): rows added, removed or reordered wait
+  // behind the bar, whatever the pointer does, so the row read is the row clicked.
+  const live = useLiveRows({ key: props.listKey, rows: page?.items, settled: settledOf(list), idOf: (item) => item.id, hold: true, total: page?.total });
+  const items = live.rows ?? NO_ROWS;
   const table = useReactTable({
-    data: (page?.items ?? []) as T[],
+    data: items as T[],
     columns: props.columns,
     state: { sorting: props.sorting },
     onSortingChange: (updater) => props.onSortingChange(typeof updater === 'function' ? updater(props.sorting) : updater),
@@ -75,8 +85,8 @@ export function ServerList<T extends { id: string }>(props: ServerListProps<T>) 
         />
       </div>
     );
-  else if (page && page.total === 0 && !props.filtered) body = props.empty;
-  else if (page && page.items.length === 0) body = props.noMatch;
+  else if (page && items.length === 0 && page.total === 0 && !props.filtered) body = props.empty;
+  else if (page && items.length === 0) body = props.noMatch;
   else
     body = (
       <DataTable
@@ -93,11 +103,13 @@ export function ServerList<T extends { id: string }>(props: ServerListProps<T>) 
     <div className={`split${selectedId ? ' has-detail' : ''}`}>
       {/* Escape closes the detail pane from anywhere on the screen: DetailPane listens for it. */}
       <div className="card list-card">
+        <LiveBar waiting={live.waiting} onShow={live.show} list={scrollRef} />
         <div className="table-scroll" ref={scrollRef}>
           {body}
         </div>
+        {/* The total follows the directory; the rows shown are those held. */}
         {page && page.total > 0 && (
-          <Pagination offset={page.offset} count={page.items.length} total={page.total} limit={PAGE_SIZE} onOffset={changeOffset} busy={list.isFetching} />
+          <Pagination offset={page.offset} count={items.length} total={page.total} limit={PAGE_SIZE} onOffset={changeOffset} busy={list.isFetching} />
         )}
       </div>
       {selectedId && props.detail}

@@ -24,7 +24,11 @@ import { SearchInput } from '../components/SearchInput';
 import { SelectField } from '../components/SelectField';
 import { Skeleton, TableSkeleton } from '../components/Spinner';
 import { formatDuration, formatFull, formatLogDateTime, formatNumber, plural } from '../format';
+import { LiveBar } from '../components/LiveBar';
+import { LiveToggle } from '../components/LiveToggle';
 import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { settledOf, useLiveRows } from '../hooks/useLiveRows';
+import { usePointerInside } from '../hooks/usePointerInside';
 import { useNow } from '../hooks/useNow';
 import { type ActivityTab, type ActivityUrlFilters, href, navigate, replaceRoute } from '../routes';
 import { ActivityDetailPane } from './ActivityDetailPane';
@@ -33,6 +37,8 @@ type ConnectionFilter = 'all' | ConnectionName;
 type ResultFilter = 'all' | StatusClass;
 
 const col = createColumnHelper<ActivitySummary>();
+
+const NO_ENTRIES: readonly ActivitySummary[] = [];
 
 /** What the server is asked for: the URL's filters, the search trimmed. */
 function queryFilters(f: ActivityUrlFilters): ActivityFilters {
@@ -146,7 +152,10 @@ function Tabs({ tab, filters, refused }: { tab: ActivityTab; filters: ActivityUr
   );
 }
 
-function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null; urlFilters: ActivityUrlFilters }) {
+/** Newest first: the log's order, by sequence number. */
+const newerEntry = (a: ActivitySummary, b: ActivitySummary): boolean => a.seq > b.seq;
+
+function RequestsView({ selectedSeq, urlFilters, paused }: { selectedSeq: number | null; urlFilters: ActivityUrlFilters; paused: boolean }) {
   const urlKey = JSON.stringify(urlFilters);
   // Keyed by value: the route object is new on every render.
   const filters = useMemo(() => queryFilters(urlFilters), [urlKey]);
@@ -154,7 +163,20 @@ function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null;
   const actions = useActivityActions();
   const selected = useActivityEntry(selectedSeq);
   const now = useNow(30_000);
-  const entries = useMemo(() => log.data?.pages.flat() ?? [], [log.data]);
+  const fresh = useMemo(() => log.data?.pages.flat(), [log.data]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [pointerInside, pointerHandlers] = usePointerInside();
+  // New requests go on top, pushing the rows down, except while the admin is reading: paused,
+  // the pointer over the list, or an entry open. Then they wait behind "N new — show".
+  const live = useLiveRows({
+    key: JSON.stringify(filters),
+    rows: fresh,
+    settled: settledOf(log),
+    idOf: (e) => String(e.seq),
+    hold: paused || pointerInside || selectedSeq !== null,
+    newer: newerEntry,
+  });
+  const entries = live.rows ?? NO_ENTRIES;
 
   // The search box: typed text reaches the URL (without a new history entry) once typing pauses;
   // a URL that changes (Back, a link) puts its search in the box.
@@ -236,7 +258,7 @@ function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null;
   );
 
   const table = useReactTable({
-    data: entries,
+    data: entries as ActivitySummary[],
     columns,
     enableSorting: false,
     getRowId: (e) => String(e.seq),
@@ -349,8 +371,11 @@ function RequestsView({ selectedSeq, urlFilters }: { selectedSeq: number | null;
         )}
       </div>
       <div className={`split${selectedSeq !== null ? ' has-detail' : ''}`}>
-        <div className="card list-card">
-          <div className="table-scroll">{body}</div>
+        <div className="card list-card" {...pointerHandlers}>
+          <LiveBar waiting={live.waiting} onShow={live.show} list={scrollRef} />
+          <div className="table-scroll" ref={scrollRef}>
+            {body}
+          </div>
         </div>
         {selectedSeq !== null && <ActivityDetailPane seq={selectedSeq} closeHref={href.activity(undefined, urlFilters)} />}
       </div>
@@ -452,6 +477,8 @@ function RefusedView({ refused }: { refused: ReturnType<typeof useRefused> }) {
 
 export function ActivityScreen({ selectedSeq, tab, filters }: { selectedSeq: number | null; tab: ActivityTab; filters: ActivityUrlFilters }) {
   const status = useLoadedStatus();
+  // Kept here, above the views: opening an entry, filtering or switching tabs keeps it.
+  const [paused, setPaused] = useState(false);
   // Refused requests make no activity event: polled, faster while they are on screen.
   const refused = useRefused(tab === 'refused' ? 5_000 : 15_000);
   return (
@@ -459,17 +486,12 @@ export function ActivityScreen({ selectedSeq, tab, filters }: { selectedSeq: num
       <PageHeader
         title="Activity"
         subtitle="Every SCIM request the identity providers send, as it happens: what they asked, what ScimDesk answered, and what to do when it failed."
-        actions={
-          <span className="live-pill" title="New requests appear automatically">
-            <span className="live-dot" aria-hidden="true" />
-            Live
-          </span>
-        }
+        actions={tab === 'requests' ? <LiveToggle paused={paused} onChange={setPaused} /> : undefined}
       />
       <RequestLogAlert status={status} />
       <Tabs tab={tab} filters={filters} refused={refused.data} />
       <RetentionNote status={status} />
-      {tab === 'requests' ? <RequestsView selectedSeq={selectedSeq} urlFilters={filters} /> : <RefusedView refused={refused} />}
+      {tab === 'requests' ? <RequestsView selectedSeq={selectedSeq} urlFilters={filters} paused={paused} /> : <RefusedView refused={refused} />}
     </div>
   );
 }

@@ -26,13 +26,14 @@ export function GroupsScreen({ selectedId, state }: { selectedId: string | null;
   const sort = url.sorting[0];
   const labelOf = useConnectionLabel();
 
-  const list = useGroupList({
+  const query: GroupQuery = {
     ...(debouncedSearch ? { search: debouncedSearch } : {}),
     sort: (sort?.id ?? 'displayName') as SortKey,
     order: sort?.desc ? 'desc' : 'asc',
     offset: url.offset,
     limit: PAGE_SIZE,
-  });
+  };
+  const list = useGroupList(query);
   const page = list.data;
 
   const columns = useMemo(
@@ -59,6 +60,7 @@ export function GroupsScreen({ selectedId, state }: { selectedId: string | null;
       </div>
       <ServerList<GroupSummary>
         list={list}
+        listKey={JSON.stringify(query)}
         columns={columns}
         sorting={url.sorting}
         onSortingChange={url.onSortingChange}

@@ -30,14 +30,15 @@ export function UsersScreen({ selectedId, state }: { selectedId: string | null; 
   const sort = url.sorting[0];
   const labelOf = useConnectionLabel();
 
-  const list = useUserList({
+  const query: UserQuery = {
     ...(debouncedSearch ? { search: debouncedSearch } : {}),
     status: statusFilter,
     sort: (sort?.id ?? 'created') as SortKey,
     order: sort?.desc ? 'desc' : 'asc',
     offset: url.offset,
     limit: PAGE_SIZE,
-  });
+  };
+  const list = useUserList(query);
   const page = list.data;
 
   const columns = useMemo(
@@ -77,6 +78,7 @@ export function UsersScreen({ selectedId, state }: { selectedId: string | null; 
       </div>
       <ServerList<UserSummary>
         list={list}
+        listKey={JSON.stringify(query)}
         columns={columns}
         sorting={url.sorting}
         onSortingChange={url.onSortingChange}
