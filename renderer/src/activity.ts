@@ -112,7 +112,9 @@ export const HEALTH_TONES: Readonly<Record<HealthState, Tone>> = {
  */
 export function connectionState(c: ConnectionStatus): { label: string; tone: Tone } {
   const h = c.health.state;
-  if (!c.enabled) return h === 'disabled' ? { label: 'Disabled · still called', tone: 'warning' } : { label: 'Disabled', tone: 'neutral' };
+  // Off with a token: set up, only switched off ("paused", as its page says), not never set up.
+  const off = c.hasToken ? 'Paused' : 'Disabled';
+  if (!c.enabled) return h === 'disabled' ? { label: `${off} · still called`, tone: 'warning' } : { label: off, tone: 'neutral' };
   if (h === 'failing') return { label: 'Enabled · failing', tone: 'danger' };
   if (h === 'old-token') return { label: 'Enabled · old token', tone: 'danger' };
   if (h === 'needs-token') return { label: 'Enabled · needs a new token', tone: 'danger' };

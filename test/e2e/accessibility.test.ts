@@ -4,8 +4,6 @@
  * names); the lists work from the keyboard; and a core that failed to start shows its reason
  * instead of a blank window.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_TUNNEL, type TestController, startController, waitForStatus } from '../support/controller';
@@ -14,8 +12,7 @@ import { openPanel } from '../../tools/panel-harness';
 import { type Seeded, seedDirectory } from '../../tools/seed';
 import { oktaUser } from '../../tools/idp/okta';
 import { ScimClient } from '../../tools/scim-client';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { type AxeViolation, seriousViolations } from '../support/axe';
 
 let session: PanelSession;
 let t: TestController;
@@ -37,19 +34,7 @@ async function go(hash: string, ready: string): Promise<void> {
   await page.waitForTimeout(200);
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core runs inside the page (evaluated over the DevTools protocol, so the page's CSP is untouched). */
-async function violations(on: Page = page): Promise<AxeViolation[]> {
-  await on.evaluate(AXE);
-  const result = await on.evaluate(() => (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }));
-  return (result.violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
+const violations = (on: Page = page): Promise<AxeViolation[]> => seriousViolations(on);
 
 /** WCAG relative luminance of a computed `rgb(…)` colour: 0 is black, 1 is white. */
 function luminance(rgb: string): number {

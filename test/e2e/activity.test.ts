@@ -228,7 +228,7 @@ describe('refused without a valid token', () => {
     expect(health.state).toBe('disabled');
     await go('/scim');
     const tile = page.getByRole('link', { name: /Microsoft Entra ID/ }).first();
-    await expect.poll(() => text(tile), { timeout: 10_000 }).toContain('Disabled · still called');
+    await expect.poll(() => text(tile), { timeout: 10_000 }).toContain('Paused · still called');
     expect(await text(tile)).toContain(health.sentence);
 
     await go(`/activity/${logged!.seq}?connection=entra`);

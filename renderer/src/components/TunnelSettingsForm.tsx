@@ -10,6 +10,7 @@ import { useSetTunnelSettings } from '../api/useStatus';
 import { useAnnounce } from '../hooks/useAnnounce';
 import { BOTH_IDPS, HTTPS_WARNING, isPlainHttp } from '../tunnel';
 import { ErrorAlert } from './Alert';
+import { RadioCard } from './RadioCards';
 
 interface Draft {
   readonly mode: TunnelMode;
@@ -22,24 +23,12 @@ function draftOf(s: TunnelSettings): Draft {
   return { mode: s.mode, host: s.host, subdomain: s.subdomain ?? '', publicUrl: s.publicUrl ?? '' };
 }
 
+/** One of the three modes, as a card; its fields show while it is chosen. */
 function ModeOption({ value, draft, title, description, onMode, children }: { value: TunnelMode; draft: Draft; title: string; description: string; onMode: (m: TunnelMode) => void; children?: ReactNode }) {
-  const id = useId();
-  const checked = draft.mode === value;
   return (
-    <div className={`mode-option${checked ? ' is-checked' : ''}`}>
-      <div className="mode-option-head">
-        <input type="radio" id={id} name="tunnel-mode" value={value} checked={checked} onChange={() => onMode(value)} aria-describedby={`${id}-desc`} />
-        <div>
-          <label htmlFor={id} className="mode-option-title">
-            {title}
-          </label>
-          <p className="mode-option-desc" id={`${id}-desc`}>
-            {description}
-          </p>
-        </div>
-      </div>
-      {checked && children && <div className="mode-option-fields">{children}</div>}
-    </div>
+    <RadioCard name="tunnel-mode" value={value} checked={draft.mode === value} title={title} description={description} onSelect={() => onMode(value)}>
+      {children}
+    </RadioCard>
   );
 }
 
