@@ -5,9 +5,14 @@
  * hundred users and groups through real SCIM requests as Okta and Entra ID would send them,
  * publishes it through a localtunnel-protocol server on 127.0.0.1, opens the built panel in
  * headless Chromium (bound to the real IPC handlers) and writes two PNGs per screen: light, and
- * dark (`-dark.png`, the system asking for prefers-color-scheme: dark).
+ * dark (`-dark.png`, the system asking for prefers-color-scheme: dark). The Public URL shots
+ * stay on loopback too: the check from outside passes through the test tunnel (its
+ * `*.localhost` names resolved to 127.0.0.1), fails against a stand-in server that is not
+ * ScimDesk, and the failing tunnel points at a closed local port.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +21,7 @@ import { Controller } from '../server/controller/controller';
 import { FileSecretStore } from '../server/secrets/file-store';
 import { launchChromium, openPanel, ROOT, serveRenderer } from '../tools/panel-harness';
 import { ScimClient } from '../tools/scim-client';
+import { localhostLookup } from '../tools/public-fetch';
 import { seedDirectory } from '../tools/seed';
 import { TestTunnelServer } from '../tools/tunnel-server';
 
@@ -47,7 +53,7 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-shots-'));
   const tunnel = await TestTunnelServer.start();
-  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.hostUrl, subdomain: 'acme-scim' } });
+  const controller = await Controller.start({ dataDir, secretStore: new FileSecretStore(dataDir), port: 0, tunnel: { mode: 'localtunnel', host: tunnel.hostUrl, subdomain: 'acme-scim' }, publicCheck: { lookup: localhostLookup } });
   const served = await serveRenderer();
   const browser = await launchChromium();
   try {
@@ -121,6 +127,25 @@ async function main(): Promise<void> {
     await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await capture(page, '19-rotation-overlap');
     console.log('  19-rotation-overlap.png, 19-rotation-overlap-dark.png');
+    await page.getByRole('button', { name: 'End overlap now' }).click();
+    await page.getByRole('dialog', { name: 'End the overlap now?' }).getByRole('button', { name: 'End overlap' }).click();
+
+    // The Public URL place: the check from outside passed through the tunnel, then failed
+    // against something that is not ScimDesk, then a tunnel that cannot connect.
+    await shoot(page, '20-public-url-check-passed', '/scim/public-url', 'text=one-time code verified');
+    const impostor = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+    await new Promise<void>((done) => impostor.listen(0, '127.0.0.1', done));
+    const impostorUrl = `http://scim.localhost:${(impostor.address() as AddressInfo).port}`;
+    await controller.endpoint.configure({ mode: 'external', publicUrl: impostorUrl });
+    await shoot(page, '21-public-url-check-failed', '/scim/public-url', '.check-steps >> text=Failed');
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    impostor.close();
+    await controller.endpoint.configure({ mode: 'localtunnel', host: `http://localhost:${closedPort}`, subdomain: 'acme-scim' });
+    await shoot(page, '22-public-url-tunnel-error', '/scim/public-url', 'text=Retry now');
+    await shoot(page, '23-okta-tunnel-error', '/scim/okta', 'text=Okta cannot reach this URL');
     if (panel.problems.length) console.log(`Page problems: ${panel.problems.join('\n')}`);
     await panel.close();
   } finally {
