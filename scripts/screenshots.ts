@@ -132,6 +132,7 @@ async function main(): Promise<void> {
 
     // The Public URL place: the check from outside passed through the tunnel, then failed
     // against something that is not ScimDesk, then a tunnel that cannot connect.
+    await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await shoot(page, '20-public-url-check-passed', '/scim/public-url', 'text=one-time code verified');
     const impostor = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
     await new Promise<void>((done) => impostor.listen(0, '127.0.0.1', done));

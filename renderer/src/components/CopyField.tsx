@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { CopyButton } from './CopyButton';
+import { FieldMessage } from './FieldMessage';
 
 /**
  * A labelled read-only value (URL, token) with a copy button beside it. With no value it says
@@ -18,16 +19,12 @@ export function CopyField({ label, value, copyWhat, hint, emphasis, unavailable 
         <input id={id} className="input input-mono" type="text" readOnly value={value} spellCheck={false} onFocus={(e) => e.currentTarget.select()} aria-describedby={describedBy || undefined} />
         <CopyButton text={value} what={copyWhat} />
       </div>
-      {note && (
-        <p className="field-unavailable" id={`${id}-unavailable`}>
-          {note}
-        </p>
-      )}
-      {hint && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
+      <FieldMessage kind="unavailable" id={`${id}-unavailable`}>
+        {note}
+      </FieldMessage>
+      <FieldMessage kind="hint" id={`${id}-hint`}>
+        {hint}
+      </FieldMessage>
     </div>
   );
 }

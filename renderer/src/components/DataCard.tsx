@@ -14,6 +14,7 @@ import { Alert, ErrorAlert } from './Alert';
 import { CopyButton } from './CopyButton';
 import { InboxIcon } from './Icons';
 import { Spinner } from './Spinner';
+import { CardHeader, CardIcon } from './CardHeader';
 
 const FORMAT_LABELS: Record<ExportFormat, string> = { json: 'JSON', csv: 'CSV' };
 
@@ -60,19 +61,12 @@ export function DataCard({ dataDir }: { dataDir: string }) {
   const onShow = (file: string): void => show.mutate(file);
   return (
     <section className="card data-card" aria-labelledby="data-title">
-      <div className="card-header">
-        <div className="card-header-icon">
-          <InboxIcon size={18} />
-        </div>
-        <div>
-          <h2 className="card-title" id="data-title">
-            Backup and export
-          </h2>
-          <p className="card-subtitle">
-            Written to <span className="mono">{dataDir}</span> while the server keeps running.
-          </p>
-        </div>
-      </div>
+      <CardHeader
+        icon={<CardIcon><InboxIcon size={18} /></CardIcon>}
+        title="Backup and export"
+        titleId="data-title"
+        subtitle={<>Written to <span className="mono">{dataDir}</span> while the server keeps running.</>}
+      />
       <div className="card-body">
         <div className="button-row">
           <button type="button" className="btn btn-secondary" disabled={backup.isPending} onClick={() => backup.mutate()}>

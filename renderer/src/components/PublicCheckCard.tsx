@@ -13,6 +13,7 @@ import { Badge, type Tone } from './Badge';
 import { ErrorIcon, SearchIcon, SuccessIcon } from './Icons';
 import { RelativeTime } from './RelativeTime';
 import { ReachBadge } from './ReachBadge';
+import { CardHeader, CardIcon } from './CardHeader';
 
 const STATE_LABELS: Record<CheckStepState, string> = { ok: 'OK', failed: 'Failed', skipped: 'Skipped' };
 const STATE_TONES: Record<CheckStepState, Tone> = { ok: 'success', failed: 'danger', skipped: 'neutral' };
@@ -96,21 +97,13 @@ export function PublicCheckCard({ status }: { status: AppStatus }) {
   const canCheck = status.tunnelSettings.mode !== 'none' && url !== null;
   return (
     <section className="card" aria-labelledby={titleId}>
-      <div className="card-header">
-        <div className="card-header-icon">
-          <SearchIcon size={18} />
-        </div>
-        <div>
-          <h2 className="card-title" id={titleId}>
-            Check from outside
-          </h2>
-          <p className="card-subtitle">
-            Sends one request through the public URL, as an identity provider would, and checks that this ScimDesk answered. It runs by itself after every change of
-            URL.
-          </p>
-        </div>
-        <ReachBadge status={status} />
-      </div>
+      <CardHeader
+        icon={<CardIcon><SearchIcon size={18} /></CardIcon>}
+        title="Check from outside"
+        titleId={titleId}
+        subtitle="Sends one request through the public URL, as an identity provider would, and checks that this ScimDesk answered. It runs by itself after every change of URL."
+        aside={<ReachBadge status={status} />}
+      />
       <div className="card-body stack-sm">
         {/* Polite: the verdict of a check started by a URL change is read out when it arrives. */}
         <div aria-live="polite" className="check-verdict">

@@ -10,6 +10,7 @@ import { useSetTunnelSettings } from '../api/useStatus';
 import { useAnnounce } from '../hooks/useAnnounce';
 import { BOTH_IDPS, HTTPS_WARNING, isPlainHttp } from '../tunnel';
 import { ErrorAlert } from './Alert';
+import { FieldMessage } from './FieldMessage';
 import { RadioCard } from './RadioCards';
 
 interface Draft {
@@ -77,21 +78,15 @@ function TextField({
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy || undefined}
       />
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      {warning && (
-        <p className="field-warning" id={`${id}-warning`}>
-          {warning}
-        </p>
-      )}
-      {hint && (
-        <p className="field-hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
+      <FieldMessage kind="error" id={`${id}-error`}>
+        {error}
+      </FieldMessage>
+      <FieldMessage kind="warning" id={`${id}-warning`}>
+        {warning}
+      </FieldMessage>
+      <FieldMessage kind="hint" id={`${id}-hint`}>
+        {hint}
+      </FieldMessage>
     </div>
   );
 }

@@ -14,6 +14,7 @@ import { CopyButton } from './CopyButton';
 import { Facts } from './DetailPane';
 import { GlobeIcon } from './Icons';
 import { RelativeTime } from './RelativeTime';
+import { CardHeader, CardIcon } from './CardHeader';
 
 function UrlValue({ url }: { url: string | null }) {
   if (!url) return <span className="muted">Not available yet</span>;
@@ -114,17 +115,12 @@ export function TunnelStateCard({ status }: { status: AppStatus }) {
   const settings = status.tunnelSettings;
   return (
     <section className="card" aria-labelledby={titleId}>
-      <div className="card-header">
-        <div className="card-header-icon">
-          <GlobeIcon size={18} />
-        </div>
-        <div>
-          <h2 className="card-title" id={titleId}>
-            {settings.mode === 'localtunnel' ? 'Tunnel' : settings.mode === 'external' ? 'Own public URL' : 'This computer only'}
-          </h2>
-          <p className="card-subtitle">Shared by both identity providers: each uses the same URL with its own token.</p>
-        </div>
-      </div>
+      <CardHeader
+        icon={<CardIcon><GlobeIcon size={18} /></CardIcon>}
+        title={settings.mode === 'localtunnel' ? 'Tunnel' : settings.mode === 'external' ? 'Own public URL' : 'This computer only'}
+        titleId={titleId}
+        subtitle="Shared by both identity providers: each uses the same URL with its own token."
+      />
       <div className="card-body stack-sm">
         {settings.mode === 'none' && (
           <p className="muted">

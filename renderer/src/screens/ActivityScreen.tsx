@@ -32,6 +32,7 @@ import { usePointerInside } from '../hooks/usePointerInside';
 import { useNow } from '../hooks/useNow';
 import { type ActivityTab, type ActivityUrlFilters, href, navigate, replaceRoute } from '../routes';
 import { ActivityDetailPane } from './ActivityDetailPane';
+import { CardHeader, CardIcon } from '../components/CardHeader';
 
 type ConnectionFilter = 'all' | ConnectionName;
 type ResultFilter = 'all' | StatusClass;
@@ -459,17 +460,12 @@ function RefusedView({ refused }: { refused: ReturnType<typeof useRefused> }) {
     );
   return (
     <section className="card refused-card" aria-labelledby="refused-title">
-      <div className="card-header">
-        <div className="card-header-icon">
-          <LockIcon size={18} />
-        </div>
-        <div>
-          <h2 className="card-title" id="refused-title">
-            Refused without a valid token
-          </h2>
-          <p className="card-subtitle">Requests no token let in are not logged one by one: each address and status is one line, with its count and the latest request.</p>
-        </div>
-      </div>
+      <CardHeader
+        icon={<CardIcon><LockIcon size={18} /></CardIcon>}
+        title="Refused without a valid token"
+        titleId="refused-title"
+        subtitle="Requests no token let in are not logged one by one: each address and status is one line, with its count and the latest request."
+      />
       <div className="card-body">{body}</div>
     </section>
   );

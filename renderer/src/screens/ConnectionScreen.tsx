@@ -25,6 +25,7 @@ import { useLeaveGuard } from '../hooks/useLeaveGuard';
 import { href } from '../routes';
 import { noUrlReason, unreachableReason } from '../tunnel';
 import { TokenSection } from './TokenSection';
+import { CardHeader } from '../components/CardHeader';
 
 /** Where each IdP keeps the two values, for alerts and the rotate dialog. */
 const IDP_FIELDS: Record<ConnectionName, { url: string; token: string; where: string }> = {
@@ -300,21 +301,18 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
         </section>
 
         <section className="card" aria-labelledby={`${labelId}-setup`}>
-          <div className="card-header">
-            <IdpLogo connection={name} size={32} />
-            <div>
-              <h2 className="card-title" id={`${labelId}-setup`}>
-                Set up {label}
-              </h2>
-              <p className="card-subtitle">
-                {connection.enabled
-                  ? `Do this once in ${label} with the values above.`
-                  : connection.hasToken
-                    ? `Provisioning is paused: turn it on again above; ${label} keeps these settings.`
-                    : `Turn provisioning on above to get the SCIM URL and token, then follow these steps.`}
-              </p>
-            </div>
-          </div>
+          <CardHeader
+            icon={<IdpLogo connection={name} size={32} />}
+            title={<>Set up {label}</>}
+            titleId={`${labelId}-setup`}
+            subtitle={
+              connection.enabled
+                ? `Do this once in ${label} with the values above.`
+                : connection.hasToken
+                  ? `Provisioning is paused: turn it on again above; ${label} keeps these settings.`
+                  : `Turn provisioning on above to get the SCIM URL and token, then follow these steps.`
+            }
+          />
           <div className="card-body">
             <SetupSteps connection={name} scimUrl={status.scimUrl} noUrl={noUrlReason(status)} token={token} />
           </div>

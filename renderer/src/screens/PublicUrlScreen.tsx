@@ -13,6 +13,7 @@ import { TunnelSettingsForm } from '../components/TunnelSettingsForm';
 import { TunnelStateCard } from '../components/TunnelStateCard';
 import { href } from '../routes';
 import { BOTH_IDPS } from '../tunnel';
+import { CardHeader } from '../components/CardHeader';
 
 export function PublicUrlScreen() {
   const status = useLoadedStatus();
@@ -30,14 +31,11 @@ export function PublicUrlScreen() {
         <TunnelStateCard status={status} />
         <PublicCheckCard status={status} />
         <section className="card" aria-labelledby={settingsId}>
-          <div className="card-header">
-            <div>
-              <h2 className="card-title" id={settingsId}>
-                Tunnel or own URL
-              </h2>
-              <p className="card-subtitle">A change applies to both identity providers; their SCIM URL changes with it.</p>
-            </div>
-          </div>
+          <CardHeader
+            title="Tunnel or own URL"
+            titleId={settingsId}
+            subtitle="A change applies to both identity providers; their SCIM URL changes with it."
+          />
           <TunnelSettingsForm status={status} />
         </section>
       </div>

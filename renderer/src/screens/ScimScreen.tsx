@@ -14,6 +14,7 @@ import { formatNumber } from '../format';
 import { href } from '../routes';
 import { ReachBadge } from '../components/ReachBadge';
 import { reachBadge } from '../tunnel';
+import { CardHeader, CardIcon } from '../components/CardHeader';
 
 const TAGLINES: Record<string, string> = {
   okta: 'SCIM 2.0 Test App (Header Auth): users, deactivation and group push.',
@@ -86,18 +87,13 @@ export function ScimScreen() {
       </ul>
 
       <section className="card endpoint-card" aria-labelledby="endpoint-title">
-        <div className="card-header">
-          <div className="card-header-icon">
-            <GlobeIcon size={18} />
-          </div>
-          <div>
-            <h2 className="card-title" id="endpoint-title">
-              Provisioning endpoint
-            </h2>
-            <p className="card-subtitle">Both identity providers use the same endpoint, each with its own token.</p>
-          </div>
-          <ReachBadge status={status} />
-        </div>
+        <CardHeader
+          icon={<CardIcon><GlobeIcon size={18} /></CardIcon>}
+          title="Provisioning endpoint"
+          titleId="endpoint-title"
+          subtitle="Both identity providers use the same endpoint, each with its own token."
+          aside={<ReachBadge status={status} />}
+        />
         <div className="card-body endpoint-body">
           <div className="endpoint-url">
             <span className="mono">{status.scimUrl ?? 'Not available yet'}</span>
