@@ -22,4 +22,13 @@ export type SortOrder = (typeof SORT_ORDERS)[number];
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 export type TunnelMode = (typeof TUNNEL_MODES)[number];
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The simulator's scenarios, in the order `all` runs them. */
+export const SIMULATION_SCENARIOS = ['test-credentials', 'import', 'update', 'push-groups', 'entra-cycle', 'offboard'] as const;
+/** Where the simulator sends its requests: through the public URL (the whole path) or to 127.0.0.1. */
+export const SIMULATION_ROUTES = ['public', 'local'] as const;
+/** What an armed fault drill answers instead of the real answer. */
+export const FAULT_KINDS = ['429', '503', 'delay'] as const;
+export type SimulationScenario = (typeof SIMULATION_SCENARIOS)[number];
+export type SimulationRoute = (typeof SIMULATION_ROUTES)[number];
+export type FaultKind = (typeof FAULT_KINDS)[number];
 export type TokenOverlap = (typeof TOKEN_OVERLAPS)[number];

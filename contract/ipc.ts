@@ -5,7 +5,7 @@
  * from its schema in schemas.ts, which main validates it against. This file's values have no
  * imports, so the sandboxed preload bundles only the channel names.
  */
-import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, PublicUrlCheck, RefusedSummary, TokenResult, UserDetail, UserSummary } from './model';
+import type { ActivityDetail, ActivitySummary, AppStatus, ConnectionStatus, DirectoryChangeEvent, GroupDetail, GroupSummary, Page, PublicUrlCheck, RefusedSummary, SimulationReport, TokenResult, UserDetail, UserSummary } from './model';
 import type { ExportFormat } from './choices';
 import type { PAYLOAD_SCHEMAS } from './schemas';
 import type { Static } from 'typebox';
@@ -48,6 +48,10 @@ export const INVOKE_CHANNELS = {
   backupNow: 'data.backup',
   exportDirectory: 'data.export',
   openExternal: 'app.openExternal',
+  simulate: 'simulator.run',
+  removeSimulated: 'simulator.remove',
+  armFaultDrill: 'fault.arm',
+  clearFaultDrill: 'fault.clear',
   showInFolder: 'app.showInFolder',
 } as const;
 
@@ -106,6 +110,12 @@ export interface Results {
   /** One export at a time: a second one while it runs is refused with 'busy'. */
   exportDirectory: ExportResult;
   openExternal: null;
+  /** Runs a simulation and answers its report when it ends (progress comes as `simulation` events). */
+  simulate: SimulationReport;
+  /** Deletes the records the simulator created (never a real IdP's); answers how many. */
+  removeSimulated: { users: number; groups: number };
+  armFaultDrill: AppStatus;
+  clearFaultDrill: AppStatus;
   /** Shows a backup or export written in this run in the system's file manager ('not-allowed' for any other path). */
   showInFolder: null;
 }

@@ -4,7 +4,7 @@
  * sends is typed in schemas.ts, derived from the schemas main validates it with.
  */
 import type { ConnectionName } from './connections';
-import type { TunnelMode } from './choices';
+import type { FaultKind, SimulationRoute, SimulationScenario, TunnelMode } from './choices';
 
 export interface ConnectionStatus {
   readonly name: ConnectionName;
@@ -180,6 +180,10 @@ export interface AppStatus {
   /** The directory database: degraded while a write cannot commit (the disk is full…). */
   readonly store: StoreHealth;
   readonly requestLog: RequestLogStatus;
+  /** Armed fault drills (a banner while any is armed). */
+  readonly faultDrills: readonly FaultDrill[];
+  /** The simulation running now, or the last one of this run; null when none ran. */
+  readonly simulation: SimulationReport | null;
 }
 
 export interface StoreHealth {
@@ -344,6 +348,10 @@ export interface ActivitySummary {
   readonly target: string | null;
   /** What it did, short: "+194 members", "active: true → false"; null when nothing to say. */
   readonly summary: string | null;
+  /** Sent by the simulator with its own credential (not by the real IdP). */
+  readonly simulated: boolean;
+  /** The answer a fault drill gave instead of the real one; null when none. */
+  readonly fault: FaultKind | null;
   /** For every 4xx/5xx: one sentence with the reason and the fix. */
   readonly explanation: string | null;
   readonly remedy: Remedy | null;
@@ -385,4 +393,60 @@ export interface ActivityDetail extends ActivitySummary {
 export interface DirectoryChangeEvent {
   readonly types: readonly ('User' | 'Group')[];
   readonly ids: readonly string[];
+}
+
+/**
+ * The simulator (issue 13): ScimDesk plays Okta or Entra ID against its own SCIM server, over
+ * real HTTP (through the public URL, or to 127.0.0.1), with a short-lived credential of its own
+ * kept in memory only. Records it creates carry the source `<connection>-simulated`
+ * ("Okta (simulated)") and can be removed without touching a real IdP's records.
+ */
+export interface SimulationStep {
+  /** 1-based, in the order sent. */
+  readonly index: number;
+  readonly scenario: SimulationScenario;
+  /** What the IdP does, for people: "Create user ada.lovelace@acme.example". */
+  readonly name: string;
+  /** The request as sent; the Authorization header and secrets read "[redacted]". */
+  readonly request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string | null };
+  /** The answer (body cut to 4 KiB); null when none came (connection refused, timeout). */
+  readonly response: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string | null } | null;
+  readonly ms: number;
+  readonly verdict: 'passed' | 'failed';
+  /** What was checked, the way the IdP checks it: "status 201", "schemas", "userName echoed", "Location", "ETag". */
+  readonly checks: readonly string[];
+  /** On failure: what the IdP would conclude ("Okta would mark the app's provisioning as failed: expected 201, got 409") and the fix. */
+  readonly conclusion: string | null;
+  readonly fix: string | null;
+  /** Retries the IdP's documented policy made before this answer (after 429 / 503). */
+  readonly retries: number;
+}
+
+export interface SimulationReport {
+  readonly id: string;
+  readonly connection: ConnectionName;
+  readonly through: SimulationRoute;
+  /** The SCIM base URL the requests went to. */
+  readonly baseUrl: string;
+  readonly scenarios: readonly SimulationScenario[];
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly state: 'running' | 'passed' | 'failed';
+  readonly steps: readonly SimulationStep[];
+  /** One sentence: "42 of 42 steps passed", or the failed step, what the IdP would conclude and the fix. */
+  readonly summary: string;
+}
+
+/** A fault drill: the next `remaining` requests of a connection get a fault instead of their answer. */
+export interface FaultDrill {
+  readonly connection: ConnectionName;
+  readonly kind: FaultKind;
+  readonly remaining: number;
+  /** 429 and 503: the Retry-After sent, in seconds. */
+  readonly retryAfterSeconds: number | null;
+  /** delay: how long each answer is held, in ms. */
+  readonly delayMs: number | null;
+  readonly armedAt: string;
+  /** It ends by itself then, even if requests remain. */
+  readonly expiresAt: string;
 }

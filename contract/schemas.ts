@@ -5,7 +5,7 @@
  * Only main imports this file's values; the preload and the renderer import its types.
  */
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typebox';
-import { EXPORT_FORMATS, GROUP_SORT_KEYS, SORT_ORDERS, STATUS_CLASSES, TOKEN_OVERLAPS, TUNNEL_MODES, USER_SORT_KEYS, USER_STATUSES } from './choices';
+import { EXPORT_FORMATS, FAULT_KINDS, GROUP_SORT_KEYS, SIMULATION_ROUTES, SIMULATION_SCENARIOS, SORT_ORDERS, STATUS_CLASSES, TOKEN_OVERLAPS, TUNNEL_MODES, USER_SORT_KEYS, USER_STATUSES } from './choices';
 import { CONNECTIONS } from './connections';
 import type { CallName } from './ipc';
 
@@ -83,6 +83,30 @@ export const PAYLOAD_SCHEMAS = {
   exportDirectory: Type.Object({ format: OneOf(EXPORT_FORMATS) }, closed),
   openExternal: Type.Object({ url: Type.String({ maxLength: 2048 }) }, closed),
   showInFolder: Type.Object({ file: Type.String({ minLength: 1, maxLength: 4096 }) }, closed),
+  simulate: Type.Object(
+    {
+      connection: Connection,
+      /** One scenario, or every one in order when absent. */
+      scenario: Type.Optional(OneOf(SIMULATION_SCENARIOS)),
+      /** Default: public when a public URL is configured, else local. */
+      through: Type.Optional(OneOf(SIMULATION_ROUTES)),
+      /** Users the import creates (default 25). */
+      users: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    },
+    closed,
+  ),
+  removeSimulated: Nothing,
+  armFaultDrill: Type.Object(
+    {
+      connection: Connection,
+      kind: OneOf(FAULT_KINDS),
+      count: Type.Integer({ minimum: 1, maximum: 1000 }),
+      retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+      delayMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
+    },
+    closed,
+  ),
+  clearFaultDrill: Type.Object({ connection: Connection }, closed),
 } satisfies Record<CallName, TSchema>;
 
 export type UserQuery = Static<typeof UserQuery>;

@@ -89,6 +89,19 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     shell.showItemInFolder(c.core.files.writtenFile(p.file));
     return null;
   },
+  // Placeholders until the simulator and the fault drill land (issue 13).
+  simulate: () => {
+    throw new ServiceError('not-allowed', 'The simulator is not available yet');
+  },
+  removeSimulated: () => {
+    throw new ServiceError('not-allowed', 'The simulator is not available yet');
+  },
+  armFaultDrill: () => {
+    throw new ServiceError('not-allowed', 'The fault drill is not available yet');
+  },
+  clearFaultDrill: () => {
+    throw new ServiceError('not-allowed', 'The fault drill is not available yet');
+  },
 };
 
 function describeInvalid(name: CallName, payload: unknown): string {

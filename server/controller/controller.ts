@@ -245,6 +245,9 @@ export class Controller {
       counts: this.core.directory.counts(),
       store: this.core.storeHealth.get(),
       requestLog: this.core.activity.status(),
+      // The simulator and the fault drill (issue 13) fill these in.
+      faultDrills: [],
+      simulation: null,
     };
   }
 
