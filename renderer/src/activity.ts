@@ -12,9 +12,18 @@ export const TOKEN_LABELS: Record<'current' | 'previous', string> = {
   previous: 'Previous token, during a rotation overlap',
 };
 
+/** The source of records the simulator made: `<connection>-simulated`. */
+const SIMULATED_SUFFIX = '-simulated';
+
 export function connectionLabel(name: string | null | undefined): string | null {
   if (name === null || name === undefined) return null;
-  return isConnectionName(name) ? CONNECTION_LABELS[name] : name;
+  if (isConnectionName(name)) return CONNECTION_LABELS[name];
+  // "Okta (simulated)": records the simulator created, never a real IdP's.
+  if (name.endsWith(SIMULATED_SUFFIX)) {
+    const base = name.slice(0, -SIMULATED_SUFFIX.length);
+    if (isConnectionName(base)) return `${CONNECTION_LABELS[base]} (simulated)`;
+  }
+  return name;
 }
 
 export function statusClass(status: number): StatusClass {

@@ -6,6 +6,7 @@ import { Alert } from './Alert';
 import { type Route, href } from '../routes';
 import { ActivityIcon, AppLogo, GlobeIcon, PlugIcon, UserIcon, UsersIcon } from './Icons';
 import { StatusChips } from './StatusChips';
+import { FaultDrillBanner } from './FaultDrillBanner';
 
 function NavLink({ to, current, icon, children, count }: { to: string; current: boolean; icon: ReactNode; children: ReactNode; count?: number }) {
   return (
@@ -108,6 +109,7 @@ export function AppShell({ status, route, children }: { status: AppStatus; route
         </nav>
         <main id="main" className="app-main" tabIndex={-1}>
           <StoreAlert status={status} />
+          <FaultDrillBanner status={status} />
           {children}
         </main>
       </div>

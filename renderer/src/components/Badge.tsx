@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import type { FaultKind } from '../../../contract/choices';
+import { faultMark } from '../simulation';
 import { STATUS_CLASS_LABELS, STATUS_CLASS_TONES, statusClass } from '../activity';
 import { ErrorIcon, SuccessIcon, WarningIcon } from './Icons';
 
@@ -49,6 +51,26 @@ export function PreviousTokenBadge({ token }: { token: 'current' | 'previous' | 
   return (
     <Badge tone="warning" title="Sent with the replaced token, which still works during a rotation overlap">
       previous token
+    </Badge>
+  );
+}
+
+/** A request the simulator sent with its own credential (not the real IdP). */
+export function SimulatedBadge({ simulated }: { simulated: boolean }) {
+  if (!simulated) return null;
+  return (
+    <Badge tone="info" title="Sent by ScimDesk's simulator with its own short-lived credential, not by the identity provider">
+      simulated
+    </Badge>
+  );
+}
+
+/** An answer a fault drill gave instead of the real one: "fault drill 429". */
+export function FaultBadge({ fault }: { fault: FaultKind | null }) {
+  if (fault === null) return null;
+  return (
+    <Badge tone="warning" title="A fault drill answered this request instead of ScimDesk">
+      {faultMark(fault)}
     </Badge>
   );
 }

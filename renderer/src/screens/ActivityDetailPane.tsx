@@ -7,7 +7,7 @@ import { TOKEN_LABELS, connectionLabel } from '../activity';
 import { isApiError } from '../api/client';
 import { useActivityEntry } from '../api/useActivity';
 import { Alert, ErrorAlert } from '../components/Alert';
-import { HttpStatusBadge } from '../components/Badge';
+import { FaultBadge, HttpStatusBadge, SimulatedBadge } from '../components/Badge';
 import { ChangesTable, MemberDeltaText } from '../components/ChangesTable';
 import { DetailPane, DetailSection, Facts } from '../components/DetailPane';
 import { JsonView } from '../components/JsonView';
@@ -110,9 +110,19 @@ export function ActivityDetailPane({ seq, closeHref = href.activity() }: { seq: 
                 {formatLogDateTime(e.at)}
               </time>,
             ],
-            ['Connection', connectionLabel(e.connection) ?? '—'],
+            [
+              'Connection',
+              <span key="c">
+                {connectionLabel(e.connection) ?? '—'} <SimulatedBadge simulated={e.simulated} />
+              </span>,
+            ],
             e.token !== null && ['Token', TOKEN_LABELS[e.token]],
-            ['Result', <HttpStatusBadge key="s" status={e.status} />],
+            [
+              'Result',
+              <span key="s">
+                <HttpStatusBadge status={e.status} /> <FaultBadge fault={e.fault} />
+              </span>,
+            ],
             ['Duration', formatDuration(e.durationMs)],
             ['Client IP', e.clientIp ? <span key="ip" className="mono">{e.clientIp}</span> : '—'],
             ['User agent', e.userAgent ? <span key="ua" className="mono break">{e.userAgent}</span> : '—'],

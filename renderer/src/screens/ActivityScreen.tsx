@@ -14,7 +14,7 @@ import { useActivityActions, useActivityEntry, useActivityLog, useRefused } from
 import type { ActivityFilters } from '../api/query-keys';
 import { useLoadedStatus } from '../api/useStatus';
 import { Alert, ErrorAlert } from '../components/Alert';
-import { Badge, HttpStatusBadge, PreviousTokenBadge } from '../components/Badge';
+import { Badge, FaultBadge, HttpStatusBadge, PreviousTokenBadge, SimulatedBadge } from '../components/Badge';
 import { DataTable } from '../components/DataTable';
 import { EmptyState } from '../components/EmptyState';
 import { ActivityIcon, InfoIcon, LockIcon } from '../components/Icons';
@@ -73,7 +73,7 @@ function RequestCell({ e }: { e: ActivitySummary }) {
   // The connection, here only when its column is hidden (a narrow list).
   const conn = e.connection && (
     <span className="req-conn">
-      {connectionLabel(e.connection)} <PreviousTokenBadge token={e.token} /> ·{' '}
+      {connectionLabel(e.connection)} <PreviousTokenBadge token={e.token} /> <SimulatedBadge simulated={e.simulated} /> ·{' '}
     </span>
   );
   return (
@@ -247,12 +247,21 @@ function RequestsView({ selectedSeq, urlFilters, paused }: { selectedSeq: number
         header: 'Connection',
         cell: (c) => (
           <span className="nowrap">
-            {connectionLabel(c.getValue()) ?? <span className="muted">—</span>} <PreviousTokenBadge token={c.row.original.token} />
+            {connectionLabel(c.getValue()) ?? <span className="muted">—</span>} <PreviousTokenBadge token={c.row.original.token} />{' '}
+            <SimulatedBadge simulated={c.row.original.simulated} />
           </span>
         ),
         meta: { className: 'col-connection' },
       }),
-      col.accessor('status', { header: 'Result', cell: (c) => <HttpStatusBadge status={c.getValue()} />, meta: { className: 'col-http' } }),
+      col.accessor('status', {
+        header: 'Result',
+        cell: (c) => (
+          <span className="result-cell">
+            <HttpStatusBadge status={c.getValue()} /> <FaultBadge fault={c.row.original.fault} />
+          </span>
+        ),
+        meta: { className: 'col-http' },
+      }),
       col.accessor('durationMs', { header: 'Duration', cell: (c) => <span className="num nowrap">{formatDuration(c.getValue())}</span>, meta: { className: 'col-duration cell-num' } }),
     ],
     [now],

@@ -26,6 +26,8 @@ import { href } from '../routes';
 import { noUrlReason, unreachableReason } from '../tunnel';
 import { TokenSection } from './TokenSection';
 import { CardHeader } from '../components/CardHeader';
+import { SimulateCard } from './SimulateCard';
+import { FaultDrillSection } from './FaultDrillSection';
 
 /** Where each IdP keeps the two values, for alerts and the rotate dialog. */
 const IDP_FIELDS: Record<ConnectionName, { url: string; token: string; where: string }> = {
@@ -320,6 +322,9 @@ export function ConnectionScreen({ connection: name, section = null }: { connect
             <SetupHelpLinks connection={name} />
           </div>
         </section>
+
+        <SimulateCard status={status} connection={connection} />
+        <FaultDrillSection status={status} connection={connection} />
 
         <PublicUrlLine status={status} />
       </div>
