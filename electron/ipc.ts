@@ -89,18 +89,20 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     shell.showItemInFolder(c.core.files.writtenFile(p.file));
     return null;
   },
-  // Placeholders until the simulator and the fault drill land (issue 13).
+  // Placeholders until the simulator lands (issue 13).
   simulate: () => {
     throw new ServiceError('not-allowed', 'The simulator is not available yet');
   },
   removeSimulated: () => {
     throw new ServiceError('not-allowed', 'The simulator is not available yet');
   },
-  armFaultDrill: () => {
-    throw new ServiceError('not-allowed', 'The fault drill is not available yet');
+  armFaultDrill: (c, p) => {
+    c.core.faultDrills.arm(p);
+    return c.status();
   },
-  clearFaultDrill: () => {
-    throw new ServiceError('not-allowed', 'The fault drill is not available yet');
+  clearFaultDrill: (c, p) => {
+    c.core.faultDrills.clear(p.connection);
+    return c.status();
   },
 };
 

@@ -143,6 +143,8 @@ export class Controller {
       }),
       core.activity.log.on('state', () => this.emitStatus()),
       core.storeHealth.on('change', () => this.emitStatus()),
+      // Armed, used up, expired, cleared: the panel's banner follows.
+      core.faultDrills.on('change', () => this.emitStatus()),
       core.files.on('progress', (progress) => this.events.emit('exportProgress', progress)),
       core.directory.on('change', (change) => {
         this.pendingChange ??= { types: new Set(), ids: new Set() };
@@ -245,8 +247,8 @@ export class Controller {
       counts: this.core.directory.counts(),
       store: this.core.storeHealth.get(),
       requestLog: this.core.activity.status(),
-      // The simulator and the fault drill (issue 13) fill these in.
-      faultDrills: [],
+      faultDrills: this.core.faultDrills.list(),
+      // The simulator (issue 13) fills this in.
       simulation: null,
     };
   }

@@ -22,6 +22,7 @@ import { Activity } from './activity';
 import { Connections } from './connections';
 import { StoreHealthTracker } from './store-health';
 import { DataFiles } from './data-files';
+import { FaultDrills } from './fault-drill';
 import { Directory } from './directory';
 
 /** The lock file, in the data folder, that a token change holds (see withFileLock). */
@@ -59,6 +60,8 @@ export class Core {
   /** The panel's (and the CSV export's) searchable, sortable pages. */
   readonly browser: DirectoryBrowser;
   readonly files: DataFiles;
+  /** Armed fault drills, in this process's memory only (a restart ends them). */
+  readonly faultDrills: FaultDrills;
 
   private readonly watcher: FSWatcher | undefined;
   private readonly checkpointer: Checkpointer;
@@ -100,6 +103,7 @@ export class Core {
     pruneAudit();
     this.auditPrune = setInterval(pruneAudit, 3_600_000);
     this.auditPrune.unref();
+    this.faultDrills = new FaultDrills({ now: options.now });
     this.files = new DataFiles({ dataDir: options.dataDir, db: this.db, directory: this.directory, browser: this.browser });
     // Writes by another process (the CLI) show up as writes to the database files.
     try {
@@ -121,6 +125,7 @@ export class Core {
     this.watcher?.close();
     clearInterval(this.auditPrune);
     this.connections.close();
+    this.faultDrills.close();
     this.scans.close();
     if (!this.db.open) return;
     // Writes already accepted are committed, not dropped (their clients may be gone).

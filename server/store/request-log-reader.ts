@@ -67,6 +67,9 @@ interface Row {
   detail: string | null;
   /** Absent from a file the writer has not brought up to date yet. */
   token?: 'current' | 'previous' | null;
+  fault?: 'delay' | '429' | '503' | null;
+  fault_armed_at?: string | null;
+  fault_delay_ms?: number | null;
 }
 
 interface RefusedRow {
@@ -109,6 +112,9 @@ function toRequest(r: Row): StoredRequest {
     members: r.members,
     scimType: r.scim_type,
     detail: r.detail,
+    fault: r.fault ?? null,
+    faultArmedAt: r.fault_armed_at ?? null,
+    faultDelayMs: r.fault_delay_ms ?? null,
   };
 }
 
@@ -140,14 +146,18 @@ const COUNT_CAP = 10_000;
 
 /** The health queries, prepared once per open file (the status asks after every burst). */
 function prepareHealth(db: Db) {
+  // A fault drill's 429s and 503s are not the IdP's failures; a file the writer has not brought
+  // up to date has no fault column (and no drilled rows).
+  const hasFault = (db.pragma('table_info(requests)') as { name: string }[]).some((c) => c.name === 'fault');
+  const real = hasFault ? 'AND fault IS NULL' : '';
   return {
     db,
     last: db.prepare<[string], { last_success_at: string | null; last_failure_at: string | null }>('SELECT last_success_at, last_failure_at FROM health WHERE connection = ?'),
     // Failures in a time range: a range of requests_kind, counted up to a cap so an error storm
     // cannot make the status slow.
-    failures: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? LIMIT ${COUNT_CAP})`).pluck(),
+    failures: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? ${real} LIMIT ${COUNT_CAP})`).pluck(),
     disabled: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403 LIMIT ${COUNT_CAP})`).pluck(),
-    sinceSuccess: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at > ? AND connection = ? LIMIT ${COUNT_CAP})`).pluck(),
+    sinceSuccess: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at > ? AND connection = ? ${real} LIMIT ${COUNT_CAP})`).pluck(),
     replaced: db.prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
       `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
     ),
