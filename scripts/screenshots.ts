@@ -49,6 +49,40 @@ async function shoot(page: Page, name: string, hash: string, ready: string): Pro
   console.log(`  ${name}.png, ${name}-dark.png  (#${hash})`);
 }
 
+/** The Simulate Okta card scrolled into view, after a run that passed and one that failed. */
+async function simulationShots(page: Page): Promise<void> {
+  const hash = '/scim/okta';
+  await page.evaluate((h) => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+  }, hash);
+  const card = page.getByRole('region', { name: 'Simulate Okta' });
+  await card.waitFor();
+  await card.getByRole('spinbutton', { name: 'Users to import' }).fill('10');
+  await card.getByRole('button', { name: 'Run simulation' }).click();
+  await card.getByText('The Okta simulation passed').waitFor({ timeout: 120_000 });
+  await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await card.locator('.sim-report').scrollIntoViewIfNeeded();
+  await capture(page, '24-simulation-passed');
+  console.log(`  24-simulation-passed.png, 24-simulation-passed-dark.png  (#${hash})`);
+
+  const drill = page.getByRole('region', { name: 'Fault drill' });
+  await drill.getByLabel('Answer with').selectOption({ label: '503 Service Unavailable, with Retry-After' });
+  await drill.getByRole('spinbutton', { name: 'Requests' }).fill('1000');
+  await drill.getByRole('spinbutton', { name: 'Retry-After (s)' }).fill('0');
+  await drill.getByRole('button', { name: 'Arm' }).click();
+  await card.getByLabel('Scenario').selectOption({ label: 'Test API credentials' });
+  await card.getByRole('button', { name: 'Run simulation' }).click();
+  await card.getByText('The Okta simulation failed').waitFor({ timeout: 120_000 });
+  await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await card.locator('.sim-step.is-failed').first().scrollIntoViewIfNeeded();
+  await capture(page, '25-simulation-failed');
+  console.log(`  25-simulation-failed.png, 25-simulation-failed-dark.png  (#${hash})`);
+  await page.locator('.fault-drill-banner').getByRole('button', { name: 'Stop the fault drill on Okta' }).click();
+  await card.getByRole('button', { name: 'Remove simulated records' }).click();
+  await page.getByRole('dialog', { name: 'Remove the simulated records?' }).getByRole('button', { name: 'Remove' }).click();
+  await card.getByText('Simulated records removed').waitFor();
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-shots-'));
@@ -134,6 +168,9 @@ async function main(): Promise<void> {
     // against something that is not ScimDesk, then a tunnel that cannot connect.
     await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await shoot(page, '20-public-url-check-passed', '/scim/public-url', 'text=one-time code verified');
+    // The simulator (issue 13): a run through the tunnel that passes, then one that fails
+    // because a fault drill answers 503 to every request (the banner shows across the app).
+    await simulationShots(page);
     const impostor = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
     await new Promise<void>((done) => impostor.listen(0, '127.0.0.1', done));
     const impostorUrl = `http://scim.localhost:${(impostor.address() as AddressInfo).port}`;

@@ -234,3 +234,37 @@ describe('when the core cannot start', () => {
     }
   });
 });
+
+describe('the simulator (issue 13): its card, a passed and a failed report with a step opened, and the fault drill banner', () => {
+  afterAll(() => page.emulateMedia({ colorScheme: 'light' }));
+
+  it.each(['light', 'dark'] as const)('%s theme', async (theme) => {
+    await page.emulateMedia({ colorScheme: theme });
+    const axeIds = async (): Promise<string[]> => (await violations()).map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    const card = page.getByRole('region', { name: 'Simulate Okta' });
+    await go('/scim/okta', 'text=Simulate Okta');
+    expect(await axeIds()).toEqual([]);
+
+    await card.getByLabel('Scenario').selectOption({ label: 'Test API credentials' });
+    await card.getByRole('button', { name: 'Run simulation' }).click();
+    await card.getByText('The Okta simulation passed').waitFor({ timeout: 60_000 });
+    await card.locator('.sim-step summary').first().click();
+    await card.locator('.sim-exchange').first().waitFor();
+    expect(await axeIds()).toEqual([]);
+
+    // A 503 on every request: the run fails, the banner is up across the app.
+    const drill = page.getByRole('region', { name: 'Fault drill' });
+    await drill.getByLabel('Answer with').selectOption({ label: '503 Service Unavailable, with Retry-After' });
+    await drill.getByRole('spinbutton', { name: 'Requests' }).fill('1000');
+    await drill.getByRole('spinbutton', { name: 'Retry-After (s)' }).fill('0');
+    await drill.getByRole('button', { name: 'Arm' }).click();
+    await page.locator('.fault-drill-banner').waitFor();
+    await card.getByRole('button', { name: 'Run simulation' }).click();
+    await card.getByText('The Okta simulation failed').waitFor({ timeout: 60_000 });
+    await card.locator('.sim-step.is-failed summary').first().click();
+    expect(await axeIds()).toEqual([]);
+
+    await page.locator('.fault-drill-banner').getByRole('button', { name: 'Stop the fault drill on Okta' }).click();
+    await page.locator('.fault-drill-banner').waitFor({ state: 'detached' });
+  }, 150_000);
+});
