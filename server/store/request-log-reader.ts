@@ -67,6 +67,8 @@ interface Row {
   detail: string | null;
   /** Absent from a file the writer has not brought up to date yet. */
   token?: 'current' | 'previous' | null;
+  /** Absent from a file the writer has not brought up to date yet. */
+  simulated?: number;
 }
 
 interface RefusedRow {
@@ -91,6 +93,7 @@ function toRequest(r: Row): StoredRequest {
     at: r.at,
     connection: r.connection,
     token: r.token ?? null,
+    simulated: r.simulated === 1,
     method: r.method,
     path: r.path,
     status: r.status,
