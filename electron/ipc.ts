@@ -89,13 +89,9 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     shell.showItemInFolder(c.core.files.writtenFile(p.file));
     return null;
   },
-  // Placeholders until the simulator lands (issue 13).
-  simulate: () => {
-    throw new ServiceError('not-allowed', 'The simulator is not available yet');
-  },
-  removeSimulated: () => {
-    throw new ServiceError('not-allowed', 'The simulator is not available yet');
-  },
+  // Progress reaches the panel as status events (AppStatus.simulation), step by step.
+  simulate: (c, p) => c.simulate(p),
+  removeSimulated: (c) => c.removeSimulated(),
   armFaultDrill: (c, p) => {
     c.core.faultDrills.arm(p);
     return c.status();

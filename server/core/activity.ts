@@ -72,7 +72,7 @@ export class Activity {
       resourceId: e.resourceId,
       target: e.target,
       summary: e.summary,
-      simulated: false, // the simulator (issue 13) marks its own requests
+      simulated: e.simulated === true,
       fault: e.fault ?? null,
       explanation,
       remedy,

@@ -70,6 +70,8 @@ interface Row {
   fault?: 'delay' | '429' | '503' | null;
   fault_armed_at?: string | null;
   fault_delay_ms?: number | null;
+  /** Absent from a file the writer has not brought up to date yet. */
+  simulated?: number;
 }
 
 interface RefusedRow {
@@ -94,6 +96,7 @@ function toRequest(r: Row): StoredRequest {
     at: r.at,
     connection: r.connection,
     token: r.token ?? null,
+    simulated: r.simulated === 1,
     method: r.method,
     path: r.path,
     status: r.status,
