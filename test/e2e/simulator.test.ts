@@ -130,6 +130,9 @@ describe('Simulate Okta', () => {
     expect(after.users + after.groups).toBeGreaterThan(before.users + before.groups);
     await go('/users');
     await page.getByRole('cell', { name: 'Okta (simulated)' }).first().waitFor();
+    // Activity marks the simulator's requests (the real IdP's are not).
+    await go('/activity?connection=okta');
+    await page.getByText('simulated', { exact: true }).locator('visible=true').first().waitFor();
 
     await openOkta();
     await card().getByRole('button', { name: 'Remove simulated records' }).click();
