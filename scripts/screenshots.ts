@@ -77,6 +77,11 @@ async function simulationShots(page: Page): Promise<void> {
   await card.locator('.sim-step.is-failed').first().scrollIntoViewIfNeeded();
   await capture(page, '25-simulation-failed');
   console.log(`  25-simulation-failed.png, 25-simulation-failed-dark.png  (#${hash})`);
+  // The drill is still armed: its banner at the top of every screen.
+  await page.evaluate(() => (globalThis as unknown as { document: { getElementById(id: string): { scrollTo(o: { top: number }): void } | null } }).document.getElementById('main')?.scrollTo({ top: 0 }));
+  await page.locator('.fault-drill-banner').waitFor();
+  await capture(page, '26-fault-drill-banner');
+  console.log(`  26-fault-drill-banner.png, 26-fault-drill-banner-dark.png  (#${hash})`);
   await page.locator('.fault-drill-banner').getByRole('button', { name: 'Stop the fault drill on Okta' }).click();
   await card.getByRole('button', { name: 'Remove simulated records' }).click();
   await page.getByRole('dialog', { name: 'Remove the simulated records?' }).getByRole('button', { name: 'Remove' }).click();
