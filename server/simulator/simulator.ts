@@ -33,8 +33,8 @@ export interface SimulationOptions {
   readonly token: string;
   readonly users?: number;
   readonly lookup?: Lookup;
-  /** The report as it grows: after each step. */
-  readonly onProgress?: (report: SimulationReport, step: SimulationStep) => void;
+  /** The report as it grows: after each step (the next waits for what this returns). */
+  readonly onProgress?: (report: SimulationReport, step: SimulationStep) => void | Promise<void>;
 }
 
 function summaryOf(steps: readonly SimulationStep[], scenarios: readonly SimulationScenario[]): string {
