@@ -142,6 +142,12 @@ describe('the simulator, to 127.0.0.1', () => {
     const during = t.controller.status().counts;
     expect(during.users).toBeGreaterThan(before.users + 1);
 
+    await t.controller.core.activity.settled();
+    const realEntry = (await t.controller.panel.listActivity({ search: 'during.run', limit: 5 })).find((a) => a.method === 'POST')!;
+    expect(realEntry.simulated).toBe(false);
+    const simulatedEntry = (await t.controller.panel.listActivity({ search: 'scimdesk-sim.example', limit: 5 }))[0]!;
+    expect(simulatedEntry.simulated).toBe(true);
+    const simulatedName = t.controller.panel.listUsers({ limit: 500 }).items.find((u) => u.source === 'okta-simulated')!.userName;
     const removed = await t.controller.removeSimulated();
     expect(removed.users).toBe(during.users - before.users - 1);
     const after = t.controller.status().counts;
@@ -149,6 +155,11 @@ describe('the simulator, to 127.0.0.1', () => {
     const names = t.controller.panel.listUsers({ limit: 500 }).items.map((u) => `${u.userName} ${u.source}`);
     expect(names.sort()).toEqual(['before.run@acme.example okta', 'during.run@acme.example okta']);
     expect(await t.controller.removeSimulated()).toEqual({ users: 0, groups: 0 });
+    // The audit trail says who created it and who removed it.
+    const audit = t.controller.core.directory.audit;
+    const trail = audit.all(audit.deleted('User', simulatedName)!);
+    expect(trail[0]).toMatchObject({ action: 'create', connection: 'okta-simulated' });
+    expect(trail.at(-1)).toMatchObject({ action: 'delete', connection: 'simulator-cleanup' });
   });
 
   it('fails the report when the server refuses a create: the step, what Okta concludes, and the fix', async () => {
