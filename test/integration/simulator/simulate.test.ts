@@ -56,6 +56,7 @@ describe('the simulator, to 127.0.0.1', () => {
     expect(creates[0]!.request.headers['user-agent']).toBe('Okta SCIM Client 1.0.0');
     expect(creates[0]!.request.body).not.toMatch(/1mz050nq/); // Okta's password is redacted
     expect(seen).toEqual(report.steps.map((_, i) => i + 1)); // one progress per step
+    expect(Math.max(...report.steps.map((s) => (s.response?.body ?? '').length))).toBeLessThanOrEqual(4097); // cut to 4 KiB (+ the ellipsis)
     expect(t.controller.status().simulation).toEqual(report);
 
     const users = t.controller.panel.listUsers({ limit: 500 });
@@ -126,6 +127,19 @@ describe('the simulator, to 127.0.0.1', () => {
     }
     expect(written.join('')).not.toContain(token);
     expect(JSON.stringify(report)).not.toContain(token);
+  });
+
+  it('stops accepting a simulator credential after its 15 minutes even if no run revokes it', async () => {
+    let now = Date.now();
+    t = await startController({ now: () => new Date(now) });
+    const real = await enable(t, 'okta');
+    const { token } = t.controller.core.connections.issueSimulatorToken('okta');
+    const client = new ScimClient(real.base, `Bearer ${token}`);
+    expect((await client.get('/Users')).status).toBe(200);
+    now += 14 * 60_000;
+    expect((await client.get('/Users')).status).toBe(200);
+    now += 60_000 + 1;
+    expect((await client.get('/Users')).status).toBe(401);
   });
 
   it('removeSimulated brings the counts back to what they were, and keeps a real connection\'s record made during the run', async () => {
