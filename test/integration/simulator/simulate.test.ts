@@ -210,6 +210,9 @@ describe('the simulator, to 127.0.0.1', () => {
     expect(report.state).toBe('failed');
     expect(failedStep(report)!.response?.status).toBe(403);
     expect(report.summary).toMatch(/disabled in ScimDesk: enable it/);
+    // The simulator's refusals are not Okta's: its health counts no failure.
+    await t.controller.core.activity.settled();
+    expect(t.controller.status().connections.find((c) => c.name === 'okta')!.health.failuresLastHour).toBe(0);
   });
 });
 
