@@ -249,8 +249,9 @@ export class Controller {
     }
   }
 
-  /** Deletes the records the simulator created (never a real IdP's); answers how many. */
+  /** Deletes the records the simulator created (never a real IdP's); answers how many. Not while a run writes them ('busy'). */
   removeSimulated(): Promise<{ users: number; groups: number }> {
+    if (this.simulating) return Promise.reject(new ServiceError('busy', 'A simulation is running: remove its records once it ends'));
     return this.core.removeSimulated();
   }
 

@@ -200,12 +200,13 @@ describe('the simulator, to 127.0.0.1', () => {
     expect(report.summary).toContain('was not sent');
   });
 
-  it('is refused by a disabled connection, and the report says so; a second run at once is busy', async () => {
+  it('is refused by a disabled connection, and the report says so; a second run, or a removal, at once is busy', async () => {
     t = await startController();
     await enable(t, 'okta');
     await t.controller.core.connections.setEnabled('okta', false);
     const first = t.controller.simulate({ connection: 'okta' });
     await expect(t.controller.simulate({ connection: 'okta' })).rejects.toMatchObject({ code: 'busy' });
+    await expect(t.controller.removeSimulated()).rejects.toMatchObject({ code: 'busy' });
     const report = await first;
     expect(report.state).toBe('failed');
     expect(failedStep(report)!.response?.status).toBe(403);
