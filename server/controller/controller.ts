@@ -214,12 +214,16 @@ export class Controller {
    * without a public URL. A disabled connection refuses the simulator like the IdP: the report
    * fails at its first step and says so.
    */
-  async simulate(request: { connection: ConnectionName; scenario?: SimulationScenario; through?: SimulationRoute; users?: number }, onStep?: (report: SimulationReport) => void): Promise<SimulationReport> {
+  async simulate(request: { connection: ConnectionName; scenario?: SimulationScenario; through?: SimulationRoute; users?: number }, onStep?: (report: SimulationReport) => void | Promise<void>): Promise<SimulationReport> {
     if (this.simulating) throw new ServiceError('busy', 'A simulation is already running: wait for it to end');
     if (!this.running) throw new ServiceError('server-not-running', 'The SCIM server is not running: there is nothing to simulate against');
-    const publicUrl = this.endpoint.url();
-    const through = request.through ?? (publicUrl ? 'public' : 'local');
-    if (through === 'public' && !publicUrl) throw new ServiceError('not-allowed', 'There is no public URL to simulate through: set one up, or simulate through the local address');
+    // A configured public URL is the default route (a passing run proves the whole path).
+    const configured = this.endpoint.reachable() === 'internet';
+    const through = request.through ?? (configured ? 'public' : 'local');
+    const publicUrl = this.endpoint.checkableUrl();
+    if (through === 'public' && !publicUrl) {
+      throw new ServiceError('not-allowed', configured ? 'The tunnel is not online yet: wait for it, or simulate through the local address' : 'There is no public URL to simulate through: set one up, or simulate through the local address');
+    }
     const baseUrl = scimBaseUrl(through === 'public' ? publicUrl! : this.running.localUrl);
     this.simulating = true;
     const credential = this.core.connections.issueSimulatorToken(request.connection);
@@ -234,8 +238,8 @@ export class Controller {
         lookup: this.options.publicCheck?.lookup,
         onProgress: (progress) => {
           this.simulation = progress;
-          onStep?.(progress);
           this.emitStatus();
+          return onStep?.(progress);
         },
       });
       this.simulation = report;
@@ -247,8 +251,9 @@ export class Controller {
     }
   }
 
-  /** Deletes the records the simulator created (never a real IdP's); answers how many. */
+  /** Deletes the records the simulator created (never a real IdP's); answers how many. Not while a run writes them ('busy'). */
   removeSimulated(): Promise<{ users: number; groups: number }> {
+    if (this.simulating) return Promise.reject(new ServiceError('busy', 'A simulation is running: remove its records once it ends'));
     return this.core.removeSimulated();
   }
 

@@ -49,7 +49,7 @@ export interface Refusal {
 /** `token`: which of the connection's tokens the request presented (null: none of them). */
 export type AuthOutcome =
   | { readonly connection: ConnectionName; readonly token: TokenKind; readonly error?: undefined; readonly refusal?: undefined; readonly simulated?: boolean }
-  | { readonly connection: ConnectionName | null; readonly token: TokenKind | null; readonly error: ScimError; readonly refusal: Refusal; readonly simulated?: undefined };
+  | { readonly connection: ConnectionName | null; readonly token: TokenKind | null; readonly error: ScimError; readonly refusal: Refusal; readonly simulated?: boolean };
 
 /** What the connections say about the secret store (AppStatus.secrets). */
 export type SecretsStatus = AppStatus['secrets'];
@@ -550,7 +550,7 @@ export class Connections {
       const record = records.find((r) => r.name === simulated);
       if (!record?.enabled) {
         const label = CONNECTION_LABELS[simulated];
-        return { connection: simulated, token: 'current', error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: simulated } };
+        return { connection: simulated, token: 'current', error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: simulated }, simulated: true };
       }
       // Not the connection's last use: that tells the admin when the real IdP last called.
       return { connection: simulated, token: 'current', simulated: true };

@@ -44,7 +44,8 @@ export interface RunOptions {
   readonly token: string;
   readonly http: SimulatorHttp;
   readonly headers: Readonly<Record<string, string>>;
-  readonly onStep: (step: SimulationStep) => void;
+  /** After each step; the next one waits for what it returns (a caller may act between steps). */
+  readonly onStep: (step: SimulationStep) => void | Promise<void>;
   /** Waits (tests of the retry policy never need a real clock: the wait is bounded anyway). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -131,7 +132,7 @@ export class Run {
       retries,
     };
     this.steps.push(step);
-    this.o.onStep(step);
+    await this.o.onStep(step);
     if (failure !== null) throw new StepFailed(step.conclusion!);
     return parsed ?? {};
   }

@@ -33,15 +33,15 @@ export interface SimulationOptions {
   readonly token: string;
   readonly users?: number;
   readonly lookup?: Lookup;
-  /** The report as it grows: after each step. */
-  readonly onProgress?: (report: SimulationReport, step: SimulationStep) => void;
+  /** The report as it grows: after each step (the next waits for what this returns). */
+  readonly onProgress?: (report: SimulationReport, step: SimulationStep) => void | Promise<void>;
 }
 
 function summaryOf(steps: readonly SimulationStep[], scenarios: readonly SimulationScenario[]): string {
   const failed = steps.find((s) => s.verdict === 'failed');
   if (!failed) return `${steps.length} of ${steps.length} steps passed`;
   const later = scenarios.slice(scenarios.indexOf(failed.scenario) + 1);
-  const notSent = `the rest of ${failed.scenario}${later.length ? ` and ${later.join(', ')}` : ''} depended on it and was not sent`;
+  const notSent = later.length ? `the rest of ${failed.scenario} and the scenarios after it (${later.join(', ')}) depended on it and were not sent` : `the rest of ${failed.scenario} depended on it and was not sent`;
   return `Step ${failed.index} (${failed.scenario}: ${failed.name}) failed. ${failed.conclusion}. Fix: ${failed.fix}. ${steps.length - 1} step${steps.length === 2 ? '' : 's'} before it passed; ${notSent}.`;
 }
 
