@@ -32,6 +32,7 @@ import { historyCommand, logCommand } from './log';
 import { readRuntime } from '../controller/runtime-file';
 import { runtimeLines, tunnelCommand, tunnelJson } from './tunnel';
 import { tokenCommand } from './token';
+import { armedDrills, faultLines } from './fault';
 
 export type { Io };
 
@@ -90,10 +91,11 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
         await core.connections.checkTokens();
         const connections = core.connections.statuses();
         const runtime = readRuntime(dataDir);
-        if (values.json) io.out(statusJson(dataDir, connections, counts, runtime, tunnelJson(runtime, core)));
+        if (values.json) io.out(statusJson(dataDir, connections, counts, runtime, tunnelJson(runtime, core), armedDrills(runtime)));
         else {
           io.out(`Data folder: ${dataDir}`);
           for (const line of runtimeLines(runtime, core)) io.out(line);
+          for (const line of faultLines(runtime)) io.out(line);
           for (const s of connections) io.out(describeConnection(s));
           io.out(`Users: ${counts.users}, groups: ${counts.groups}`);
         }

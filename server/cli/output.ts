@@ -3,7 +3,7 @@
  * state changes. The sentences the core and the controller answer with are printed as they are.
  */
 import type { ConnectionName } from '../../contract/connections';
-import type { AppStatus, ConnectionStatus } from '../../contract/model';
+import type { AppStatus, ConnectionStatus, FaultDrill } from '../../contract/model';
 import { defaultDataDir } from '../base/paths';
 import { DEFAULT_LOG_RETENTION } from '../store/request-log-schema';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from '../http/connection-limits';
@@ -77,13 +77,21 @@ export function describeConnection(s: ConnectionStatus): string {
 }
 
 /** `status --json`: the data folder, each connection with its health, the running server, its tunnel (tunnel.ts) and its last check from outside, the counts. */
-export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }, runtime: RuntimeInfo | null, tunnel: Record<string, unknown>): string {
+export function statusJson(
+  dataDir: string,
+  connections: readonly ConnectionStatus[],
+  counts: { users: number; groups: number },
+  runtime: RuntimeInfo | null,
+  tunnel: Record<string, unknown>,
+  faultDrills: readonly FaultDrill[],
+): string {
   // The label is for people; the JSON keeps the fields scripts already read.
   const plain = connections.map(({ label: _label, ...rest }) => rest);
   const server = runtime ? { running: true, pid: runtime.pid, localUrl: runtime.localUrl, publicUrl: runtime.publicUrl } : { running: false };
   // The last check from outside of the running server's public URL (null: none yet, or not running).
   const publicCheck = runtime?.publicCheck ?? null;
-  return JSON.stringify({ dataDir, server, tunnel, publicCheck, connections: plain, ...counts }, null, 2);
+  // Armed fault drills of the running server ([]: none, or not running).
+  return JSON.stringify({ dataDir, server, tunnel, publicCheck, faultDrills, connections: plain, ...counts }, null, 2);
 }
 
 /** The token, shown once; the last line is the token alone (scripts take it with `tail -n 1`). */

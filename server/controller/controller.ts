@@ -144,7 +144,10 @@ export class Controller {
       core.activity.log.on('state', () => this.emitStatus()),
       core.storeHealth.on('change', () => this.emitStatus()),
       // Armed, used up, expired, cleared: the panel's banner follows.
-      core.faultDrills.on('change', () => this.emitStatus()),
+      core.faultDrills.on('change', () => {
+        this.emitStatus();
+        this.writeRuntime();
+      }),
       core.files.on('progress', (progress) => this.events.emit('exportProgress', progress)),
       core.directory.on('change', (change) => {
         this.pendingChange ??= { types: new Set(), ids: new Set() };
@@ -182,6 +185,7 @@ export class Controller {
       mode: this.endpoint.settings().mode,
       tunnel: this.endpoint.tunnelStatus(),
       publicCheck: this.checks.status().last,
+      faultDrills: this.core.faultDrills.list(),
     });
   }
 
