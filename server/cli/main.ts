@@ -13,6 +13,9 @@
  *   history   --user U | --group G      one record's audit trail
  *   backup    [--out FILE] [--force]    a consistent copy of the database, while serve runs
  *   export    --format json|csv         the users and groups as SCIM JSON or CSV files [--out PATH] [--force]
+ *   simulate  okta|entra [--scenario S] [--through public|local] [--users N] [--json]
+ *                                       an IdP's provisioning run against the running server (simulate.ts)
+ *   simulate  --remove                  delete the records simulations created
  *
  * The one-shot commands open the core, call the same methods the desktop app's panel calls,
  * and close it. Common options: --data-dir DIR (default: the desktop app's data folder),
@@ -33,6 +36,7 @@ import { readRuntime } from '../controller/runtime-file';
 import { runtimeLines, tunnelCommand, tunnelJson } from './tunnel';
 import { tokenCommand } from './token';
 import { armedDrills, faultLines } from './fault';
+import { simulateCommand } from './simulate';
 
 export type { Io };
 
@@ -111,6 +115,11 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
       return withCore(values, (core) => backupCommand(core, values, io));
     case 'export':
       return exportCommand(values, io);
+    case 'simulate':
+      return simulateCommand(rest, values, io, () =>
+        // No ScimDesk runs on the folder: the core removes the simulated records itself.
+        withCore(values, () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet'))),
+      );
     default:
       throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
   }

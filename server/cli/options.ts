@@ -48,6 +48,10 @@ export const OPTIONS = {
   force: { type: 'boolean' },
   format: { type: 'string' },
   overlap: { type: 'string' },
+  scenario: { type: 'string' },
+  through: { type: 'string' },
+  users: { type: 'string' },
+  remove: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -3,6 +3,7 @@
  * state changes. The sentences the core and the controller answer with are printed as they are.
  */
 import type { ConnectionName } from '../../contract/connections';
+import { SIMULATION_SCENARIOS } from '../../contract/choices';
 import type { AppStatus, ConnectionStatus, FaultDrill } from '../../contract/model';
 import { defaultDataDir } from '../base/paths';
 import { DEFAULT_LOG_RETENTION } from '../store/request-log-schema';
@@ -61,6 +62,20 @@ Commands:
   export    --format json|csv [--out PATH] [--force]
                                        Write the users and groups as SCIM JSON, or as CSV files
                                        (--force replaces existing files; links are never followed)
+  simulate  okta|entra [--scenario NAME|all] [--through public|local] [--users N] [--json]
+                                       Provision the way Okta or Entra ID would, over real HTTP,
+                                       against the running serve or desktop app on this data
+                                       folder (start it first): each step is printed live
+                                       (✓/✗, status, time), then the summary; --json prints the
+                                       report only. Scenarios: ${SIMULATION_SCENARIOS.join(', ')}
+                                       (default all, in that order). --through public (the default
+                                       when a public URL is configured) goes through the tunnel
+                                       or your reverse proxy, local to 127.0.0.1. --users: how
+                                       many users the import creates (default 25). Records are
+                                       marked "(simulated)"; the run's token lives in memory only.
+                                       Exit 0 passed, 1 failed (the failed step and the fix)
+  simulate  --remove                   Delete the records simulations created (never a real
+                                       IdP's), with or without a running server
 
 Options for every command:
   --data-dir DIR               Data folder (default: ${defaultDataDir()})

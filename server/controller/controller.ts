@@ -26,6 +26,7 @@ import { type OutsideCheckOptions, checkFromOutside } from './outside-check';
 import { PanelQueries } from './panel-queries';
 import { PublicCheckRunner } from './public-check';
 import { removeRuntime, writeRuntime } from './runtime-file';
+import { type ControlHandlers, ControlSocket } from './control-socket';
 import { PublicEndpoint, type TunnelTiming } from './public-endpoint';
 
 export interface ControllerEvents {
@@ -83,6 +84,8 @@ export class Controller {
   private readonly events = new Emitter<ControllerEvents>();
   private readonly server: ServerOptions;
   private running: RunningServer | undefined;
+  /** The CLI's way in (`simulate`); null when it could not listen (the rest runs without it). */
+  private control: ControlSocket | null = null;
   private serverError: string | null = null;
   private pendingChange: { types: Set<'User' | 'Group'>; ids: Set<string> } | undefined;
   private pendingActivity: ActivitySummary[] = [];
@@ -173,7 +176,27 @@ export class Controller {
       throw new ServiceError('server-not-running', this.serverError, { cause: err });
     }
     this.endpoint.start(this.running);
+    this.control = await this.openControl();
     this.writeRuntime();
+  }
+
+  /**
+   * The local control channel (control-socket.ts). Without it only `simulate` is unavailable
+   * (it says "start serve first"), so a failure to listen — a data folder path too long for a
+   * socket, another ScimDesk on the same folder — is logged, not fatal.
+   */
+  private async openControl(): Promise<ControlSocket | null> {
+    const handlers: ControlHandlers = {
+      simulate: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
+      removeSimulated: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
+      explain: (err) => (err instanceof ServiceError ? { code: 'refused', message: err.message } : null),
+    };
+    try {
+      return await ControlSocket.listen(this.options.dataDir, handlers);
+    } catch (err) {
+      this.server.logger.warn(`control channel unavailable (simulate needs it): ${(err as Error).message}`);
+      return null;
+    }
   }
 
   /** Tells other processes (the CLI's `status`) the local URL and the tunnel's state. */
@@ -186,6 +209,7 @@ export class Controller {
       tunnel: this.endpoint.tunnelStatus(),
       publicCheck: this.checks.status().last,
       faultDrills: this.core.faultDrills.list(),
+      control: this.control?.path ?? null,
     });
   }
 
@@ -267,6 +291,10 @@ export class Controller {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
     removeRuntime(this.options.dataDir);
+    // No new control request once stopping; a run in flight ends with the server below.
+    const control = this.control;
+    this.control = null;
+    await control?.close();
     const running = this.running;
     this.running = undefined;
     await running?.close();

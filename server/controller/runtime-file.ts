@@ -1,7 +1,8 @@
 /**
  * serve.json in the data folder: what a running ScimDesk (the CLI's `serve` or the desktop app)
- * tells other processes about itself — its pid, local URL and the tunnel's state — so that
- * `status` run next to it can report the tunnel. Written on every tunnel change, removed on
+ * tells other processes about itself — its pid, local URL, the tunnel's state and where its
+ * control channel listens — so that `status` run next to it can report the tunnel and
+ * `simulate` can reach it. Written on every tunnel change, removed on
  * stop; a file left by a process that is gone reads as "not running".
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ export interface RuntimeInfo {
   readonly publicCheck?: PublicUrlCheck | null;
   /** Armed fault drills (absent: an older ScimDesk); one past its expiresAt has ended. */
   readonly faultDrills?: readonly FaultDrill[];
+  /** The local control channel's socket or pipe (control-socket.ts); absent or null: none. */
+  readonly control?: string | null;
   readonly updatedAt: string;
 }
 
