@@ -16,6 +16,7 @@
  *   simulate  okta|entra [--scenario S] [--through public|local] [--users N] [--json]
  *                                       an IdP's provisioning run against the running server (simulate.ts)
  *   simulate  --remove                  delete the records simulations created
+ *   fault     arm|clear|status …         the running server's fault drill (fault.ts)
  *
  * The one-shot commands open the core, call the same methods the desktop app's panel calls,
  * and close it. Common options: --data-dir DIR (default: the desktop app's data folder),
@@ -35,7 +36,7 @@ import { historyCommand, logCommand } from './log';
 import { readRuntime } from '../controller/runtime-file';
 import { runtimeLines, tunnelCommand, tunnelJson } from './tunnel';
 import { tokenCommand } from './token';
-import { armedDrills, faultLines } from './fault';
+import { armedDrills, faultCommand, faultLines } from './fault';
 import { simulateCommand } from './simulate';
 
 export type { Io };
@@ -115,6 +116,8 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
       return withCore(values, (core) => backupCommand(core, values, io));
     case 'export':
       return exportCommand(values, io);
+    case 'fault':
+      return faultCommand(rest, values, io);
     case 'simulate':
       return simulateCommand(rest, values, io, () =>
         // No ScimDesk runs on the folder: the core removes the simulated records itself.

@@ -76,6 +76,14 @@ Commands:
                                        Exit 0 passed, 1 failed (the failed step and the fix)
   simulate  --remove                   Delete the records simulations created (never a real
                                        IdP's), with or without a running server
+  fault arm okta|entra --kind 429|503|delay --count N [--retry-after S] [--delay-ms MS]
+                                       Fault drill on the running serve or desktop app: the
+                                       connection's next N requests get 429 or 503 (Retry-After
+                                       S, default 30; nothing is written), or their real answer
+                                       held MS ms. Ends by itself after N requests or 10 minutes;
+                                       a restart ends it too. Marked in the request log
+  fault clear okta|entra               End the connection's drill now
+  fault status [--json]                The armed drills (status shows them too)
 
 Options for every command:
   --data-dir DIR               Data folder (default: ${defaultDataDir()})

@@ -189,6 +189,15 @@ export class Controller {
     const handlers: ControlHandlers = {
       simulate: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
       removeSimulated: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
+      // The CLI's `fault` commands: drills live in this process's memory, so only it can arm them.
+      armFault: (options) => {
+        this.core.faultDrills.arm(options);
+        return this.core.faultDrills.list();
+      },
+      clearFault: (connection) => {
+        this.core.faultDrills.clear(connection);
+        return this.core.faultDrills.list();
+      },
       explain: (err) => (err instanceof ServiceError ? { code: 'refused', message: err.message } : null),
     };
     try {
