@@ -99,3 +99,17 @@ export async function faultCommand(rest: readonly string[], values: Values, io: 
     return 1;
   }
 }
+
+/**
+ * What `serve` prints when drills change: a line when one is armed (or replaced), one when it
+ * ends (used up, expired, cleared); not one per request it answers.
+ */
+export function drillChangeLines(prev: readonly FaultDrill[], next: readonly FaultDrill[]): string[] {
+  const lines: string[] = [];
+  for (const d of next) {
+    const before = prev.find((p) => p.connection === d.connection);
+    if (before?.armedAt !== d.armedAt || before.kind !== d.kind) lines.push(`Fault drill armed: ${describeDrill(d)}; it ends by itself by ${clock(d.expiresAt)}`);
+  }
+  for (const p of prev) if (!next.some((d) => d.connection === p.connection)) lines.push(`Fault drill on ${CONNECTION_LABELS[p.connection]} ended: requests get their real answers again`);
+  return lines;
+}

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { oktaExistsQuery } from '../../../tools/idp/okta';
 import { cliProcesses, lines } from '../../support/cli-process';
 
-const { newDir, cli, enable, serve } = cliProcesses({ limitMs: 30_000 });
+const { newDir, cli, enable, serve, waitFor } = cliProcesses({ limitMs: 30_000 });
 
 describe('fault without a running server', () => {
   it('says to start serve first, and exits 1', async () => {
@@ -42,6 +42,9 @@ describe('fault on a running serve', () => {
     expect(armed.code, armed.output).toBe(0);
     expect(lines(armed.stdout)).toEqual([expect.stringMatching(/^Fault drill armed: Okta's next 3 requests get 429 \(Retry-After 9 s\)/)]);
 
+    // serve tells its operator, once (not per request).
+    await waitFor(served, /^Fault drill armed: Okta's next 3 requests get 429 \(Retry-After 9 s\); it ends by itself by \d\d:\d\d$/m, 'the armed line');
+
     const first = await okta.get(oktaExistsQuery('ada@drill.example'));
     expect(first.status).toBe(429);
     expect(first.headers.get('retry-after')).toBe('9');
@@ -57,6 +60,8 @@ describe('fault on a running serve', () => {
     expect(cleared.code, cleared.output).toBe(0);
     expect(cleared.stdout).toMatch(/Fault drill on Okta cleared/);
     expect((await okta.get(oktaExistsQuery('ada@drill.example'))).status).toBe(200);
+    await waitFor(served, /^Fault drill on Okta ended: requests get their real answers again$/m, 'the ended line');
+    expect(served.stdout().match(/Fault drill/g)).toHaveLength(2);
     expect((await cli(['status', '--data-dir', dataDir])).stdout).not.toMatch(/Fault drill/);
     expect((await cli(['fault', 'status', '--data-dir', dataDir])).stdout).toMatch(/No fault drill is armed/);
   });
