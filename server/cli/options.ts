@@ -48,6 +48,14 @@ export const OPTIONS = {
   force: { type: 'boolean' },
   format: { type: 'string' },
   overlap: { type: 'string' },
+  scenario: { type: 'string' },
+  through: { type: 'string' },
+  users: { type: 'string' },
+  remove: { type: 'boolean' },
+  kind: { type: 'string' },
+  count: { type: 'string' },
+  'retry-after': { type: 'string' },
+  'delay-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

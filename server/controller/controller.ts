@@ -29,6 +29,7 @@ import { type OutsideCheckOptions, checkFromOutside } from './outside-check';
 import { PanelQueries } from './panel-queries';
 import { PublicCheckRunner } from './public-check';
 import { removeRuntime, writeRuntime } from './runtime-file';
+import { type ControlHandlers, ControlSocket } from './control-socket';
 import { PublicEndpoint, type TunnelTiming } from './public-endpoint';
 
 export interface ControllerEvents {
@@ -86,6 +87,8 @@ export class Controller {
   private readonly events = new Emitter<ControllerEvents>();
   private readonly server: ServerOptions;
   private running: RunningServer | undefined;
+  /** The CLI's way in (`simulate`); null when it could not listen (the rest runs without it). */
+  private control: ControlSocket | null = null;
   private serverError: string | null = null;
   private pendingChange: { types: Set<'User' | 'Group'>; ids: Set<string> } | undefined;
   private pendingActivity: ActivitySummary[] = [];
@@ -150,7 +153,10 @@ export class Controller {
       core.activity.log.on('state', () => this.emitStatus()),
       core.storeHealth.on('change', () => this.emitStatus()),
       // Armed, used up, expired, cleared: the panel's banner follows.
-      core.faultDrills.on('change', () => this.emitStatus()),
+      core.faultDrills.on('change', () => {
+        this.emitStatus();
+        this.writeRuntime();
+      }),
       core.files.on('progress', (progress) => this.events.emit('exportProgress', progress)),
       core.directory.on('change', (change) => {
         this.pendingChange ??= { types: new Set(), ids: new Set() };
@@ -176,7 +182,36 @@ export class Controller {
       throw new ServiceError('server-not-running', this.serverError, { cause: err });
     }
     this.endpoint.start(this.running);
+    this.control = await this.openControl();
     this.writeRuntime();
+  }
+
+  /**
+   * The local control channel (control-socket.ts). Without it only `simulate` is unavailable
+   * (it says "start serve first"), so a failure to listen — a data folder path too long for a
+   * socket, another ScimDesk on the same folder — is logged, not fatal.
+   */
+  private async openControl(): Promise<ControlSocket | null> {
+    const handlers: ControlHandlers = {
+      simulate: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
+      removeSimulated: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
+      // The CLI's `fault` commands: drills live in this process's memory, so only it can arm them.
+      armFault: (options) => {
+        this.core.faultDrills.arm(options);
+        return this.core.faultDrills.list();
+      },
+      clearFault: (connection) => {
+        this.core.faultDrills.clear(connection);
+        return this.core.faultDrills.list();
+      },
+      explain: (err) => (err instanceof ServiceError ? { code: 'refused', message: err.message } : null),
+    };
+    try {
+      return await ControlSocket.listen(this.options.dataDir, handlers);
+    } catch (err) {
+      this.server.logger.warn(`control channel unavailable (simulate needs it): ${(err as Error).message}`);
+      return null;
+    }
   }
 
   /** Tells other processes (the CLI's `status`) the local URL and the tunnel's state. */
@@ -188,6 +223,8 @@ export class Controller {
       mode: this.endpoint.settings().mode,
       tunnel: this.endpoint.tunnelStatus(),
       publicCheck: this.checks.status().last,
+      faultDrills: this.core.faultDrills.list(),
+      control: this.control?.path ?? null,
     });
   }
 
@@ -319,6 +356,10 @@ export class Controller {
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
     removeRuntime(this.options.dataDir);
+    // No new control request once stopping; a run in flight ends with the server below.
+    const control = this.control;
+    this.control = null;
+    await control?.close();
     const running = this.running;
     this.running = undefined;
     await running?.close();

@@ -1,12 +1,13 @@
 /**
  * serve.json in the data folder: what a running ScimDesk (the CLI's `serve` or the desktop app)
- * tells other processes about itself — its pid, local URL and the tunnel's state — so that
- * `status` run next to it can report the tunnel. Written on every tunnel change, removed on
+ * tells other processes about itself — its pid, local URL, the tunnel's state and where its
+ * control channel listens — so that `status` run next to it can report the tunnel and
+ * `simulate` can reach it. Written on every tunnel change, removed on
  * stop; a file left by a process that is gone reads as "not running".
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PublicUrlCheck, TunnelStatus } from '../../contract/model';
+import type { FaultDrill, PublicUrlCheck, TunnelStatus } from '../../contract/model';
 import type { TunnelMode } from '../../contract/choices';
 import { processAlive } from '../base/process';
 
@@ -21,6 +22,10 @@ export interface RuntimeInfo {
   readonly tunnel: TunnelStatus;
   /** The last check from outside of the current public URL (absent: an older ScimDesk). */
   readonly publicCheck?: PublicUrlCheck | null;
+  /** Armed fault drills (absent: an older ScimDesk); one past its expiresAt has ended. */
+  readonly faultDrills?: readonly FaultDrill[];
+  /** The local control channel's socket or pipe (control-socket.ts); absent or null: none. */
+  readonly control?: string | null;
   readonly updatedAt: string;
 }
 

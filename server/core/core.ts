@@ -44,9 +44,9 @@ export interface CoreOptions {
   /** How often an unusable secret store is probed again. */
   readonly secretsRetryMs?: number;
   /**
-   * The clock tokens are timed by: when one is issued or used, when a rotation overlap ends.
-   * Default: the system clock; tests pass one they move forward, to end an overlap without
-   * waiting an hour.
+   * The clock tokens are timed by: when one is issued or used, when a rotation overlap ends;
+   * and fault drills: when one was armed, when it expires. Default: the system clock; tests
+   * pass one they move forward, to end an overlap or a drill without waiting.
    */
   readonly now?: () => Date;
 }

@@ -17,6 +17,12 @@ export function drillError(fault: TakenFault): ScimError {
 }
 
 export function registerFaultDrill(app: FastifyInstance, drills: Pick<FaultDrills, 'take'>): void {
+  /** Held requests, each with its release: a stopping server answers them now, not after their delay. */
+  const held = new Set<() => void>();
+  app.addHook('preClose', (done) => {
+    for (const release of held) release();
+    done();
+  });
   // Callback style: a request with no drill (nearly all of them) pays no promise.
   app.addHook('preValidation', (request, reply, done) => {
     const connection = request.scim.connection;
@@ -27,7 +33,12 @@ export function registerFaultDrill(app: FastifyInstance, drills: Pick<FaultDrill
     }
     request.scim.fault = fault;
     if (fault.kind === 'delay') {
-      setTimeout(done, fault.delayMs ?? 0);
+      const release = (): void => {
+        clearTimeout(timer);
+        if (held.delete(release)) done();
+      };
+      const timer = setTimeout(release, fault.delayMs ?? 0);
+      held.add(release);
       return;
     }
     // Answered directly rather than thrown: the error handler logs 5xx as server failures, and a drill is not one.

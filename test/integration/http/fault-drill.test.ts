@@ -170,3 +170,23 @@ describe('how a drill ends', () => {
     expect(t.controller.status().faultDrills).toEqual([]);
   });
 });
+
+describe('a stopping server', () => {
+  it('answers a request the drill holds now, with its real answer, instead of after the delay', async () => {
+    const own = await startController();
+    try {
+      const { token } = await own.controller.core.connections.setEnabled('okta', true);
+      const okta = new ScimClient(`${own.controller.status().server.localUrl}/scim/v2`, `Bearer ${token}`);
+      own.controller.core.faultDrills.arm({ connection: 'okta', kind: 'delay', count: 1, delayMs: 60_000 });
+      const answer = okta.post('/Users', oktaUser('held@drill.example'));
+      // Held once the drill's one request is taken.
+      while (own.controller.status().faultDrills.length) await new Promise((resolve) => setTimeout(resolve, 10));
+      await own.stop();
+      const res = await answer;
+      expect(res.status).toBe(201);
+      expect(res.body.userName).toBe('held@drill.example');
+    } finally {
+      await own.stop();
+    }
+  });
+});
