@@ -194,3 +194,25 @@ describe('Fault drill', () => {
     expect((await okta.get('/Users?count=1')).status).toBe(200);
   }, 60_000);
 });
+
+describe('Simulate without a public URL', () => {
+  it('defaults to This computer, says why the public URL is not available, and the run passes locally', async () => {
+    const local = await startController();
+    const other = await openPanel(browser, served.url, local.controller);
+    try {
+      await local.controller.core.connections.setEnabled('entra', true);
+      await other.page.evaluate(() => void ((globalThis as unknown as { location: { hash: string } }).location.hash = '/scim/entra'));
+      const entra = other.page.getByRole('region', { name: 'Simulate Microsoft Entra ID' });
+      await entra.waitFor();
+      expect(await entra.getByRole('radio', { name: 'This computer' }).isChecked()).toBe(true);
+      expect(await entra.getByText(/Not available now: no public URL is set/).count()).toBe(1);
+      await entra.getByLabel('Scenario').selectOption({ label: 'Entra ID request shapes' });
+      await entra.getByRole('button', { name: 'Run simulation' }).click();
+      await entra.getByText('The Microsoft Entra ID simulation passed').waitFor({ timeout: 60_000 });
+      expect(local.controller.status().simulation?.through).toBe('local');
+    } finally {
+      await other.close();
+      await local.stop();
+    }
+  }, 90_000);
+});

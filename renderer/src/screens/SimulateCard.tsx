@@ -19,6 +19,7 @@ import { SelectField } from '../components/SelectField';
 import { SimulationSteps } from '../components/SimulationSteps';
 import { useAnnounce } from '../hooks/useAnnounce';
 import { plural } from '../format';
+import { noUrlReason } from '../tunnel';
 import { ROUTE_LABELS, SCENARIO_LABELS, downloadReport } from '../simulation';
 
 type ScenarioChoice = SimulationScenario | 'all';
@@ -50,8 +51,11 @@ export function SimulateCard({ status, connection }: { status: AppStatus; connec
   const simulate = useSimulate();
   const remove = useRemoveSimulated();
   const [scenario, setScenario] = useState<ScenarioChoice>('all');
-  // The whole path is what an admin wants proven: the public URL when one is configured.
-  const [through, setThrough] = useState<SimulationRoute>(status.publicUrl ? 'public' : 'local');
+  // The whole path is what an admin wants proven: the public URL when one is configured (a
+  // tunnel or the admin's own URL), as the core defaults. Until the admin picks, it follows the status.
+  const internet = status.reachable === 'internet';
+  const [picked, setThrough] = useState<SimulationRoute | null>(null);
+  const through = picked ?? (internet ? 'public' : 'local');
   const [users, setUsers] = useState('25');
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [removed, setRemoved] = useState<{ users: number; groups: number } | null>(null);
@@ -102,7 +106,10 @@ export function SimulateCard({ status, connection }: { status: AppStatus; connec
             {
               value: 'public',
               title: ROUTE_LABELS.public,
-              description: status.publicUrl ? `${status.publicUrl}: the whole path ${label} uses, tunnel or proxy included.` : 'No public URL is configured yet (Public URL page).',
+              description:
+                internet && status.publicUrl
+                  ? `${status.publicUrl}: the whole path ${label} uses, tunnel or proxy included.`
+                  : `Not available now: ${noUrlReason(status)} (see the Public URL page).`,
             },
             { value: 'local', title: ROUTE_LABELS.local, description: 'Straight to 127.0.0.1: checks ScimDesk itself, not the way in.' },
           ]}
