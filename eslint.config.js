@@ -18,7 +18,7 @@ const LAYERS = [
   { contract: 'contract', base: 'server/base', scim: 'server/scim' },
   { store: 'server/store', secrets: 'server/secrets', tunnel: 'server/tunnel' },
   { core: 'server/core' },
-  { http: 'server/http' },
+  { http: 'server/http', simulator: 'server/simulator' },
   { controller: 'server/controller' },
   { cli: 'server/cli', electron: 'electron' },
   // What tests, benchmarks and scripts share: the test tunnel server, the panel harness, seeding.

@@ -89,13 +89,10 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     shell.showItemInFolder(c.core.files.writtenFile(p.file));
     return null;
   },
-  // Placeholders until the simulator and the fault drill land (issue 13).
-  simulate: () => {
-    throw new ServiceError('not-allowed', 'The simulator is not available yet');
-  },
-  removeSimulated: () => {
-    throw new ServiceError('not-allowed', 'The simulator is not available yet');
-  },
+  // Placeholders until the fault drill lands (issue 13).
+  // Progress reaches the panel as status events (AppStatus.simulation), step by step.
+  simulate: (c, p) => c.simulate(p),
+  removeSimulated: (c) => c.removeSimulated(),
   armFaultDrill: () => {
     throw new ServiceError('not-allowed', 'The fault drill is not available yet');
   },

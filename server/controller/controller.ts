@@ -9,7 +9,10 @@
  * one-shot commands call the same core methods without starting a server.
  */
 import type { ExportProgress } from '../../contract/ipc';
-import type { ActivitySummary, AppStatus, DirectoryChangeEvent, PublicUrlCheck } from '../../contract/model';
+import type { ActivitySummary, AppStatus, DirectoryChangeEvent, PublicUrlCheck, SimulationReport } from '../../contract/model';
+import type { SimulationRoute, SimulationScenario } from '../../contract/choices';
+import type { ConnectionName } from '../../contract/connections';
+import { simulate } from '../simulator/simulator';
 import type { TunnelSettingsChange } from '../../contract/schemas';
 import { Emitter } from '../base/emitter';
 import { APP_VERSION } from '../base/version';
@@ -92,6 +95,9 @@ export class Controller {
   private activitySeen = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
+  /** The simulation running now, or the last one of this run (AppStatus.simulation). */
+  private simulation: SimulationReport | null = null;
+  private simulating = false;
 
   private constructor(private readonly options: ControllerOptions) {
     this.server = serverOptions(options);
@@ -222,6 +228,57 @@ export class Controller {
     );
   }
 
+  /**
+   * Plays the connection's IdP against this server over real HTTP (through the public URL by
+   * default when there is one, else 127.0.0.1) with a simulator token that lives only for the
+   * run, and answers the report; each step updates the status as it ends. One run at a time
+   * (ServiceError 'busy'); 'server-not-running' without a server, 'not-allowed' for `public`
+   * without a public URL. A disabled connection refuses the simulator like the IdP: the report
+   * fails at its first step and says so.
+   */
+  async simulate(request: { connection: ConnectionName; scenario?: SimulationScenario; through?: SimulationRoute; users?: number }, onStep?: (report: SimulationReport) => void | Promise<void>): Promise<SimulationReport> {
+    if (this.simulating) throw new ServiceError('busy', 'A simulation is already running: wait for it to end');
+    if (!this.running) throw new ServiceError('server-not-running', 'The SCIM server is not running: there is nothing to simulate against');
+    // A configured public URL is the default route (a passing run proves the whole path).
+    const configured = this.endpoint.reachable() === 'internet';
+    const through = request.through ?? (configured ? 'public' : 'local');
+    const publicUrl = this.endpoint.checkableUrl();
+    if (through === 'public' && !publicUrl) {
+      throw new ServiceError('not-allowed', configured ? 'The tunnel is not online yet: wait for it, or simulate through the local address' : 'There is no public URL to simulate through: set one up, or simulate through the local address');
+    }
+    const baseUrl = scimBaseUrl(through === 'public' ? publicUrl! : this.running.localUrl);
+    this.simulating = true;
+    const credential = this.core.connections.issueSimulatorToken(request.connection);
+    try {
+      const report = await simulate({
+        connection: request.connection,
+        scenario: request.scenario,
+        through,
+        baseUrl,
+        token: credential.token,
+        users: request.users,
+        lookup: this.options.publicCheck?.lookup,
+        onProgress: (progress) => {
+          this.simulation = progress;
+          this.emitStatus();
+          return onStep?.(progress);
+        },
+      });
+      this.simulation = report;
+      return report;
+    } finally {
+      credential.revoke();
+      this.simulating = false;
+      this.emitStatus();
+    }
+  }
+
+  /** Deletes the records the simulator created (never a real IdP's); answers how many. Not while a run writes them ('busy'). */
+  removeSimulated(): Promise<{ users: number; groups: number }> {
+    if (this.simulating) return Promise.reject(new ServiceError('busy', 'A simulation is running: remove its records once it ends'));
+    return this.core.removeSimulated();
+  }
+
   /** Subscribe to an event; returns the unsubscribe function. */
   on<K extends keyof ControllerEvents>(event: K, listener: (payload: ControllerEvents[K]) => void): () => void {
     return this.events.on(event, listener);
@@ -269,9 +326,9 @@ export class Controller {
       counts: this.core.directory.counts(),
       store: this.core.storeHealth.get(),
       requestLog: this.core.activity.status(),
-      // The simulator and the fault drill (issue 13) fill these in.
+      // The fault drill (issue 13) fills this in.
       faultDrills: [],
-      simulation: null,
+      simulation: this.simulation,
     };
   }
 

@@ -71,7 +71,7 @@ export class Activity {
       resourceId: e.resourceId,
       target: e.target,
       summary: e.summary,
-      simulated: false, // the simulator (issue 13) marks its own requests
+      simulated: e.simulated === true,
       fault: null, // the fault drill (issue 13) marks the answers it changed
       explanation,
       remedy,

@@ -48,8 +48,8 @@ export interface Refusal {
 
 /** `token`: which of the connection's tokens the request presented (null: none of them). */
 export type AuthOutcome =
-  | { readonly connection: ConnectionName; readonly token: TokenKind; readonly error?: undefined; readonly refusal?: undefined }
-  | { readonly connection: ConnectionName | null; readonly token: TokenKind | null; readonly error: ScimError; readonly refusal: Refusal };
+  | { readonly connection: ConnectionName; readonly token: TokenKind; readonly error?: undefined; readonly refusal?: undefined; readonly simulated?: boolean }
+  | { readonly connection: ConnectionName | null; readonly token: TokenKind | null; readonly error: ScimError; readonly refusal: Refusal; readonly simulated?: boolean };
 
 /** What the connections say about the secret store (AppStatus.secrets). */
 export type SecretsStatus = AppStatus['secrets'];
@@ -72,6 +72,24 @@ export interface ConnectionsOptions {
    * interleaved ones lost a hash. Default: only this process's own changes are serialised.
    */
   readonly exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+/** The source (created_by, modified_by) of the records the simulator writes: "okta-simulated". */
+export function simulatedSource(name: ConnectionName): string {
+  return `${name}-simulated`;
+}
+
+/**
+ * How long a simulator token works at most: the run revokes it when it ends (in a finally),
+ * this is the backstop for a run that never got there (the process froze, a bug).
+ */
+export const SIMULATOR_TOKEN_MS = 15 * 60_000;
+
+/** A simulator credential: its hash (memory only), its connection, when it stops working. */
+interface SimulatorHash {
+  readonly connection: ConnectionName;
+  readonly digest: Buffer;
+  readonly expiresMs: number;
 }
 
 /** How often the last-use details are written for a connection that keeps being used. */
@@ -131,6 +149,12 @@ export class Connections {
   private secretsRetry: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly hashes = new Map<ConnectionName, CachedHash>();
+  /**
+   * The simulator's short-lived tokens, by id: only their hashes, and only here (never the
+   * secret store, SQLite, a file or a log), so they die with the run or the process.
+   */
+  private readonly simulatorHashes = new Map<number, SimulatorHash>();
+  private nextSimulatorId = 1;
   /** Per connection and token kind (`okta|current`): when its last use was written, and by whom. */
   private readonly lastUseWrite = new Map<string, { at: number; key: string }>();
   private readonly now: () => Date;
@@ -286,6 +310,34 @@ export class Connections {
     );
     this.events.emit('change', null);
     return this.status(name);
+  }
+
+  /**
+   * A token for the simulator to play `name`'s IdP with: it authenticates as that connection
+   * (refused like it when disabled) but marks its requests as simulated. Kept in memory as a
+   * hash; `revoke` ends it (the run calls it in a finally), and it expires after `ttlMs` anyway.
+   * The connection's real token is untouched.
+   */
+  issueSimulatorToken(name: ConnectionName, ttlMs = SIMULATOR_TOKEN_MS): { readonly token: string; readonly revoke: () => void } {
+    const token = generateToken();
+    const id = this.nextSimulatorId++;
+    this.simulatorHashes.set(id, { connection: name, digest: hashToken(token), expiresMs: this.now().getTime() + ttlMs });
+    return { token, revoke: () => void this.simulatorHashes.delete(id) };
+  }
+
+  /** The connection a simulator token stands for, compared with every live one (no early exit). */
+  private simulatorMatch(presented: Buffer): ConnectionName | undefined {
+    if (this.simulatorHashes.size === 0) return undefined;
+    const nowMs = this.now().getTime();
+    let found: ConnectionName | undefined;
+    for (const [id, entry] of this.simulatorHashes) {
+      if (entry.expiresMs <= nowMs) {
+        this.simulatorHashes.delete(id);
+        continue;
+      }
+      if (sameDigest(presented, entry.digest) && !found) found = entry.connection;
+    }
+    return found;
   }
 
   /** Runs a token change after this process's earlier ones, under the cross-process lock. */
@@ -491,6 +543,17 @@ export class Connections {
         matched = records[i];
         kind = 'previous';
       }
+    }
+    // The simulator's tokens: a request with one is that connection's, marked as simulated.
+    const simulated = matched ? undefined : this.simulatorMatch(presented);
+    if (simulated) {
+      const record = records.find((r) => r.name === simulated);
+      if (!record?.enabled) {
+        const label = CONNECTION_LABELS[simulated];
+        return { connection: simulated, token: 'current', error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: simulated }, simulated: true };
+      }
+      // Not the connection's last use: that tells the admin when the real IdP last called.
+      return { connection: simulated, token: 'current', simulated: true };
     }
     if (!matched && unreadable) {
       this.setSecretsProblem(unreadable.message);

@@ -19,7 +19,8 @@ import { DB_FILE, type Db, databasePath, openStore } from '../store/database';
 import { DEFAULT_AUDIT_DAYS_AFTER_DELETE } from '../store/audit-trail';
 import type { LogRetention } from '../store/request-log-schema';
 import { Activity } from './activity';
-import { Connections } from './connections';
+import { Connections, simulatedSource } from './connections';
+import { CONNECTIONS } from '../../contract/connections';
 import { StoreHealthTracker } from './store-health';
 import { DataFiles } from './data-files';
 import { Directory } from './directory';
@@ -110,6 +111,15 @@ export class Core {
     } catch {
       this.watcher = undefined; // no file watching here: the repo still re-checks every second
     }
+  }
+
+  /**
+   * Deletes the records ScimDesk's simulator created (source `<connection>-simulated`), never a
+   * real IdP's, in one transaction; the audit trail says who: "simulator-cleanup".
+   */
+  removeSimulated(): Promise<{ users: number; groups: number }> {
+    const sources = CONNECTIONS.map(simulatedSource);
+    return this.directory.commit(() => this.directory.deleteBySource(sources, 'simulator-cleanup'));
   }
 
   /** The SCIM base URL clients see (public URL + /scim/v2). */

@@ -410,6 +410,24 @@ export class Directory {
     return this.written(type, record, notes, audit, wantsBody ? projection : undefined);
   }
 
+  /**
+   * Deletes every user and group whose source (created_by) is one of `sources`, and nothing
+   * else, in one transaction; each delete gets its audit entry by `actor`. Answers the counts.
+   */
+  deleteBySource(sources: readonly string[], actor: string): { users: number; groups: number } {
+    if (sources.length === 0) return { users: 0, groups: 0 };
+    const marks = sources.map(() => '?').join(', ');
+    const ids = (table: 'users' | 'groups'): string[] => this.db.prepare<string[], string>(`SELECT id FROM ${table} WHERE created_by IN (${marks})`).pluck().all(...sources);
+    return this.write(() => {
+      // Groups first: deleting a user then does not touch a group that is going anyway.
+      const groups = ids('groups');
+      for (const id of groups) this.delete('Group', id, actor, undefined);
+      const users = ids('users');
+      for (const id of users) this.delete('User', id, actor, undefined);
+      return { users: users.length, groups: groups.length };
+    });
+  }
+
   delete(type: ResourceTypeName, id: string, actor: string | null, ifMatch: string | undefined): AuditInput {
     const audit = this.write(() => {
       const current = this.find(type, id);

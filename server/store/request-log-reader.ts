@@ -67,6 +67,8 @@ interface Row {
   detail: string | null;
   /** Absent from a file the writer has not brought up to date yet. */
   token?: 'current' | 'previous' | null;
+  /** Absent from a file the writer has not brought up to date yet. */
+  simulated?: number;
 }
 
 interface RefusedRow {
@@ -91,6 +93,7 @@ function toRequest(r: Row): StoredRequest {
     at: r.at,
     connection: r.connection,
     token: r.token ?? null,
+    simulated: r.simulated === 1,
     method: r.method,
     path: r.path,
     status: r.status,
@@ -144,10 +147,10 @@ function prepareHealth(db: Db) {
     db,
     last: db.prepare<[string], { last_success_at: string | null; last_failure_at: string | null }>('SELECT last_success_at, last_failure_at FROM health WHERE connection = ?'),
     // Failures in a time range: a range of requests_kind, counted up to a cap so an error storm
-    // cannot make the status slow.
-    failures: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? LIMIT ${COUNT_CAP})`).pluck(),
-    disabled: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403 LIMIT ${COUNT_CAP})`).pluck(),
-    sinceSuccess: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at > ? AND connection = ? LIMIT ${COUNT_CAP})`).pluck(),
+    // cannot make the status slow. The simulator's say nothing about how the real IdP is doing.
+    failures: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND simulated = 0 LIMIT ${COUNT_CAP})`).pluck(),
+    disabled: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403 AND simulated = 0 LIMIT ${COUNT_CAP})`).pluck(),
+    sinceSuccess: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at > ? AND connection = ? AND simulated = 0 LIMIT ${COUNT_CAP})`).pluck(),
     replaced: db.prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
       `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
     ),

@@ -16,6 +16,8 @@ export interface RequestRecord {
   readonly connection: string;
   /** Which of the connection's tokens authenticated it (null in entries older than rotation overlaps: the current one). */
   readonly token: 'current' | 'previous' | null;
+  /** Sent by ScimDesk's simulator with its own short-lived token, not by the real IdP (absent: false). */
+  readonly simulated?: boolean;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -131,7 +133,7 @@ CREATE INDEX IF NOT EXISTS refused_last ON refused (last_at);
 `;
 
 /** The order the writer's worker receives a request's fields in (arrays clone faster than objects). */
-export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail', 'token'] as const satisfies readonly (keyof RequestRecord)[];
+export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail', 'token', 'simulated'] as const satisfies readonly (keyof RequestRecord)[];
 
 /**
  * Changes to a requests.db written by an earlier ScimDesk, in order; the file's user_version
@@ -142,4 +144,6 @@ export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', '
 export const REQUEST_LOG_MIGRATIONS: readonly string[] = [
   // 1: which of the connection's tokens authenticated each request (rotation overlaps). Old rows: null.
   `ALTER TABLE requests ADD COLUMN token TEXT CHECK (token IN ('current', 'previous'))`,
+  // 2: whether ScimDesk's simulator sent the request (issue 13). Old rows: 0, the real IdP.
+  `ALTER TABLE requests ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0`,
 ];

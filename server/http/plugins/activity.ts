@@ -99,6 +99,7 @@ interface Captured {
   readonly elapsed: number;
   readonly connection: string | null;
   readonly token: TokenKind | null;
+  readonly simulated: boolean;
   readonly refusal: ScimRequestContext['refusal'];
   readonly client: string | null;
   readonly agent: string | undefined;
@@ -134,6 +135,7 @@ export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 
       elapsed: reply.elapsedTime,
       connection: scim.connection,
       token: scim.token,
+      simulated: scim.simulated,
       refusal: scim.refusal,
       client: scim.client,
       agent: typeof agent === 'string' ? agent : undefined,
@@ -207,6 +209,7 @@ function build(c: Captured, options: ActivityOptions): RequestRecord | RefusedRe
     at,
     connection: c.connection,
     token: c.token,
+    simulated: c.simulated,
     method: c.method,
     path,
     status: c.status,

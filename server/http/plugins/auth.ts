@@ -13,6 +13,7 @@ export function registerAuth(app: FastifyInstance, connections: Connections, lim
   const settle = (request: FastifyRequest, outcome: AuthOutcome): ScimError | undefined => {
     request.scim.connection = outcome.connection;
     request.scim.token = outcome.token;
+    request.scim.simulated = outcome.simulated === true;
     if (!outcome.error) return undefined;
     request.scim.refusal = outcome.refusal;
     if (outcome.error.status === 401) {

@@ -1,6 +1,7 @@
 /** Per-request SCIM context, filled by the hooks and routes and read by the activity recorder. */
 import type { FastifyInstance } from 'fastify';
-import type { Refusal, TokenKind } from '../../core/connections';
+import { type Refusal, type TokenKind, simulatedSource } from '../../core/connections';
+import { isConnectionName } from '../../../contract/connections';
 import { ScimError } from '../../scim/errors';
 import type { AuditInput } from '../../store/audit-trail';
 import { type TunnelPeer, clientAddress } from './client-address';
@@ -12,6 +13,8 @@ export interface ScimRequestContext {
   connection: string | null;
   /** Which of its tokens: the current one, or the previous one during a rotation overlap. */
   token: TokenKind | null;
+  /** Sent by ScimDesk's simulator with its own short-lived token (its writes get the source `<connection>-simulated`). */
+  simulated: boolean;
   /** What the server normalised in the client's input. */
   notes: string[];
   /** The id of a resource the request created (known only after the write). */
@@ -26,6 +29,12 @@ export interface ScimRequestContext {
   audit?: AuditInput | null;
 }
 
+/** Who a write is by: the connection, or `<connection>-simulated` for the simulator's requests. */
+export function actorOf(scim: ScimRequestContext): string | null {
+  if (!scim.simulated || scim.connection === null || !isConnectionName(scim.connection)) return scim.connection;
+  return simulatedSource(scim.connection);
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     scim: ScimRequestContext;
@@ -36,7 +45,7 @@ export function registerRequestContext(app: FastifyInstance, viaTunnel: TunnelPe
   app.decorateRequest('scim', null as unknown as ScimRequestContext);
   // Callback-style hooks here and in activity.ts: no promise per request for synchronous work.
   app.addHook('onRequest', (request, _reply, done) => {
-    request.scim = { client: clientAddress(request, viaTunnel), connection: null, token: null, notes: [] };
+    request.scim = { client: clientAddress(request, viaTunnel), connection: null, token: null, simulated: false, notes: [] };
     done(request.headers.host ? undefined : ScimError.invalidSyntax('The request has no Host header (HTTP/1.1 requires one)'));
   });
 }

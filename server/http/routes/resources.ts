@@ -12,6 +12,7 @@ import type { Projection } from '../../scim/projection';
 import { etagOf, isObject } from '../../scim/resource';
 import type { ResourceTypeName } from '../../scim/schema';
 import { sendScim } from '../scim-reply';
+import { actorOf } from '../plugins/request-context';
 
 export interface ResourceRouteOptions {
   readonly type: ResourceTypeName;
@@ -111,7 +112,7 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
   app.post('/', async (request, reply) => {
     const body = requireBody(request);
     const projection = projectionOf(queryOf(request));
-    const result = await directory.commit(() => directory.create(type, body, request.scim.connection, projection));
+    const result = await directory.commit(() => directory.create(type, body, actorOf(request.scim), projection));
     request.scim.createdId = result.id;
     return answerWrite(request, reply, 201, result);
   });
@@ -132,19 +133,19 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRouteOp
   app.put<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const body = requireBody(request);
     const projection = projectionOf(queryOf(request));
-    const result = await directory.commit(() => directory.replace(type, request.params.id, body, request.scim.connection, header(request, 'if-match'), projection));
+    const result = await directory.commit(() => directory.replace(type, request.params.id, body, actorOf(request.scim), header(request, 'if-match'), projection));
     return answerWrite(request, reply, 200, result);
   });
 
   app.patch<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
     const body = requireBody(request);
     const projection = projectionOf(queryOf(request));
-    const result = await directory.commit(() => directory.patch(type, request.params.id, body, request.scim.connection, header(request, 'if-match'), projection));
+    const result = await directory.commit(() => directory.patch(type, request.params.id, body, actorOf(request.scim), header(request, 'if-match'), projection));
     return answerWrite(request, reply, 200, result);
   });
 
   app.delete<{ Params: IdParams }>('/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    const audit = await directory.commit(() => directory.delete(type, request.params.id, request.scim.connection, header(request, 'if-match')));
+    const audit = await directory.commit(() => directory.delete(type, request.params.id, actorOf(request.scim), header(request, 'if-match')));
     request.scim.audit = audit;
     request.scim.target = audit.target;
     return reply.code(204).send();
