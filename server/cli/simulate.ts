@@ -44,7 +44,7 @@ export function simulateOptionsOf(rest: readonly string[], values: Values): Simu
 export function stepLines(step: SimulationStep): string[] {
   const mark = step.verdict === 'passed' ? '✓' : '✗';
   const status = step.response ? String(step.response.status) : 'no answer';
-  const lines = [`${mark} ${step.name}  ${status}  ${step.ms} ms`];
+  const lines = [`${mark} ${step.name}  ${status}  ${Math.round(step.ms)} ms`];
   if (step.verdict === 'failed' && step.conclusion) lines.push(`  ${step.conclusion}`);
   return lines;
 }

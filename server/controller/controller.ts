@@ -188,9 +188,16 @@ export class Controller {
    */
   private async openControl(): Promise<ControlSocket | null> {
     const handlers: ControlHandlers = {
-      simulate: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
-      removeSimulated: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
-      explain: (err) => (err instanceof ServiceError ? { code: 'refused', message: err.message } : null),
+      simulate: (options, onStep) => {
+        // The progress is the report so far: the channel streams each step once, as it ends.
+        let sent = 0;
+        return this.simulate(options, (progress) => {
+          for (const step of progress.steps.slice(sent)) onStep(step);
+          sent = progress.steps.length;
+        });
+      },
+      removeSimulated: () => this.removeSimulated(),
+      explain: (err) => (err instanceof ServiceError ? { code: err.code === 'busy' ? 'busy' : 'refused', message: err.message } : null),
     };
     try {
       return await ControlSocket.listen(this.options.dataDir, handlers);
