@@ -83,6 +83,18 @@ describe('the control channel of a running serve', () => {
     expect(() => lstatSync(control!)).toThrow(/ENOENT/);
   });
 
+  it('a socket left by a serve that was killed is replaced by the next serve, which answers on it', async () => {
+    const dataDir = newDir();
+    await enable(dataDir);
+    const killed = await serve(dataDir);
+    const control = runtimeOf(dataDir).control!;
+    expect((await stop(killed, 'SIGKILL')).signal).toBe('SIGKILL');
+    expect(lstatSync(control).isSocket()).toBe(true); // nobody removed it
+    const again = await serve(dataDir);
+    expect(runtimeOf(dataDir)).toMatchObject({ pid: again.child.pid, control });
+    expect(await exchange(control, `${JSON.stringify({ v: 1, op: 'remove-simulated' })}\n`)).toEqual([{ v: 1, type: 'removed', removed: { users: 0, groups: 0 } }]);
+  });
+
   it('answers garbage, oversized, silent and unknown requests with a typed error, and serve goes on', async () => {
     const dataDir = newDir();
     const { token } = await enable(dataDir);
