@@ -89,15 +89,16 @@ const HANDLERS: { [K in CallName]: Handler<K> } = {
     shell.showItemInFolder(c.core.files.writtenFile(p.file));
     return null;
   },
-  // Placeholders until the fault drill lands (issue 13).
   // Progress reaches the panel as status events (AppStatus.simulation), step by step.
   simulate: (c, p) => c.simulate(p),
   removeSimulated: (c) => c.removeSimulated(),
-  armFaultDrill: () => {
-    throw new ServiceError('not-allowed', 'The fault drill is not available yet');
+  armFaultDrill: (c, p) => {
+    c.core.faultDrills.arm(p);
+    return c.status();
   },
-  clearFaultDrill: () => {
-    throw new ServiceError('not-allowed', 'The fault drill is not available yet');
+  clearFaultDrill: (c, p) => {
+    c.core.faultDrills.clear(p.connection);
+    return c.status();
   },
 };
 

@@ -25,7 +25,7 @@ const SILENCE_LIMIT_MS = 120_000;
 /** An answer line at most: a report of hundreds of steps, each with its request and response cut to 4 KiB. */
 const ANSWER_LIMIT = 64 * 1024 * 1024;
 
-type Final = Extract<ControlMessage, { type: 'report' | 'removed' }>;
+type Final = Extract<ControlMessage, { type: 'report' | 'removed' | 'faults' }>;
 
 /** Sends one request, calls onStep for each step event, and resolves with the final answer. */
 export function controlRequest(path: string, request: ControlOperation, onStep: (step: SimulationStep) => void = () => {}): Promise<Final> {

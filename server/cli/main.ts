@@ -16,6 +16,7 @@
  *   simulate  okta|entra [--scenario S] [--through public|local] [--users N] [--json]
  *                                       an IdP's provisioning run against the running server (simulate.ts)
  *   simulate  --remove                  delete the records simulations created
+ *   fault     arm|clear|status …         the running server's fault drill (fault.ts)
  *
  * The one-shot commands open the core, call the same methods the desktop app's panel calls,
  * and close it. Common options: --data-dir DIR (default: the desktop app's data folder),
@@ -35,6 +36,7 @@ import { historyCommand, logCommand } from './log';
 import { readRuntime } from '../controller/runtime-file';
 import { runtimeLines, tunnelCommand, tunnelJson } from './tunnel';
 import { tokenCommand } from './token';
+import { armedDrills, faultCommand, faultLines } from './fault';
 import { simulateCommand } from './simulate';
 
 export type { Io };
@@ -94,10 +96,11 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
         await core.connections.checkTokens();
         const connections = core.connections.statuses();
         const runtime = readRuntime(dataDir);
-        if (values.json) io.out(statusJson(dataDir, connections, counts, runtime, tunnelJson(runtime, core)));
+        if (values.json) io.out(statusJson(dataDir, connections, counts, runtime, tunnelJson(runtime, core), armedDrills(runtime)));
         else {
           io.out(`Data folder: ${dataDir}`);
           for (const line of runtimeLines(runtime, core)) io.out(line);
+          for (const line of faultLines(runtime)) io.out(line);
           for (const s of connections) io.out(describeConnection(s));
           io.out(`Users: ${counts.users}, groups: ${counts.groups}`);
         }
@@ -113,6 +116,8 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
       return withCore(values, (core) => backupCommand(core, values, io));
     case 'export':
       return exportCommand(values, io);
+    case 'fault':
+      return faultCommand(rest, values, io);
     case 'simulate':
       return simulateCommand(rest, values, io, () =>
         // No ScimDesk runs on the folder: the core removes the simulated records itself.

@@ -52,6 +52,10 @@ export const OPTIONS = {
   through: { type: 'string' },
   users: { type: 'string' },
   remove: { type: 'boolean' },
+  kind: { type: 'string' },
+  count: { type: 'string' },
+  'retry-after': { type: 'string' },
+  'delay-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -4,7 +4,7 @@
  */
 import type { ConnectionName } from '../../contract/connections';
 import { SIMULATION_SCENARIOS } from '../../contract/choices';
-import type { AppStatus, ConnectionStatus } from '../../contract/model';
+import type { AppStatus, ConnectionStatus, FaultDrill } from '../../contract/model';
 import { defaultDataDir } from '../base/paths';
 import { DEFAULT_LOG_RETENTION } from '../store/request-log-schema';
 import { DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from '../http/connection-limits';
@@ -76,6 +76,14 @@ Commands:
                                        Exit 0 passed, 1 failed (the failed step and the fix)
   simulate  --remove                   Delete the records simulations created (never a real
                                        IdP's), with or without a running server
+  fault arm okta|entra --kind 429|503|delay --count N [--retry-after S] [--delay-ms MS]
+                                       Fault drill on the running serve or desktop app: the
+                                       connection's next N requests get 429 or 503 (Retry-After
+                                       S, default 30; nothing is written), or their real answer
+                                       held MS ms. Ends by itself after N requests or 10 minutes;
+                                       a restart ends it too. Marked in the request log
+  fault clear okta|entra               End the connection's drill now
+  fault status [--json]                The armed drills (status shows them too)
 
 Options for every command:
   --data-dir DIR               Data folder (default: ${defaultDataDir()})
@@ -92,13 +100,21 @@ export function describeConnection(s: ConnectionStatus): string {
 }
 
 /** `status --json`: the data folder, each connection with its health, the running server, its tunnel (tunnel.ts) and its last check from outside, the counts. */
-export function statusJson(dataDir: string, connections: readonly ConnectionStatus[], counts: { users: number; groups: number }, runtime: RuntimeInfo | null, tunnel: Record<string, unknown>): string {
+export function statusJson(
+  dataDir: string,
+  connections: readonly ConnectionStatus[],
+  counts: { users: number; groups: number },
+  runtime: RuntimeInfo | null,
+  tunnel: Record<string, unknown>,
+  faultDrills: readonly FaultDrill[],
+): string {
   // The label is for people; the JSON keeps the fields scripts already read.
   const plain = connections.map(({ label: _label, ...rest }) => rest);
   const server = runtime ? { running: true, pid: runtime.pid, localUrl: runtime.localUrl, publicUrl: runtime.publicUrl } : { running: false };
   // The last check from outside of the running server's public URL (null: none yet, or not running).
   const publicCheck = runtime?.publicCheck ?? null;
-  return JSON.stringify({ dataDir, server, tunnel, publicCheck, connections: plain, ...counts }, null, 2);
+  // Armed fault drills of the running server ([]: none, or not running).
+  return JSON.stringify({ dataDir, server, tunnel, publicCheck, faultDrills, connections: plain, ...counts }, null, 2);
 }
 
 /** The token, shown once; the last line is the token alone (scripts take it with `tail -n 1`). */

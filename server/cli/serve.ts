@@ -1,7 +1,7 @@
 /** `serve`: the SCIM server in the foreground, with the tunnel, until SIGINT or SIGTERM. */
 import pino from 'pino';
 import { isLoopbackHost } from '../base/address';
-import type { AppStatus } from '../../contract/model';
+import type { AppStatus, FaultDrill } from '../../contract/model';
 import { Controller } from '../controller/controller';
 import { ServiceError } from '../core/errors';
 import { redactUrl } from '../scim/redact';
@@ -9,6 +9,7 @@ import { checkSecretStore } from '../secrets/secret-store';
 import { type Values, auditDaysOf, bodyLimitOf, connectionLimitsOf, dataDirOf, hostOf, portOf, retentionOf, secretStoreOf, tunnelOverridesOf } from './options';
 import { type Io, describeConnection, tunnelLines } from './output';
 import { testLookup } from './localhost-lookup';
+import { drillChangeLines } from './fault';
 
 /** What to do when the server cannot listen, by cause. */
 function listenAdvice(cause: unknown): string {
@@ -88,9 +89,16 @@ export async function serve(values: Values, io: Io): Promise<number> {
     const unsubscribe = controller.endpoint.on('change', () => print(controller.status()));
     // Every check from outside (after each change of the public URL) is a line: its result, cause and fix.
     const unsubscribeCheck = controller.on('publicCheck', (c) => io.out(`check from outside: ${c.ok ? 'passed' : 'FAILED'}: ${c.sentence}`));
+    // Fault drills armed and ended (through the control channel or the panel), not each request they answer.
+    let drills: readonly FaultDrill[] = controller.core.faultDrills.list();
+    const unsubscribeDrills = controller.core.faultDrills.on('change', (next) => {
+      for (const line of drillChangeLines(drills, next)) io.out(line);
+      drills = next;
+    });
     const signal = await io.stopSignal();
     unsubscribe();
     unsubscribeCheck();
+    unsubscribeDrills();
     io.out(`Stopping (${signal})…`);
     return 0;
   } finally {

@@ -14,7 +14,7 @@ import { ControlRefusedError, NotRunningError, controlRequest } from './control-
 import { UsageError, type Values, dataDirOf } from './options';
 import type { Io } from './output';
 
-function notRunning(dataDir: string): string {
+export function notRunning(dataDir: string): string {
   return `scimdesk: no ScimDesk is running on ${dataDir}: start \`serve\` first (or open the desktop app), then run simulate again.`;
 }
 
@@ -63,7 +63,7 @@ function removedLine(removed: RemovedCounts): string {
 }
 
 /** The one sentence for an answer the channel could not give. */
-function failure(err: unknown, dataDir: string): string {
+export function failure(err: unknown, dataDir: string): string {
   if (err instanceof NotRunningError) return notRunning(dataDir);
   if (err instanceof ControlRefusedError) return `scimdesk: ${err.message}`;
   return `scimdesk: ${(err as Error).message}`;

@@ -10,8 +10,10 @@
  *
  * Protocol (JSON lines, one request per connection):
  *   client → {"v":1,"op":"simulate","options":{…PAYLOAD_SCHEMAS.simulate}} | {"v":1,"op":"remove-simulated"}
+ *          | {"v":1,"op":"fault-arm","options":{…PAYLOAD_SCHEMAS.armFaultDrill}} | {"v":1,"op":"fault-clear","connection":"okta"}
  *   server → {"v":1,"type":"step","step":…}* then {"v":1,"type":"report","report":…}
  *          | {"v":1,"type":"removed","removed":{"users":N,"groups":N}}
+ *          | {"v":1,"type":"faults","drills":[FaultDrill…]} (the drills armed after the change)
  *          | {"v":1,"type":"error","code":ControlErrorCode,"message":"one sentence"}
  * and the server ends the connection. A request line over REQUEST_LIMIT bytes, one that is not
  * JSON or not one of the above, or one that does not arrive within the request timeout gets a
@@ -22,8 +24,9 @@ import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { SIMULATION_ROUTES, SIMULATION_SCENARIOS } from '../../contract/choices';
-import { isConnectionName } from '../../contract/connections';
-import type { SimulationReport, SimulationStep } from '../../contract/model';
+import { type ConnectionName, isConnectionName } from '../../contract/connections';
+import type { FaultDrill, SimulationReport, SimulationStep } from '../../contract/model';
+import { type ArmFaultOptions, isArmFaultOptions } from './fault-control';
 import type { Payloads } from '../../contract/ipc';
 
 export const CONTROL_VERSION = 1;
@@ -40,7 +43,11 @@ export type SimulateOptions = Payloads['simulate'];
 export type RemovedCounts = { readonly users: number; readonly groups: number };
 
 /** What a client asks (the request line adds the version). */
-export type ControlOperation = { readonly op: 'simulate'; readonly options: SimulateOptions } | { readonly op: 'remove-simulated' };
+export type ControlOperation =
+  | { readonly op: 'simulate'; readonly options: SimulateOptions }
+  | { readonly op: 'remove-simulated' }
+  | { readonly op: 'fault-arm'; readonly options: ArmFaultOptions }
+  | { readonly op: 'fault-clear'; readonly connection: ConnectionName };
 export type ControlRequest = ControlOperation & { readonly v: number };
 
 export type ControlErrorCode = 'bad-request' | 'too-large' | 'unsupported-version' | 'timeout' | 'busy' | 'refused' | 'failed';
@@ -49,12 +56,16 @@ export type ControlMessage =
   | { readonly v: number; readonly type: 'step'; readonly step: SimulationStep }
   | { readonly v: number; readonly type: 'report'; readonly report: SimulationReport }
   | { readonly v: number; readonly type: 'removed'; readonly removed: RemovedCounts }
+  | { readonly v: number; readonly type: 'faults'; readonly drills: readonly FaultDrill[] }
   | { readonly v: number; readonly type: 'error'; readonly code: ControlErrorCode; readonly message: string };
 
 /** What the channel does for its clients: the running controller's methods. */
 export interface ControlHandlers {
   simulate(options: SimulateOptions, onStep: (step: SimulationStep) => void): Promise<SimulationReport>;
   removeSimulated(): Promise<RemovedCounts> | RemovedCounts;
+  /** Arms (or replaces) a fault drill, or ends one; both answer the drills armed now. */
+  armFault(options: ArmFaultOptions): readonly FaultDrill[];
+  clearFault(connection: ConnectionName): readonly FaultDrill[];
   /** An error whose message is a sentence for the user (a ServiceError); any other is "failed" without details. */
   explain(err: unknown): { code: ControlErrorCode; message: string } | null;
 }
@@ -98,6 +109,16 @@ function parseRequest(line: string): ControlRequest | ControlMessage {
     const options = request['options'];
     if (!isSimulateOptions(options)) return error('bad-request', 'The simulation options are not valid.');
     return { v: CONTROL_VERSION, op: 'simulate', options };
+  }
+  if (request['op'] === 'fault-arm') {
+    const options = request['options'];
+    if (!isArmFaultOptions(options)) return error('bad-request', 'The fault drill options are not valid.');
+    return { v: CONTROL_VERSION, op: 'fault-arm', options };
+  }
+  if (request['op'] === 'fault-clear') {
+    const connection = request['connection'];
+    if (!isConnectionName(connection)) return error('bad-request', 'The connection is not okta or entra.');
+    return { v: CONTROL_VERSION, op: 'fault-clear', connection };
   }
   return error('bad-request', 'Unknown operation.');
 }
@@ -178,6 +199,10 @@ export class ControlSocket {
       if (request.op === 'simulate') {
         const report = await handlers.simulate(request.options, (step) => send({ v: CONTROL_VERSION, type: 'step', step }));
         send({ v: CONTROL_VERSION, type: 'report', report });
+      } else if (request.op === 'fault-arm') {
+        send({ v: CONTROL_VERSION, type: 'faults', drills: handlers.armFault(request.options) });
+      } else if (request.op === 'fault-clear') {
+        send({ v: CONTROL_VERSION, type: 'faults', drills: handlers.clearFault(request.connection) });
       } else {
         send({ v: CONTROL_VERSION, type: 'removed', removed: await handlers.removeSimulated() });
       }

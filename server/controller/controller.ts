@@ -152,6 +152,11 @@ export class Controller {
       }),
       core.activity.log.on('state', () => this.emitStatus()),
       core.storeHealth.on('change', () => this.emitStatus()),
+      // Armed, used up, expired, cleared: the panel's banner follows.
+      core.faultDrills.on('change', () => {
+        this.emitStatus();
+        this.writeRuntime();
+      }),
       core.files.on('progress', (progress) => this.events.emit('exportProgress', progress)),
       core.directory.on('change', (change) => {
         this.pendingChange ??= { types: new Set(), ids: new Set() };
@@ -197,6 +202,15 @@ export class Controller {
         });
       },
       removeSimulated: () => this.removeSimulated(),
+      // The CLI's `fault` commands: drills live in this process's memory, so only it can arm them.
+      armFault: (options) => {
+        this.core.faultDrills.arm(options);
+        return this.core.faultDrills.list();
+      },
+      clearFault: (connection) => {
+        this.core.faultDrills.clear(connection);
+        return this.core.faultDrills.list();
+      },
       explain: (err) => (err instanceof ServiceError ? { code: err.code === 'busy' ? 'busy' : 'refused', message: err.message } : null),
     };
     try {
@@ -216,6 +230,7 @@ export class Controller {
       mode: this.endpoint.settings().mode,
       tunnel: this.endpoint.tunnelStatus(),
       publicCheck: this.checks.status().last,
+      faultDrills: this.core.faultDrills.list(),
       control: this.control?.path ?? null,
     });
   }
@@ -333,8 +348,7 @@ export class Controller {
       counts: this.core.directory.counts(),
       store: this.core.storeHealth.get(),
       requestLog: this.core.activity.status(),
-      // The fault drill (issue 13) fills this in.
-      faultDrills: [],
+      faultDrills: this.core.faultDrills.list(),
       simulation: this.simulation,
     };
   }

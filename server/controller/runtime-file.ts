@@ -7,7 +7,7 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PublicUrlCheck, TunnelStatus } from '../../contract/model';
+import type { FaultDrill, PublicUrlCheck, TunnelStatus } from '../../contract/model';
 import type { TunnelMode } from '../../contract/choices';
 import { processAlive } from '../base/process';
 
@@ -22,6 +22,8 @@ export interface RuntimeInfo {
   readonly tunnel: TunnelStatus;
   /** The last check from outside of the current public URL (absent: an older ScimDesk). */
   readonly publicCheck?: PublicUrlCheck | null;
+  /** Armed fault drills (absent: an older ScimDesk); one past its expiresAt has ended. */
+  readonly faultDrills?: readonly FaultDrill[];
   /** The local control channel's socket or pipe (control-socket.ts); absent or null: none. */
   readonly control?: string | null;
   readonly updatedAt: string;

@@ -9,7 +9,7 @@ import { type ConnectionName, isConnectionName } from '../../contract/connection
 import { type Capture, RequestLog } from '../store/request-log';
 import { type RequestQuery, RequestLogReader, type StoredRefusal, type StoredRequest } from '../store/request-log-reader';
 import { DEFAULT_LOG_RETENTION, type LogRetention, requestLogPath } from '../store/request-log-schema';
-import { type Holder, connectionHealth, explainFailure } from './explain';
+import { type Holder, connectionHealth, explainFailure, explainFault } from './explain';
 
 export interface ActivityOptions {
   readonly dataDir: string;
@@ -55,7 +55,8 @@ export class Activity {
   }
 
   summary(e: StoredRequest): ActivitySummary {
-    const { explanation, remedy } = explainFailure({ ...e, connection: e.connection }, this.options.holder);
+    // An answer the fault drill changed is explained as the drill, not as the IdP's problem.
+    const { explanation, remedy } = e.fault ? { explanation: explainFault(e), remedy: null } : explainFailure({ ...e, connection: e.connection }, this.options.holder);
     return {
       seq: e.seq,
       at: e.at,
@@ -72,7 +73,7 @@ export class Activity {
       target: e.target,
       summary: e.summary,
       simulated: e.simulated === true,
-      fault: null, // the fault drill (issue 13) marks the answers it changed
+      fault: e.fault ?? null,
       explanation,
       remedy,
     };

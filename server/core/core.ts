@@ -23,6 +23,7 @@ import { Connections, simulatedSource } from './connections';
 import { CONNECTIONS } from '../../contract/connections';
 import { StoreHealthTracker } from './store-health';
 import { DataFiles } from './data-files';
+import { FaultDrills } from './fault-drill';
 import { Directory } from './directory';
 
 /** The lock file, in the data folder, that a token change holds (see withFileLock). */
@@ -43,9 +44,9 @@ export interface CoreOptions {
   /** How often an unusable secret store is probed again. */
   readonly secretsRetryMs?: number;
   /**
-   * The clock tokens are timed by: when one is issued or used, when a rotation overlap ends.
-   * Default: the system clock; tests pass one they move forward, to end an overlap without
-   * waiting an hour.
+   * The clock tokens are timed by: when one is issued or used, when a rotation overlap ends;
+   * and fault drills: when one was armed, when it expires. Default: the system clock; tests
+   * pass one they move forward, to end an overlap or a drill without waiting.
    */
   readonly now?: () => Date;
 }
@@ -60,6 +61,8 @@ export class Core {
   /** The panel's (and the CSV export's) searchable, sortable pages. */
   readonly browser: DirectoryBrowser;
   readonly files: DataFiles;
+  /** Armed fault drills, in this process's memory only (a restart ends them). */
+  readonly faultDrills: FaultDrills;
 
   private readonly watcher: FSWatcher | undefined;
   private readonly checkpointer: Checkpointer;
@@ -101,6 +104,7 @@ export class Core {
     pruneAudit();
     this.auditPrune = setInterval(pruneAudit, 3_600_000);
     this.auditPrune.unref();
+    this.faultDrills = new FaultDrills({ now: options.now });
     this.files = new DataFiles({ dataDir: options.dataDir, db: this.db, directory: this.directory, browser: this.browser });
     // Writes by another process (the CLI) show up as writes to the database files.
     try {
@@ -131,6 +135,7 @@ export class Core {
     this.watcher?.close();
     clearInterval(this.auditPrune);
     this.connections.close();
+    this.faultDrills.close();
     this.scans.close();
     if (!this.db.open) return;
     // Writes already accepted are committed, not dropped (their clients may be gone).

@@ -166,3 +166,10 @@ export function connectionHealth(h: HealthInput, now: Date = new Date()): Connec
   }
   return { ...base, state: 'idle', sentence: `No requests from ${label} yet` };
 }
+
+/** An answer the fault drill changed: "Answered 429 by the fault drill armed at 14:02 — not a real failure". */
+export function explainFault(f: { readonly fault?: 'delay' | '429' | '503' | null; readonly faultArmedAt?: string | null; readonly faultDelayMs?: number | null; readonly status: number }, now: Date = new Date()): string {
+  const armed = f.faultArmedAt ? ` armed at ${clock(f.faultArmedAt, now)}` : '';
+  if (f.fault === 'delay') return `Held ${f.faultDelayMs ?? 0} ms by the fault drill${armed} — not a real delay; the answer itself is real`;
+  return `Answered ${f.status} by the fault drill${armed} — not a real failure; nothing was changed, and the IdP is expected to retry`;
+}

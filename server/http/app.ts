@@ -16,6 +16,7 @@ import { registerJsonParsers } from './plugins/body-parser';
 import type { TunnelPeer } from './plugins/client-address';
 import { registerDrain } from './plugins/drain';
 import { errorHandler, notFoundHandler } from './plugins/errors';
+import { registerFaultDrill } from './plugins/fault-drill';
 import { registerRequestContext } from './plugins/request-context';
 import { SECURITY_HEADERS, answerClientError, registerSecurityHeaders } from './plugins/security';
 import { checkRoute } from './routes/check';
@@ -27,7 +28,7 @@ import { sendScim } from './scim-reply';
 export const HEALTH_PATH = '/scimdesk/health';
 
 /** What the SCIM server serves: the directory, the connections' token check, the activity log. */
-export type ScimCore = Pick<Core, 'directory' | 'connections' | 'activity' | 'scimUrl' | 'storeHealth'>;
+export type ScimCore = Pick<Core, 'directory' | 'connections' | 'activity' | 'scimUrl' | 'storeHealth' | 'faultDrills'>;
 
 /**
  * @param viaTunnel tells whether a socket peer is the tunnel's relay (all its requests are then
@@ -85,6 +86,7 @@ export async function buildApp(core: ScimCore, options: ServerOptions, viaTunnel
       registerActivity(scim, core.activity, { prefix: SCIM_PREFIX, maxRequestChars: 16 * 1024, maxResponseChars: 4 * 1024 });
       registerAuth(scim, core.connections, new AuthLimiter(options.authLimits));
       registerJsonParsers(scim, bodyLimit);
+      registerFaultDrill(scim, core.faultDrills);
       scim.setErrorHandler(errorHandler(bodyLimit));
       scim.setNotFoundHandler(notFoundHandler);
 

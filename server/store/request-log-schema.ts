@@ -38,6 +38,11 @@ export interface RequestRecord {
   /** From an error answer: its scimType and detail. */
   readonly scimType: string | null;
   readonly detail: string | null;
+  /** The fault drill's answer ('429', '503', 'delay'), when a drill changed this one's answer; null or absent otherwise. */
+  readonly fault?: 'delay' | '429' | '503' | null;
+  /** When that drill was armed, and how long a delay drill held the answer. */
+  readonly faultArmedAt?: string | null;
+  readonly faultDelayMs?: number | null;
 }
 
 /** A request no token authenticated, counted into its aggregate (address, status, reason, claimed). */
@@ -133,7 +138,7 @@ CREATE INDEX IF NOT EXISTS refused_last ON refused (last_at);
 `;
 
 /** The order the writer's worker receives a request's fields in (arrays clone faster than objects). */
-export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail', 'token', 'simulated'] as const satisfies readonly (keyof RequestRecord)[];
+export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail', 'token', 'simulated', 'fault', 'faultArmedAt', 'faultDelayMs'] as const satisfies readonly (keyof RequestRecord)[];
 
 /**
  * Changes to a requests.db written by an earlier ScimDesk, in order; the file's user_version
@@ -146,4 +151,8 @@ export const REQUEST_LOG_MIGRATIONS: readonly string[] = [
   `ALTER TABLE requests ADD COLUMN token TEXT CHECK (token IN ('current', 'previous'))`,
   // 2: whether ScimDesk's simulator sent the request (issue 13). Old rows: 0, the real IdP.
   `ALTER TABLE requests ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0`,
+  // 3: the fault drill (issue 13): which answers it changed, the drill's arming time, a delay's length. Old rows: null.
+  `ALTER TABLE requests ADD COLUMN fault TEXT CHECK (fault IN ('429', '503', 'delay'));
+   ALTER TABLE requests ADD COLUMN fault_armed_at TEXT;
+   ALTER TABLE requests ADD COLUMN fault_delay_ms INTEGER;`,
 ];

@@ -114,6 +114,8 @@ interface Captured {
   readonly response: string | undefined;
   /** A successful read's answer in a few words ("1 result"). */
   readonly readSummary: string | null;
+  /** The fault drill's answer to it, when one was armed. */
+  readonly fault: ScimRequestContext['fault'];
 }
 
 function isRead(method: string, url: string): boolean {
@@ -150,6 +152,7 @@ export function registerActivity(app: FastifyInstance, activity: Pick<Activity, 
       // what changed): only a failure's answer is kept, for its error body.
       response: status < 400 ? undefined : scim.responseText,
       readSummary: successfulRead ? readSummary(scim.responseText) : null,
+      fault: scim.fault,
     };
     activity.record(() => build(captured, options));
     done();
@@ -230,5 +233,8 @@ function build(c: Captured, options: ActivityOptions): RequestRecord | RefusedRe
     members: audit?.members ? JSON.stringify(audit.members) : null,
     scimType: error.scimType,
     detail: nullable(error.detail, mask),
+    fault: c.fault?.kind ?? null,
+    faultArmedAt: c.fault?.armedAt ?? null,
+    faultDelayMs: c.fault?.delayMs ?? null,
   };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Refusal, type TokenKind, simulatedSource } from '../../core/connections';
 import { isConnectionName } from '../../../contract/connections';
 import { ScimError } from '../../scim/errors';
+import type { TakenFault } from '../../core/fault-drill';
 import type { AuditInput } from '../../store/audit-trail';
 import { type TunnelPeer, clientAddress } from './client-address';
 
@@ -27,6 +28,8 @@ export interface ScimRequestContext {
   target?: string;
   /** What a write changed (the same entry as in the audit trail). */
   audit?: AuditInput | null;
+  /** The fault drill's answer to this request (429, 503 or a held answer), when one was armed. */
+  fault?: TakenFault;
 }
 
 /** Who a write is by: the connection, or `<connection>-simulated` for the simulator's requests. */
