@@ -79,12 +79,6 @@ export class ScimClient {
   }
 }
 
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+// The IdP side's URNs and PatchOp envelope: one copy, the simulator's (tests play the IdP too).
+export { ENTERPRISE, GROUP_SCHEMA, PATCH_OP, USER_SCHEMA, patchOp } from '../server/simulator/idp/shapes';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-export function patchOp(...operations: unknown[]): { schemas: string[]; Operations: unknown[] } {
-  return { schemas: [PATCH_OP], Operations: operations };
-}

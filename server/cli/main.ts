@@ -121,7 +121,7 @@ async function dispatch(command: string | undefined, rest: string[], values: Val
     case 'simulate':
       return simulateCommand(rest, values, io, () =>
         // No ScimDesk runs on the folder: the core removes the simulated records itself.
-        withCore(values, () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet'))),
+        withCore(values, (core) => core.removeSimulated()),
       );
     default:
       throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);

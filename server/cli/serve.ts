@@ -8,6 +8,7 @@ import { redactUrl } from '../scim/redact';
 import { checkSecretStore } from '../secrets/secret-store';
 import { type Values, auditDaysOf, bodyLimitOf, connectionLimitsOf, dataDirOf, hostOf, portOf, retentionOf, secretStoreOf, tunnelOverridesOf } from './options';
 import { type Io, describeConnection, tunnelLines } from './output';
+import { testLookup } from './localhost-lookup';
 import { drillChangeLines } from './fault';
 
 /** What to do when the server cannot listen, by cause. */
@@ -58,7 +59,8 @@ export async function serve(values: Values, io: Io): Promise<number> {
   await checkSecretStore(secretStore);
   let controller: Controller;
   try {
-    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, connectionLimits, tunnel, retention, auditDaysAfterDelete });
+    const lookup = testLookup();
+    controller = await Controller.start({ dataDir, secretStore, host, port, logger, bodyLimit, connectionLimits, tunnel, retention, auditDaysAfterDelete, ...(lookup && { publicCheck: { lookup } }) });
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'server-not-running') {
       io.err(`scimdesk: ${err.message}${listenAdvice(err.cause)}`);

@@ -18,6 +18,11 @@ export function notRunning(dataDir: string): string {
   return `scimdesk: no ScimDesk is running on ${dataDir}: start \`serve\` first (or open the desktop app), then run simulate again.`;
 }
 
+/** A ScimDesk runs but could not open its channel (an older version, or a path too long for a socket). */
+function noChannel(dataDir: string, pid: number): string {
+  return `scimdesk: the ScimDesk running on ${dataDir} (pid ${pid}) has no control channel: restart it with this version of ScimDesk (its log says why when it could not open one).`;
+}
+
 /** The flags as the running ScimDesk takes them; a UsageError (exit 2) names what is wrong. */
 export function simulateOptionsOf(rest: readonly string[], values: Values): SimulateOptions {
   const [connection, ...extra] = rest;
@@ -44,7 +49,7 @@ export function simulateOptionsOf(rest: readonly string[], values: Values): Simu
 export function stepLines(step: SimulationStep): string[] {
   const mark = step.verdict === 'passed' ? '✓' : '✗';
   const status = step.response ? String(step.response.status) : 'no answer';
-  const lines = [`${mark} ${step.name}  ${status}  ${step.ms} ms`];
+  const lines = [`${mark} ${step.name}  ${status}  ${Math.round(step.ms)} ms`];
   if (step.verdict === 'failed' && step.conclusion) lines.push(`  ${step.conclusion}`);
   return lines;
 }
@@ -71,9 +76,10 @@ export async function simulateCommand(rest: readonly string[], values: Values, i
     return removeCommand(dataDir, values, io, removeWithoutServer);
   }
   const options = simulateOptionsOf(rest, values);
-  const control = readRuntime(dataDir)?.control;
+  const runtime = readRuntime(dataDir);
+  const control = runtime?.control;
   if (!control) {
-    io.err(notRunning(dataDir));
+    io.err(runtime ? noChannel(dataDir, runtime.pid) : notRunning(dataDir));
     return 1;
   }
   try {

@@ -193,8 +193,15 @@ export class Controller {
    */
   private async openControl(): Promise<ControlSocket | null> {
     const handlers: ControlHandlers = {
-      simulate: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
-      removeSimulated: () => Promise.reject(new ServiceError('not-allowed', 'The simulator is not available yet')),
+      simulate: (options, onStep) => {
+        // The progress is the report so far: the channel streams each step once, as it ends.
+        let sent = 0;
+        return this.simulate(options, (progress) => {
+          for (const step of progress.steps.slice(sent)) onStep(step);
+          sent = progress.steps.length;
+        });
+      },
+      removeSimulated: () => this.removeSimulated(),
       // The CLI's `fault` commands: drills live in this process's memory, so only it can arm them.
       armFault: (options) => {
         this.core.faultDrills.arm(options);
@@ -204,7 +211,7 @@ export class Controller {
         this.core.faultDrills.clear(connection);
         return this.core.faultDrills.list();
       },
-      explain: (err) => (err instanceof ServiceError ? { code: 'refused', message: err.message } : null),
+      explain: (err) => (err instanceof ServiceError ? { code: err.code === 'busy' ? 'busy' : 'refused', message: err.message } : null),
     };
     try {
       return await ControlSocket.listen(this.options.dataDir, handlers);

@@ -67,11 +67,11 @@ interface Row {
   detail: string | null;
   /** Absent from a file the writer has not brought up to date yet. */
   token?: 'current' | 'previous' | null;
+  /** Absent from a file the writer has not brought up to date yet. */
+  simulated?: number;
   fault?: 'delay' | '429' | '503' | null;
   fault_armed_at?: string | null;
   fault_delay_ms?: number | null;
-  /** Absent from a file the writer has not brought up to date yet. */
-  simulated?: number;
 }
 
 interface RefusedRow {
@@ -149,21 +149,20 @@ const COUNT_CAP = 10_000;
 
 /** The health queries, prepared once per open file (the status asks after every burst). */
 function prepareHealth(db: Db) {
-  // A fault drill's 429s and 503s are not the IdP's failures; a file the writer has not brought
-  // up to date has no fault column (and no drilled rows).
-  const hasFault = (db.pragma('table_info(requests)') as { name: string }[]).some((c) => c.name === 'fault');
-  const real = hasFault ? 'AND fault IS NULL' : '';
-  const hasSimulated = (db.pragma('table_info(requests)') as { name: string }[]).some((c) => c.name === 'simulated');
-  const notSimulated = hasSimulated ? 'AND simulated = 0' : '';
+  // A fault drill's 429s and 503s and the simulator's requests are not the IdP's; a file the
+  // writer has not brought up to date lacks those columns (and such rows).
+  const columns = new Set((db.pragma('table_info(requests)') as { name: string }[]).map((c) => c.name));
+  const notSimulated = columns.has('simulated') ? 'AND simulated = 0' : '';
+  const real = `${notSimulated} ${columns.has('fault') ? 'AND fault IS NULL' : ''}`;
   return {
     db,
     last: db.prepare<[string], { last_success_at: string | null; last_failure_at: string | null }>('SELECT last_success_at, last_failure_at FROM health WHERE connection = ?'),
     // Failures in a time range: a range of requests_kind, counted up to a cap so an error storm
-    // cannot make the status slow. Neither a fault drill's answers nor the simulator's requests say
-    // anything about how the real IdP is doing.
-    failures: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? ${real} ${notSimulated} LIMIT ${COUNT_CAP})`).pluck(),
+    // cannot make the status slow. The simulator's requests and a fault drill's 429s and 503s say
+    // nothing about how the real IdP is doing.
+    failures: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? ${real} LIMIT ${COUNT_CAP})`).pluck(),
     disabled: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at >= ? AND connection = ? AND status = 403 ${notSimulated} LIMIT ${COUNT_CAP})`).pluck(),
-    sinceSuccess: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at > ? AND connection = ? ${real} ${notSimulated} LIMIT ${COUNT_CAP})`).pluck(),
+    sinceSuccess: db.prepare<[string, string], number>(`SELECT count(*) FROM (SELECT 1 FROM requests WHERE failed = 1 AND at > ? AND connection = ? ${real} LIMIT ${COUNT_CAP})`).pluck(),
     replaced: db.prepare<[string], { count: number | null; first_at: string | null; last_at: string | null; replaced_at: string | null }>(
       `SELECT sum(count) AS count, min(first_at) AS first_at, max(last_at) AS last_at, max(replaced_at) AS replaced_at FROM refused WHERE claimed = ? AND reason = 'replaced'`,
     ),

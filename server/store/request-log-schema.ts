@@ -138,7 +138,7 @@ CREATE INDEX IF NOT EXISTS refused_last ON refused (last_at);
 `;
 
 /** The order the writer's worker receives a request's fields in (arrays clone faster than objects). */
-export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail', 'token', 'fault', 'faultArmedAt', 'faultDelayMs', 'simulated'] as const satisfies readonly (keyof RequestRecord)[];
+export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', 'durationMs', 'action', 'resourceType', 'resourceId', 'target', 'summary', 'clientIp', 'userAgent', 'requestBody', 'responseBody', 'notes', 'changes', 'members', 'scimType', 'detail', 'token', 'simulated', 'fault', 'faultArmedAt', 'faultDelayMs'] as const satisfies readonly (keyof RequestRecord)[];
 
 /**
  * Changes to a requests.db written by an earlier ScimDesk, in order; the file's user_version
@@ -149,10 +149,10 @@ export const REQUEST_FIELDS = ['at', 'connection', 'method', 'path', 'status', '
 export const REQUEST_LOG_MIGRATIONS: readonly string[] = [
   // 1: which of the connection's tokens authenticated each request (rotation overlaps). Old rows: null.
   `ALTER TABLE requests ADD COLUMN token TEXT CHECK (token IN ('current', 'previous'))`,
-  // 2: the fault drill (issue 13): which answers it changed, the drill's arming time, a delay's length. Old rows: null.
+  // 2: whether ScimDesk's simulator sent the request (issue 13). Old rows: 0, the real IdP.
+  `ALTER TABLE requests ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0`,
+  // 3: the fault drill (issue 13): which answers it changed, the drill's arming time, a delay's length. Old rows: null.
   `ALTER TABLE requests ADD COLUMN fault TEXT CHECK (fault IN ('429', '503', 'delay'));
    ALTER TABLE requests ADD COLUMN fault_armed_at TEXT;
    ALTER TABLE requests ADD COLUMN fault_delay_ms INTEGER;`,
-  // 3: whether ScimDesk's simulator sent the request (issue 13). Old rows: 0, the real IdP.
-  `ALTER TABLE requests ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0`,
 ];

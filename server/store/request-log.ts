@@ -127,7 +127,7 @@ function openDb() {
   for (let v = db.pragma('user_version', { simple: true }); v < migrations.length; v++) {
     db.transaction(() => { db.exec(migrations[v]); db.pragma('user_version = ' + (v + 1)); })();
   }
-  const cols = 'at, connection, failed, method, path, status, duration_ms, action, resource_type, resource_id, target, summary, client_ip, user_agent, request_body, response_body, notes, changes, members, scim_type, detail, token, fault, fault_armed_at, fault_delay_ms, simulated';
+  const cols = 'at, connection, failed, method, path, status, duration_ms, action, resource_type, resource_id, target, summary, client_ip, user_agent, request_body, response_body, notes, changes, members, scim_type, detail, token, simulated, fault, fault_armed_at, fault_delay_ms';
   st = {
     insert: db.prepare('INSERT INTO requests (' + cols + ') VALUES (' + cols.split(',').map(() => '?').join(', ') + ')'),
     // CHUNK rows a statement: one call into SQLite for many rows.
@@ -151,14 +151,13 @@ function openDb() {
     const values = (r) => {
       const failed = r[4] >= 400 ? 1 : 0;
       counts[failed]++;
-      // A fault drill's 429 or 503 is not the IdP's failure (nor a success), and the simulator's
-      // requests say nothing about how the real IdP's are going: the health ignores both.
-      if (!(failed && r[21]) && !r[24]) {
+      // The simulator's requests, and a fault drill's 429 or 503, say nothing about how the real IdP's are going.
+      if (!r[21] && !(failed && r[22])) {
         const seen = latest.get(r[1]) ?? [null, null];
         seen[failed] = r[0];
         latest.set(r[1], seen);
       }
-      return [r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19], r[20], r[21] ?? null, r[22] ?? null, r[23] ?? null, r[24] ? 1 : 0];
+      return [r[0], r[1], failed, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15].length ? JSON.stringify(r[15]) : null, r[16], r[17], r[18], r[19], r[20], r[21] ? 1 : 0, r[22] ?? null, r[23] ?? null, r[24] ?? null];
     };
     let i = 0;
     for (; i + CHUNK <= rows.length; i += CHUNK) {

@@ -83,6 +83,18 @@ describe('the control channel of a running serve', () => {
     expect(() => lstatSync(control!)).toThrow(/ENOENT/);
   });
 
+  it('a socket left by a serve that was killed is replaced by the next serve, which answers on it', async () => {
+    const dataDir = newDir();
+    await enable(dataDir);
+    const killed = await serve(dataDir);
+    const control = runtimeOf(dataDir).control!;
+    expect((await stop(killed, 'SIGKILL')).signal).toBe('SIGKILL');
+    expect(lstatSync(control).isSocket()).toBe(true); // nobody removed it
+    const again = await serve(dataDir);
+    expect(runtimeOf(dataDir)).toMatchObject({ pid: again.child.pid, control });
+    expect(await exchange(control, `${JSON.stringify({ v: 1, op: 'remove-simulated' })}\n`)).toEqual([{ v: 1, type: 'removed', removed: { users: 0, groups: 0 } }]);
+  });
+
   it('answers garbage, oversized, silent and unknown requests with a typed error, and serve goes on', async () => {
     const dataDir = newDir();
     const { token } = await enable(dataDir);
@@ -120,5 +132,28 @@ describe('the control channel of a running serve', () => {
     const status = await cli(['status', '--json', '--data-dir', dataDir]);
     expect(JSON.parse(status.stdout).server).toMatchObject({ running: true, pid: run.child.pid });
     expect(run.stderr()).not.toMatch(/Error|at .*\.ts:\d+/);
+  }, 60_000);
+
+  it('streams step events then the report; a second run meanwhile is refused as busy; a client gone mid-run leaves serve serving', async () => {
+    const dataDir = newDir();
+    const { token } = await enable(dataDir);
+    const run = await serve(dataDir);
+    const control = runtimeOf(dataDir).control!;
+
+    // A long import, read line by line on a raw connection.
+    const first = connect({ path: control });
+    first.setEncoding('utf8');
+    let text = '';
+    const firstStep = new Promise<void>((resolve) => first.on('data', (d: string) => ((text += d), text.includes('\n') && resolve())));
+    first.write(`${JSON.stringify({ v: 1, op: 'simulate', options: { connection: 'okta', scenario: 'import', through: 'local', users: 500 } })}\n`);
+    await firstStep;
+    expect(JSON.parse(text.split('\n')[0]!)).toMatchObject({ v: 1, type: 'step', step: { index: 1, scenario: 'import', verdict: 'passed' } });
+
+    const busy = await exchange(control, `${JSON.stringify({ v: 1, op: 'simulate', options: { connection: 'okta', through: 'local' } })}\n`);
+    expect(busy).toEqual([{ v: 1, type: 'error', code: 'busy', message: 'A simulation is already running: wait for it to end' }]);
+
+    first.destroy(); // the CLI was killed mid-run
+    expect((await run.client(token).get('/Users?count=1')).status).toBe(200);
+    expect(run.child.exitCode).toBeNull();
   }, 60_000);
 });

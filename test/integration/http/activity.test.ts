@@ -5,8 +5,7 @@
  * hash anywhere in the data folder's files.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRequest as ActivityEntry } from '../../../server/store/request-log-reader';
@@ -14,6 +13,7 @@ import { entraDisable, entraPathlessDotted, entraSetManager, entraUser } from '.
 import { oktaDeactivate, oktaExistsQuery, oktaGroup, oktaReactivate, oktaUser } from '../../../tools/idp/okta';
 import { ScimClient, patchOp } from '../../../tools/scim-client';
 import { type TestServer, startTestServer } from '../../support/scim-server';
+import { filesUnder } from '../../support/files';
 
 let t: TestServer;
 let okta: ScimClient;
@@ -293,15 +293,9 @@ describe('passwords and tokens are never kept', () => {
       ...hashes.map((h, i): [string, Buffer] => [`token hash base64 ${i}`, Buffer.from(h.toString('base64'), 'utf8')]),
     ];
 
-    const files = (dir: string): string[] =>
-      readdirSync(dir).flatMap((name) => {
-        const p = join(dir, name);
-        return statSync(p).isDirectory() ? files(p) : [p];
-      });
-
     /** Every (file, secret) pair found, so a failure names them all. */
     const scan = (): string[] => {
-      const found = files(t.dataDir);
+      const found = filesUnder(t.dataDir);
       expect(found.some((f) => f.endsWith('.db'))).toBe(true);
       const hits: string[] = [];
       for (const file of found) {
@@ -312,7 +306,7 @@ describe('passwords and tokens are never kept', () => {
     };
 
     // While running: the database file and its write-ahead log.
-    expect(files(t.dataDir).some((f) => f.endsWith('-wal'))).toBe(true);
+    expect(filesUnder(t.dataDir).some((f) => f.endsWith('-wal'))).toBe(true);
     expect(scan(), 'before checkpoint').toEqual([]);
     // After the WAL is folded into the database file.
     t.core.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +15,12 @@ import { checkSecretStore } from '../../../server/secrets/secret-store';
 import { type TestController, startController } from '../../support/controller';
 import { ScimClient } from '../../../tools/scim-client';
 import { tempDir } from '../../support/scim-server';
+import { filesUnder } from '../../support/files';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 function secretTool(service: string, account: string): string {
   return execFileSync('secret-tool', ['lookup', 'service', service, 'account', account], { encoding: 'utf8' });
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 describe('the real keychain', () => {

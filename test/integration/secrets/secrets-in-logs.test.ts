@@ -11,7 +11,7 @@
  * base64url and the raw 32 bytes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { entraUser } from '../../../tools/idp/entra';
 import { oktaUser } from '../../../tools/idp/okta';
 import { ScimClient, patchOp } from '../../../tools/scim-client';
 import { type Served, cliProcesses } from '../../support/cli-process';
+import { filesUnder } from '../../support/files';
 
 const SETUP_MS = 180_000;
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -53,14 +54,7 @@ async function stop(served: Served): Promise<void> {
 /** Every file below `dir` (recursively), read raw, keyed by its relative path. */
 function readFiles(dir: string, except: readonly string[] = []): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (!except.includes(relative(dir, path))) files.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
+  for (const path of filesUnder(dir)) if (!except.includes(relative(dir, path))) files.set(relative(dir, path), readFileSync(path));
   return files;
 }
 

@@ -4,8 +4,7 @@
  * ID with a credential of its own, and its records go again without touching a real IdP's.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulationReport } from '../../../contract/model';
 import { scimBaseUrl } from '../../../server/scim/urls';
@@ -14,17 +13,10 @@ import { localhostLookup } from '../../../tools/public-fetch';
 import { ScimClient } from '../../../tools/scim-client';
 import { TestTunnelServer } from '../../../tools/tunnel-server';
 import { FAST_TUNNEL, type TestController, startController, verified, waitForStatus } from '../../support/controller';
+import { filesUnder } from '../../support/files';
 
 function failedStep(report: SimulationReport) {
   return report.steps.find((s) => s.verdict === 'failed');
-}
-
-/** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
 }
 
 async function enable(t: TestController, connection: 'okta' | 'entra'): Promise<ScimClient> {
