@@ -37,12 +37,21 @@ export interface SimulationOptions {
   readonly onProgress?: (report: SimulationReport, step: SimulationStep) => void | Promise<void>;
 }
 
+/** "3 steps before it passed; " — nothing when it was the first step. */
+function passedBefore(count: number): string {
+  return count === 0 ? '' : `${count} step${count === 1 ? '' : 's'} before it passed; `;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function summaryOf(steps: readonly SimulationStep[], scenarios: readonly SimulationScenario[]): string {
   const failed = steps.find((s) => s.verdict === 'failed');
   if (!failed) return `${steps.length} of ${steps.length} steps passed`;
   const later = scenarios.slice(scenarios.indexOf(failed.scenario) + 1);
   const notSent = later.length ? `the rest of ${failed.scenario} and the scenarios after it (${later.join(', ')}) depended on it and were not sent` : `the rest of ${failed.scenario} depended on it and was not sent`;
-  return `Step ${failed.index} (${failed.scenario}: ${failed.name}) failed. ${failed.conclusion}. Fix: ${failed.fix}. ${steps.length - 1} step${steps.length === 2 ? '' : 's'} before it passed; ${notSent}.`;
+  return `Step ${failed.index} (${failed.scenario}: ${failed.name}) failed. ${failed.conclusion}. Fix: ${failed.fix}. ${capitalised(passedBefore(steps.length - 1) + notSent)}.`;
 }
 
 export async function simulate(o: SimulationOptions): Promise<SimulationReport> {
