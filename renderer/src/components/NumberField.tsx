@@ -1,5 +1,6 @@
 /** A small labelled whole-number input (users to create, a drill's count), kept as text while typed. */
 import { useId } from 'react';
+import { FieldMessage } from './FieldMessage';
 
 export function NumberField({ label, value, onChange, min, max, hint }: { label: string; value: string; onChange: (v: string) => void; min: number; max: number; hint?: string }) {
   const id = useId();
@@ -25,15 +26,13 @@ export function NumberField({ label, value, onChange, min, max, hint }: { label:
         aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
       />
       {error ? (
-        <p className="field-error" id={`${id}-error`}>
+        <FieldMessage kind="error" id={`${id}-error`}>
           {error}
-        </p>
+        </FieldMessage>
       ) : (
-        hint && (
-          <p className="field-hint" id={`${id}-hint`}>
-            {hint}
-          </p>
-        )
+        <FieldMessage kind="hint" id={`${id}-hint`}>
+          {hint}
+        </FieldMessage>
       )}
     </div>
   );
