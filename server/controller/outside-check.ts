@@ -17,7 +17,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { CheckStep, PublicUrlCheck } from '../../contract/model';
 import type { CheckNonces } from '../http/check-nonces';
 import { CHECK_PATH } from '../http/routes/check';
-import { failureCode, tlsWords } from '../tunnel/problem';
+import { failureCode, isTlsCode, tlsWords } from '../tunnel/problem';
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, addresses: LookupAddress[] | string, family?: number) => void;
 /** A lookup function like node's dns.lookup (tests resolve `*.localhost` with tools/public-fetch.ts). */
@@ -32,11 +32,12 @@ export interface OutsideCheckOptions {
   readonly timeoutMs?: number;
 }
 
-export const STEP_LIMIT_MS = 10_000;
-export const TOTAL_LIMIT_MS = 20_000;
+const STEP_LIMIT_MS = 10_000;
+const TOTAL_LIMIT_MS = 20_000;
 /** The proof is a small JSON object; anything longer is not it. */
 const MAX_BODY_BYTES = 16 * 1024;
 
+/** A step ran out of time; its message is "within <limit>", for the step's own words to end with. */
 class StepError extends Error {}
 
 const skipped = (why: string): CheckStep => ({ state: 'skipped', ms: null, error: why });
@@ -47,13 +48,13 @@ function seconds(ms: number): string {
 }
 
 /** Runs `work` with a time limit; its `signal` aborts when the limit passes. */
-async function timed<T>(limitMs: number, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; ms: number }> {
+async function timed<T>(limitMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new StepError(`${what} within ${seconds(limitMs)}`);
+      const err = new StepError(`within ${seconds(limitMs)}`);
       controller.abort(err);
       reject(err);
     }, limitMs);
@@ -77,24 +78,23 @@ function resolve(lookup: Lookup, hostname: string): Promise<string[]> {
 }
 
 function dnsWords(err: unknown, hostname: string): string {
-  if (err instanceof StepError) return `no DNS answer for ${hostname} ${err.message.replace(/^.*?within/, 'within')}`;
+  if (err instanceof StepError) return `no DNS answer for ${hostname} ${err.message}`;
   const { code } = failureCode(err);
   if (code === 'EAI_AGAIN') return `the name ${hostname} could not be looked up: no DNS server answered (EAI_AGAIN)`;
   return `the name ${hostname} does not resolve${code ? ` (${code})` : ''}`;
 }
 
 /** What a failed connection or request means, in words. */
-function connectWords(err: unknown, where: string): string {
-  if (err instanceof StepError) return `no answer from ${where} ${err.message.replace(/^.*?within/, 'within')}`;
+function connectWords(err: unknown, where: string, timedOut = `no answer from ${where}`): string {
+  if (err instanceof StepError) return `${timedOut} ${err.message}`;
   const { code } = failureCode(err);
   if (code === 'ECONNREFUSED') return `${where} refused the connection: nothing listens there (ECONNREFUSED)`;
   if (code === 'ECONNRESET') return `${where} closed the connection without an answer (ECONNRESET)`;
-  if (code && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL|ERR_TLS|EPROTO/.test(code)) return `${tlsWords(code)} (${code})`;
+  if (code && isTlsCode(code)) return `${tlsWords(code)} (${code})`;
   return `${where} cannot be reached (${code ?? (err as Error)?.message ?? String(err)})`;
 }
 
 interface Target {
-  readonly url: URL;
   readonly hostname: string;
   readonly port: number;
   readonly https: boolean;
@@ -215,7 +215,7 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
   // DNS
   try {
     const lookup = o.lookup ?? (dnsLookup as unknown as Lookup);
-    const { value, ms } = isIP(hostname) ? { value: [hostname], ms: 0 } : await timed(limit(), 'no answer', () => resolve(lookup, hostname));
+    const { value, ms } = isIP(hostname) ? { value: [hostname], ms: 0 } : await timed(limit(), () => resolve(lookup, hostname));
     if (value.length === 0) throw new Error('no addresses');
     dns = { state: 'ok', ms, error: null, addresses: value };
   } catch (err) {
@@ -223,7 +223,6 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
     return finish();
   }
   const target: Target = {
-    url,
     hostname,
     port: Number(url.port) || (https ? 443 : 80),
     https,
@@ -234,12 +233,10 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
   // TLS
   if (https) {
     try {
-      const { value, ms } = await timed(limit(), 'no TLS handshake', (signal) => handshake(target, o.ca, signal));
+      const { value, ms } = await timed(limit(), (signal) => handshake(target, o.ca, signal));
       tls = { state: 'ok', ms, error: null, ...value };
     } catch (err) {
-      const { code } = failureCode(err);
-      const error = err instanceof StepError ? `no TLS handshake with ${url.host} ${err.message.replace(/^.*?within/, 'within')}` : code && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL|ERR_TLS|EPROTO/.test(code) ? `${tlsWords(code)} (${code})` : connectWords(err, url.host);
-      tls = { state: 'failed', ms: null, error, protocol: null, issuer: null, validTo: null };
+      tls = { state: 'failed', ms: null, error: connectWords(err, url.host, `no TLS handshake with ${url.host}`), protocol: null, issuer: null, validTo: null };
       return finish();
     }
   }
@@ -248,7 +245,7 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
   const nonce = nonces.issue();
   try {
     const path = `${url.pathname.replace(/\/+$/, '')}${CHECK_PATH}/${nonce}`;
-    const { value, ms } = await timed(limit(), 'no answer', (signal) => get(target, path, o.ca, signal));
+    const { value, ms } = await timed(limit(), (signal) => get(target, path, o.ca, signal));
     if (value.status !== 200) {
       http = { state: 'failed', ms, error: httpWords(value.status), status: value.status };
       return finish();

@@ -19,7 +19,7 @@ const UNREACHABLE_CODES = new Set(['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', '
 const REFUSED_CODES = new Set(['ECONNREFUSED']);
 
 /** Certificate and handshake failures of an https server (OpenSSL's and Node's codes). */
-function isTlsCode(code: string): boolean {
+export function isTlsCode(code: string): boolean {
   return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_SSL|ERR_TLS|EPROTO|HANDSHAKE/.test(code);
 }
 
