@@ -67,7 +67,7 @@ export function runtimeLines(runtime: RuntimeInfo | null, core: Core): string[] 
     if (t.problem) lines.push(`Tunnel: ${t.problem.sentence}`, `  What to do: ${t.problem.fix}`);
     if (t.publicUrlWarning) lines.push(`Tunnel: WARNING ${t.publicUrlWarning}`);
   }
-  if (runtime.mode === 'external' && runtime.publicUrl?.startsWith('http://')) lines.push(`WARNING:${httpWarning(runtime.publicUrl).replace(/^ Warning:/, '')}`);
+  if (runtime.mode === 'external' && runtime.publicUrl?.startsWith('http://')) lines.push(`WARNING: ${httpWarning(runtime.publicUrl)}`);
   const check = runtime.publicCheck;
   if (check) lines.push(`Check from outside (${check.startedAt}): ${check.ok ? 'passed' : 'FAILED'}: ${check.sentence}`);
   const confirmed = confirmedPublicUrl(new SettingsRepo(core.db));

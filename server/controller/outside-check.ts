@@ -170,11 +170,11 @@ function proofOk(body: string, nonce: string, nonces: CheckNonces): boolean {
 
 /** The warning an http:// URL always carries. */
 export function httpWarning(url: string): string {
-  return ` Warning: ${url} is plain http://, and Okta and Entra ID require HTTPS: put a reverse proxy with a trusted certificate in front of ScimDesk and use its https:// URL.`;
+  return `${url} is plain http://, and Okta and Entra ID require HTTPS: put a reverse proxy with a trusted certificate in front of ScimDesk and use its https:// URL.`;
 }
 
 function sentenceOf(c: Omit<PublicUrlCheck, 'sentence'>, host: string): string {
-  const warn = c.url.startsWith('http://') ? httpWarning(c.url) : '';
+  const warn = c.url.startsWith('http://') ? ` Warning: ${httpWarning(c.url)}` : '';
   if (c.ok) {
     const cert = c.tls.state === 'ok' ? ` Its certificate (${c.tls.issuer ?? 'unknown issuer'}) is valid until ${c.tls.validTo?.slice(0, 10) ?? '?'}.` : '';
     return `ScimDesk answered at ${c.url}: HTTP ${c.http.status} in ${c.http.ms} ms, with this ScimDesk's one-time proof.${cert}${warn}`;
