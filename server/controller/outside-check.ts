@@ -7,13 +7,13 @@
  * TOTAL_LIMIT_MS.
  *
  * The HTTP request goes to the address the DNS step found (one lookup, the one reported), with
- * the URL's host name in the Host header and the TLS server name, as any client would send.
+ * the URL's host name in the Host header and the TLS server name, as any client would send; for
+ * https:// it goes over the TLS step's connection (one connection, one handshake).
  */
 import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
 import { type IncomingMessage, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { CheckStep, PublicUrlCheck } from '../../contract/model';
 import type { CheckNonces } from '../http/check-nonces';
 import { CHECK_PATH } from '../http/routes/check';
@@ -97,13 +97,20 @@ function connectWords(err: unknown, where: string, timedOut = `no answer from ${
 interface Target {
   readonly hostname: string;
   readonly port: number;
-  readonly https: boolean;
   readonly address: string;
   /** The TLS server name: the host name, never an IP address (SNI forbids them). */
   readonly servername: string | undefined;
 }
 
-function handshake(t: Target, ca: string | Buffer | undefined, signal: AbortSignal): Promise<{ protocol: string | null; issuer: string | null; validTo: string | null }> {
+interface Handshake {
+  readonly protocol: string | null;
+  readonly issuer: string | null;
+  readonly validTo: string | null;
+  /** The connection it made: the HTTP step sends its request over it, as a client would. */
+  readonly socket: TLSSocket;
+}
+
+function handshake(t: Target, ca: string | Buffer | undefined, signal: AbortSignal): Promise<Handshake> {
   return new Promise((done, fail) => {
     const socket = tlsConnect({ host: t.address, port: t.port, ...(t.servername ? { servername: t.servername } : {}), ...(ca ? { ca } : {}), ALPNProtocols: ['http/1.1'] });
     signal.addEventListener('abort', () => socket.destroy());
@@ -113,28 +120,26 @@ function handshake(t: Target, ca: string | Buffer | undefined, signal: AbortSign
       const cert = socket.getPeerCertificate();
       const issuer = cert?.issuer ? [cert.issuer.O, cert.issuer.CN].filter(Boolean).join(', ') || null : null;
       const validTo = cert?.valid_to ? new Date(cert.valid_to).toISOString() : null;
-      done({ protocol: socket.getProtocol(), issuer, validTo });
-      socket.end();
+      done({ protocol: socket.getProtocol(), issuer, validTo, socket });
     });
   });
 }
 
-function get(t: Target, path: string, ca: string | Buffer | undefined, signal: AbortSignal): Promise<{ status: number; body: string }> {
+/** GET `path` over `tls` (the TLS step's connection), or over a new connection to the address the DNS step found. */
+function get(t: Target, path: string, tls: TLSSocket | undefined, signal: AbortSignal): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
     const family = isIP(t.address) || 4;
-    // The address the DNS step reported, under the URL's own name (Host header, SNI).
+    // The address the DNS step reported, under the URL's own name (Host header).
     const pinned = (_h: string, o: { all?: boolean }, cb: LookupCallback): void => (o?.all ? cb(null, [{ address: t.address, family }]) : cb(null, t.address, family));
     const options = {
       hostname: t.hostname,
       port: t.port,
       path,
       method: 'GET',
-      agent: false as const,
-      lookup: pinned as never,
+      ...(tls ? { createConnection: () => tls } : { agent: false as const, lookup: pinned as never }),
       signal,
       // bypass-tunnel-reminder: localtunnel's public server shows a reminder page to browsers otherwise.
       headers: { accept: 'application/json', 'user-agent': 'ScimDesk check from outside', 'bypass-tunnel-reminder': '1' },
-      ...(t.https ? { ...(t.servername ? { servername: t.servername } : {}), ...(ca ? { ca } : {}) } : {}),
     };
     const onResponse = (res: IncomingMessage): void => {
       const chunks: Buffer[] = [];
@@ -147,7 +152,7 @@ function get(t: Target, path: string, ca: string | Buffer | undefined, signal: A
       res.on('close', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', () => undefined);
     };
-    const req = t.https ? httpsRequest(options, onResponse) : httpRequest(options, onResponse);
+    const req = httpRequest(options, onResponse);
     req.on('error', fail);
     req.end();
   });
@@ -225,16 +230,17 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
   const target: Target = {
     hostname,
     port: Number(url.port) || (https ? 443 : 80),
-    https,
     address: dns.addresses[0]!,
     servername: isIP(hostname) ? undefined : hostname,
   };
 
   // TLS
+  let socket: TLSSocket | undefined;
   if (https) {
     try {
       const { value, ms } = await timed(limit(), (signal) => handshake(target, o.ca, signal));
-      tls = { state: 'ok', ms, error: null, ...value };
+      ({ socket } = value);
+      tls = { state: 'ok', ms, error: null, protocol: value.protocol, issuer: value.issuer, validTo: value.validTo };
     } catch (err) {
       tls = { state: 'failed', ms: null, error: connectWords(err, url.host, `no TLS handshake with ${url.host}`), protocol: null, issuer: null, validTo: null };
       return finish();
@@ -245,7 +251,7 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
   const nonce = nonces.issue();
   try {
     const path = `${url.pathname.replace(/\/+$/, '')}${CHECK_PATH}/${nonce}`;
-    const { value, ms } = await timed(limit(), (signal) => get(target, path, o.ca, signal));
+    const { value, ms } = await timed(limit(), (signal) => get(target, path, socket, signal));
     if (value.status !== 200) {
       http = { state: 'failed', ms, error: httpWords(value.status), status: value.status };
       return finish();
@@ -260,6 +266,7 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
     http = { state: 'failed', ms: null, error: connectWords(err, url.host), status: null };
   } finally {
     nonces.forget(nonce);
+    socket?.destroy();
   }
   return finish();
 }

@@ -151,6 +151,8 @@ describe('check from outside', () => {
     expect(Date.parse(ok.tls.validTo!)).toBeGreaterThan(Date.now());
     expect(ok.proof.state).toBe('ok');
     expect(ok.sentence).not.toMatch(/require HTTPS/);
+    // The request went over the TLS step's connection: one handshake, as a client makes.
+    expect(proxyToTrusting.handshakes()).toBe(1);
   });
 
   it('an own URL whose name never resolves fails at DNS (real lookup), skips the rest, warns about http://, and ends within the time limits', async () => {

@@ -54,8 +54,11 @@ export function tlsAnswering(status = 200): Promise<{ port: number; close(): Pro
   return listening(createHttpsServer({ key, cert }, (_req, res) => res.writeHead(status).end('{}')));
 }
 
-/** A TLS reverse proxy (self-signed) on loopback forwarding every request to http://127.0.0.1:<targetPort>. */
-export function tlsProxyTo(targetPort: number): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * A TLS reverse proxy (self-signed) on loopback forwarding every request to
+ * http://127.0.0.1:<targetPort>; `handshakes()` counts the TLS connections it accepted.
+ */
+export async function tlsProxyTo(targetPort: number): Promise<{ port: number; close(): Promise<void>; handshakes(): number }> {
   const { key, cert } = selfSignedLocalhost();
   const server = createHttpsServer({ key, cert }, (req, res) => {
     const upstream = httpRequest({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -65,7 +68,9 @@ export function tlsProxyTo(targetPort: number): Promise<{ port: number; close():
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
-  return listening(server);
+  let handshakes = 0;
+  server.on('secureConnection', () => handshakes++);
+  return { ...(await listening(server)), handshakes: () => handshakes };
 }
 
 /** A TCP server that accepts connections and never says a word. */
