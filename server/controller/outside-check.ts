@@ -10,18 +10,18 @@
  * the URL's host name in the Host header and the TLS server name, as any client would send; for
  * https:// it goes over the TLS step's connection (one connection, one handshake).
  */
-import { type LookupAddress, lookup as dnsLookup } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns';
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { isIP } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { CheckStep, PublicUrlCheck } from '../../contract/model';
 import type { CheckNonces } from '../http/check-nonces';
 import { CHECK_PATH } from '../http/routes/check';
+import type { Lookup } from '../simulator/http';
 import { failureCode, isTlsCode, tlsWords } from '../tunnel/problem';
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, addresses: LookupAddress[] | string, family?: number) => void;
-/** A lookup function like node's dns.lookup (tests resolve `*.localhost` with tools/public-fetch.ts). */
-export type Lookup = (hostname: string, options: { all: true }, callback: LookupCallback) => void;
+/** A lookup function like node's dns.lookup (tests resolve `*.localhost` with tools/public-fetch.ts); the simulator's type. */
+export type { Lookup };
 
 /** The test seam: production uses the OS resolver, the system CAs and the default limits. */
 export interface OutsideCheckOptions {
@@ -95,7 +95,8 @@ function connectWords(err: unknown, where: string, timedOut = `no answer from ${
 }
 
 interface Target {
-  readonly hostname: string;
+  /** The URL's host (and port, if not the default): the Host header. */
+  readonly host: string;
   readonly port: number;
   readonly address: string;
   /** The TLS server name: the host name, never an IP address (SNI forbids them). */
@@ -128,18 +129,16 @@ function handshake(t: Target, ca: string | Buffer | undefined, signal: AbortSign
 /** GET `path` over `tls` (the TLS step's connection), or over a new connection to the address the DNS step found. */
 function get(t: Target, path: string, tls: TLSSocket | undefined, signal: AbortSignal): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
-    const family = isIP(t.address) || 4;
     // The address the DNS step reported, under the URL's own name (Host header).
-    const pinned = (_h: string, o: { all?: boolean }, cb: LookupCallback): void => (o?.all ? cb(null, [{ address: t.address, family }]) : cb(null, t.address, family));
     const options = {
-      hostname: t.hostname,
+      host: t.address,
       port: t.port,
       path,
       method: 'GET',
-      ...(tls ? { createConnection: () => tls } : { agent: false as const, lookup: pinned as never }),
+      ...(tls ? { createConnection: () => tls } : { agent: false as const }),
       signal,
       // bypass-tunnel-reminder: localtunnel's public server shows a reminder page to browsers otherwise.
-      headers: { accept: 'application/json', 'user-agent': 'ScimDesk check from outside', 'bypass-tunnel-reminder': '1' },
+      headers: { host: t.host, accept: 'application/json', 'user-agent': 'ScimDesk check from outside', 'bypass-tunnel-reminder': '1' },
     };
     const onResponse = (res: IncomingMessage): void => {
       const chunks: Buffer[] = [];
@@ -228,7 +227,7 @@ export async function checkFromOutside(publicUrl: string, nonces: CheckNonces, o
     return finish();
   }
   const target: Target = {
-    hostname,
+    host: url.host,
     port: Number(url.port) || (https ? 443 : 80),
     address: dns.addresses[0]!,
     servername: isIP(hostname) ? undefined : hostname,
