@@ -46,15 +46,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Every entry a test left in the store (the current hash, the previous one, probes). */
-async function forgetAll(store: SecretStore): Promise<void> {
-  await forgetTokens(store);
-  for (const name of ['okta', 'entra']) await store.delete(`${name}-previous-token-sha256`).catch(() => false);
-}
-
 function newStore(kind: StoreKind, dataDir: string): SecretStore {
   const store = kind === 'file' ? new FileSecretStore(dataDir) : testKeychain().store;
-  cleanups.push(() => forgetAll(store));
+  cleanups.push(() => forgetTokens(store));
   return store;
 }
 
