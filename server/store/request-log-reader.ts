@@ -153,7 +153,8 @@ function prepareHealth(db: Db) {
   // writer has not brought up to date lacks those columns (and such rows) until its first write.
   const columns = new Set((db.pragma('table_info(requests)') as { name: string }[]).map((c) => c.name));
   const notSimulated = columns.has('simulated') ? 'AND simulated = 0' : '';
-  const real = `${notSimulated} ${columns.has('fault') ? 'AND fault IS NULL' : ''}`;
+  // A delay drill only held the real answer: its failures are real.
+  const real = `${notSimulated} ${columns.has('fault') ? "AND (fault IS NULL OR fault = 'delay')" : ''}`;
   return {
     db,
     /** The file had every column the filters need: these statements stand while it stays open. */

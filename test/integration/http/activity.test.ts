@@ -176,6 +176,21 @@ describe('every SCIM request is recorded', () => {
     expect(clientErrors.length).toBeGreaterThanOrEqual(5);
     expect(clientErrors.every((e) => e.status >= 400 && e.status < 500)).toBe(true);
   });
+
+  it('a real failure a delay drill only held is explained and counted as the real failure it is', async () => {
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const before = t.core.activity.reader.health('okta', since);
+    t.core.faultDrills.arm({ connection: 'okta', kind: 'delay', count: 1, delayMs: 20 });
+    expect((await okta.get('/Users/held-but-missing')).status).toBe(404);
+    await t.core.activity.settled();
+    const [held] = await t.core.activity.list({ connection: 'okta', limit: 1 });
+    expect(held).toMatchObject({ status: 404, fault: 'delay' });
+    expect(held!.explanation).toBeTruthy();
+    expect(held!.explanation).not.toContain('fault drill');
+    const after = t.core.activity.reader.health('okta', since);
+    expect(after.failuresSince).toBe(before.failuresSince + 1);
+    expect(after.lastFailureAt).toBe(held!.at);
+  });
 });
 
 describe('how much of a body is kept', () => {
