@@ -120,6 +120,12 @@ interface CachedHash {
   readonly missingSince?: number;
 }
 
+/** A disabled connection's answer: 403, with its name kept for the activity log. */
+function disabled(name: ConnectionName, token: TokenKind): AuthOutcome {
+  const error = ScimError.forbidden(`The ${CONNECTION_LABELS[name]} connection is disabled in ScimDesk; enable it to accept requests`);
+  return { connection: name, token, error, refusal: { reason: 'disabled', claimed: name } };
+}
+
 const IDLE: ConnectionHealth = { state: 'idle', sentence: 'No requests yet', lastSuccessAt: null, lastFailureAt: null, failuresLastHour: 0 };
 
 function toStatus(r: ConnectionRecord, health: ConnectionHealth, previousToken: PreviousToken | null): ConnectionStatus {
@@ -547,23 +553,16 @@ export class Connections {
     // The simulator's tokens: a request with one is that connection's, marked as simulated.
     const simulated = matched ? undefined : this.simulatorMatch(presented);
     if (simulated) {
-      const record = records.find((r) => r.name === simulated);
-      if (!record?.enabled) {
-        const label = CONNECTION_LABELS[simulated];
-        return { connection: simulated, token: 'current', error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: simulated }, simulated: true };
-      }
+      const enabled = records.find((r) => r.name === simulated)?.enabled === true;
       // Not the connection's last use: that tells the admin when the real IdP last called.
-      return { connection: simulated, token: 'current', simulated: true };
+      return enabled ? { connection: simulated, token: 'current', simulated: true } : { ...disabled(simulated, 'current'), simulated: true };
     }
     if (!matched && unreadable) {
       this.setSecretsProblem(unreadable.message);
       return this.unavailable();
     }
     if (!matched) return { connection: null, token: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)'), refusal: this.unknownToken(presented) };
-    if (!matched.enabled) {
-      const label = CONNECTION_LABELS[matched.name];
-      return { connection: matched.name, token: kind, error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: matched.name } };
-    }
+    if (!matched.enabled) return disabled(matched.name, kind);
     this.noteUse(matched.name, kind, req);
     return { connection: matched.name, token: kind };
   }
