@@ -16,7 +16,7 @@ export interface LogLine {
   readonly at: string;
   readonly connection: string | null;
   /** Requests only: which of the connection's tokens authenticated it (previous: during a rotation overlap). */
-  readonly token?: 'current' | 'previous' | null;
+  readonly token?: ActivitySummary['token'];
   /** Requests only: sent by ScimDesk's simulator, not the real IdP. */
   readonly simulated?: boolean;
   /** Requests only: what the fault drill did to it ('429', '503', 'delay'), or null. */

@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { FaultKind } from '../../contract/choices';
+import type { TokenKind } from './connections-repo';
 import type { Db } from './database';
 import type { RefusedRecord, RequestRecord } from './request-log-schema';
 
@@ -66,10 +68,10 @@ interface Row {
   scim_type: string | null;
   detail: string | null;
   /** Absent from a file the writer has not brought up to date yet. */
-  token?: 'current' | 'previous' | null;
+  token?: TokenKind | null;
   /** Absent from a file the writer has not brought up to date yet. */
   simulated?: number;
-  fault?: 'delay' | '429' | '503' | null;
+  fault?: FaultKind | null;
   fault_armed_at?: string | null;
   fault_delay_ms?: number | null;
 }
