@@ -16,7 +16,11 @@ export interface LogLine {
   readonly at: string;
   readonly connection: string | null;
   /** Requests only: which of the connection's tokens authenticated it (previous: during a rotation overlap). */
-  readonly token?: 'current' | 'previous' | null;
+  readonly token?: ActivitySummary['token'];
+  /** Requests only: sent by ScimDesk's simulator, not the real IdP. */
+  readonly simulated?: boolean;
+  /** Requests only: what the fault drill did to it ('429', '503', 'delay'), or null. */
+  readonly fault?: ActivitySummary['fault'];
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -33,7 +37,7 @@ export interface LogLine {
 }
 
 function fromRequest(e: ActivitySummary): LogLine {
-  return { seq: e.seq, at: e.at, connection: e.connection, token: e.token, method: e.method, path: e.path, status: e.status, action: e.action, target: e.target, summary: e.summary, explanation: e.explanation, durationMs: e.durationMs };
+  return { seq: e.seq, at: e.at, connection: e.connection, token: e.token, simulated: e.simulated, fault: e.fault, method: e.method, path: e.path, status: e.status, action: e.action, target: e.target, summary: e.summary, explanation: e.explanation, durationMs: e.durationMs };
 }
 
 function fromRefused(r: RefusedSummary): LogLine {
@@ -58,7 +62,8 @@ function pad(text: string, width: number): string {
 }
 
 function row(l: LogLine): string {
-  const who = l.connection && isConnectionName(l.connection) ? CONNECTION_LABELS[l.connection] : l.count && l.count > 1 ? `${l.count}× no token` : 'no token';
+  const label = l.connection && isConnectionName(l.connection) ? CONNECTION_LABELS[l.connection] : null;
+  const who = label ? (l.simulated ? `${label} (simulated)` : label) : l.count && l.count > 1 ? `${l.count}× no token` : 'no token';
   const what = [l.action, l.target, l.summary, l.token === 'previous' ? 'with the previous token' : null].filter(Boolean).join(' · ');
   const line = `${l.at.replace('T', ' ').slice(0, 19)}  ${String(l.status).padEnd(3)}  ${pad(who, 18)}  ${what}`;
   return l.explanation ? `${line}\n${' '.repeat(26)}${l.explanation}` : line;

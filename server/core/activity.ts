@@ -55,8 +55,12 @@ export class Activity {
   }
 
   summary(e: StoredRequest): ActivitySummary {
-    // An answer the fault drill changed is explained as the drill, not as the IdP's problem.
-    const { explanation, remedy } = e.fault ? { explanation: explainFault(e), remedy: null } : explainFailure({ ...e, connection: e.connection }, this.options.holder);
+    // A 429 or 503 the fault drill answered is explained as the drill, not as the IdP's problem.
+    // A delay drill only held the real answer: a failure is explained as itself, a success as held.
+    const drilled = e.fault === '429' || e.fault === '503';
+    const failure = drilled ? { explanation: explainFault(e), remedy: null } : explainFailure({ ...e, connection: e.connection }, this.options.holder);
+    const explanation = failure.explanation ?? (e.fault === 'delay' ? explainFault(e) : null);
+    const remedy = failure.remedy;
     return {
       seq: e.seq,
       at: e.at,

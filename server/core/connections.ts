@@ -2,8 +2,8 @@
  * The two IdP connections (okta, entra): enabling, token issue and rotation, whether the
  * secret store works, and the check every SCIM request passes. The enable flag and a token
  * generation counter live in SQLite, the token's hash in the SecretStore. Hashes are cached per
- * generation, so a rotation made by another process (the CLI next to a running server) takes
- * effect on the next request. The CLI and the desktop app both manage connections through the
+ * generation and overlap expiry, so a rotation or an overlap ended by another process (the CLI
+ * next to a running server) takes effect on the next request. The CLI and the desktop app both manage connections through the
  * methods here, and get the same answers and the same errors.
  *
  * A rotation may keep the replaced token working for a while (an overlap, as Stripe's key roll
@@ -83,7 +83,7 @@ export function simulatedSource(name: ConnectionName): string {
  * How long a simulator token works at most: the run revokes it when it ends (in a finally),
  * this is the backstop for a run that never got there (the process froze, a bug).
  */
-export const SIMULATOR_TOKEN_MS = 15 * 60_000;
+const SIMULATOR_TOKEN_MS = 15 * 60_000;
 
 /** A simulator credential: its hash (memory only), its connection, when it stops working. */
 interface SimulatorHash {
@@ -96,7 +96,7 @@ interface SimulatorHash {
 const USE_WRITE_INTERVAL_MS = 5_000;
 
 /** How long each overlap choice keeps the replaced token working. */
-export const OVERLAP_MS: Readonly<Record<TokenOverlap, number>> = { none: 0, '1h': 3_600_000, '24h': 86_400_000 };
+const OVERLAP_MS: Readonly<Record<TokenOverlap, number>> = { none: 0, '1h': 3_600_000, '24h': 86_400_000 };
 
 /** setTimeout's longest delay (a longer one fires at once). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -118,6 +118,12 @@ interface CachedHash {
    * found, so the entry is looked for again now and then (a restored secrets file).
    */
   readonly missingSince?: number;
+}
+
+/** A disabled connection's answer: 403, with its name kept for the activity log. */
+function disabled(name: ConnectionName, token: TokenKind): AuthOutcome {
+  const error = ScimError.forbidden(`The ${CONNECTION_LABELS[name]} connection is disabled in ScimDesk; enable it to accept requests`);
+  return { connection: name, token, error, refusal: { reason: 'disabled', claimed: name } };
 }
 
 const IDLE: ConnectionHealth = { state: 'idle', sentence: 'No requests yet', lastSuccessAt: null, lastFailureAt: null, failuresLastHour: 0 };
@@ -547,23 +553,16 @@ export class Connections {
     // The simulator's tokens: a request with one is that connection's, marked as simulated.
     const simulated = matched ? undefined : this.simulatorMatch(presented);
     if (simulated) {
-      const record = records.find((r) => r.name === simulated);
-      if (!record?.enabled) {
-        const label = CONNECTION_LABELS[simulated];
-        return { connection: simulated, token: 'current', error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: simulated }, simulated: true };
-      }
+      const enabled = records.find((r) => r.name === simulated)?.enabled === true;
       // Not the connection's last use: that tells the admin when the real IdP last called.
-      return { connection: simulated, token: 'current', simulated: true };
+      return enabled ? { connection: simulated, token: 'current', simulated: true } : { ...disabled(simulated, 'current'), simulated: true };
     }
     if (!matched && unreadable) {
       this.setSecretsProblem(unreadable.message);
       return this.unavailable();
     }
     if (!matched) return { connection: null, token: null, error: ScimError.unauthorized('The SCIM token is not valid (it may have been replaced by a new one)'), refusal: this.unknownToken(presented) };
-    if (!matched.enabled) {
-      const label = CONNECTION_LABELS[matched.name];
-      return { connection: matched.name, token: kind, error: ScimError.forbidden(`The ${label} connection is disabled in ScimDesk; enable it to accept requests`), refusal: { reason: 'disabled', claimed: matched.name } };
-    }
+    if (!matched.enabled) return disabled(matched.name, kind);
     this.noteUse(matched.name, kind, req);
     return { connection: matched.name, token: kind };
   }

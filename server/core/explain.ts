@@ -3,6 +3,7 @@
  * the panel can offer), and how a connection is doing. Made when the log is read, from what was
  * stored when the request was answered, so the wording can improve without rewriting the log.
  */
+import type { FaultKind } from '../../contract/choices';
 import { CONNECTION_LABELS, type ConnectionName, isConnectionName } from '../../contract/connections';
 import type { ConnectionHealth, Remedy } from '../../contract/model';
 import { TUNNEL_CLIENT } from '../base/address';
@@ -168,7 +169,7 @@ export function connectionHealth(h: HealthInput, now: Date = new Date()): Connec
 }
 
 /** An answer the fault drill changed: "Answered 429 by the fault drill armed at 14:02 — not a real failure". */
-export function explainFault(f: { readonly fault?: 'delay' | '429' | '503' | null; readonly faultArmedAt?: string | null; readonly faultDelayMs?: number | null; readonly status: number }, now: Date = new Date()): string {
+export function explainFault(f: { readonly fault?: FaultKind | null; readonly faultArmedAt?: string | null; readonly faultDelayMs?: number | null; readonly status: number }, now: Date = new Date()): string {
   const armed = f.faultArmedAt ? ` armed at ${clock(f.faultArmedAt, now)}` : '';
   if (f.fault === 'delay') return `Held ${f.faultDelayMs ?? 0} ms by the fault drill${armed} — not a real delay; the answer itself is real`;
   return `Answered ${f.status} by the fault drill${armed} — not a real failure; nothing was changed, and the IdP is expected to retry`;

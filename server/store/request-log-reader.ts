@@ -5,6 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import type { FaultKind } from '../../contract/choices';
+import type { TokenKind } from './connections-repo';
 import type { Db } from './database';
 import type { RefusedRecord, RequestRecord } from './request-log-schema';
 
@@ -66,10 +68,10 @@ interface Row {
   scim_type: string | null;
   detail: string | null;
   /** Absent from a file the writer has not brought up to date yet. */
-  token?: 'current' | 'previous' | null;
+  token?: TokenKind | null;
   /** Absent from a file the writer has not brought up to date yet. */
   simulated?: number;
-  fault?: 'delay' | '429' | '503' | null;
+  fault?: FaultKind | null;
   fault_armed_at?: string | null;
   fault_delay_ms?: number | null;
 }
@@ -150,12 +152,15 @@ const COUNT_CAP = 10_000;
 /** The health queries, prepared once per open file (the status asks after every burst). */
 function prepareHealth(db: Db) {
   // A fault drill's 429s and 503s and the simulator's requests are not the IdP's; a file the
-  // writer has not brought up to date lacks those columns (and such rows).
+  // writer has not brought up to date lacks those columns (and such rows) until its first write.
   const columns = new Set((db.pragma('table_info(requests)') as { name: string }[]).map((c) => c.name));
   const notSimulated = columns.has('simulated') ? 'AND simulated = 0' : '';
-  const real = `${notSimulated} ${columns.has('fault') ? 'AND fault IS NULL' : ''}`;
+  // A delay drill only held the real answer: its failures are real.
+  const real = `${notSimulated} ${columns.has('fault') ? "AND (fault IS NULL OR fault = 'delay')" : ''}`;
   return {
     db,
+    /** The file had every column the filters need: these statements stand while it stays open. */
+    upToDate: columns.has('simulated') && columns.has('fault'),
     last: db.prepare<[string], { last_success_at: string | null; last_failure_at: string | null }>('SELECT last_success_at, last_failure_at FROM health WHERE connection = ?'),
     // Failures in a time range: a range of requests_kind, counted up to a cap so an error storm
     // cannot make the status slow. The simulator's requests and a fault drill's 429s and 503s say
@@ -267,7 +272,8 @@ export class RequestLogReader {
   health(connection: string, since: string): HealthFacts {
     const none: HealthFacts = { lastSuccessAt: null, lastFailureAt: null, failuresSince: 0, failuresSinceSuccess: 0, replaced: null, disabledSince: 0 };
     return this.read(none, (db) => {
-      if (this.prepared?.db !== db) this.prepared = prepareHealth(db);
+      // Prepared again while the file is not up to date: the writer adds the columns on its first write.
+      if (this.prepared?.db !== db || !this.prepared.upToDate) this.prepared = prepareHealth(db);
       const q = this.prepared;
       const last = q.last.get(connection);
       const lastSuccessAt = last?.last_success_at ?? null;

@@ -3,6 +3,8 @@
  * what is written to it. Shared by the writer (request-log.ts, its worker) and the reader.
  */
 import { join } from 'node:path';
+import type { FaultKind } from '../../contract/choices';
+import type { TokenKind } from './connections-repo';
 
 export const REQUEST_LOG_FILE = 'requests.db';
 
@@ -15,7 +17,7 @@ export interface RequestRecord {
   readonly at: string;
   readonly connection: string;
   /** Which of the connection's tokens authenticated it (null in entries older than rotation overlaps: the current one). */
-  readonly token: 'current' | 'previous' | null;
+  readonly token: TokenKind | null;
   /** Sent by ScimDesk's simulator with its own short-lived token, not by the real IdP (absent: false). */
   readonly simulated?: boolean;
   readonly method: string;
@@ -39,7 +41,7 @@ export interface RequestRecord {
   readonly scimType: string | null;
   readonly detail: string | null;
   /** The fault drill's answer ('429', '503', 'delay'), when a drill changed this one's answer; null or absent otherwise. */
-  readonly fault?: 'delay' | '429' | '503' | null;
+  readonly fault?: FaultKind | null;
   /** When that drill was armed, and how long a delay drill held the answer. */
   readonly faultArmedAt?: string | null;
   readonly faultDelayMs?: number | null;

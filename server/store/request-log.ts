@@ -151,8 +151,9 @@ function openDb() {
     const values = (r) => {
       const failed = r[4] >= 400 ? 1 : 0;
       counts[failed]++;
-      // The simulator's requests, and a fault drill's 429 or 503, say nothing about how the real IdP's are going.
-      if (!r[21] && !(failed && r[22])) {
+      // The simulator's requests, and a fault drill's 429 or 503, say nothing about how the real IdP's
+      // are going (a delay drill only held the real answer).
+      if (!r[21] && r[22] !== '429' && r[22] !== '503') {
         const seen = latest.get(r[1]) ?? [null, null];
         seen[failed] = r[0];
         latest.set(r[1], seen);

@@ -13,7 +13,7 @@ import { type RunningServer, listen } from '../../server/http/listen';
 import { type ServerOptions, serverOptions } from '../../server/http/options';
 import { FileSecretStore } from '../../server/secrets/file-store';
 import { KeytarSecretStore } from '../../server/secrets/keytar-store';
-import { type SecretStore, tokenAccount } from '../../server/secrets/secret-store';
+import { type SecretStore, previousTokenAccount, tokenAccount } from '../../server/secrets/secret-store';
 import { ScimClient } from '../../tools/scim-client';
 
 export interface TestServer {
@@ -47,9 +47,12 @@ export function testKeychain(): { readonly service: string; readonly store: Keyt
   return { service, store: new KeytarSecretStore(service) };
 }
 
-/** Removes the connections' token hashes a test left in a secret store. */
+/** Removes the connections' token hashes a test left in a secret store (a rotation overlap's previous one too). */
 export async function forgetTokens(store: SecretStore): Promise<void> {
-  for (const name of CONNECTIONS) await store.delete(tokenAccount(name)).catch(() => false);
+  for (const name of CONNECTIONS) {
+    await store.delete(tokenAccount(name)).catch(() => false);
+    await store.delete(previousTokenAccount(name)).catch(() => false);
+  }
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../../server/secrets/keytar-store';
-import { previousTokenAccount } from '../../../server/secrets/secret-store';
 import { TOKEN, cliProcesses, lines } from '../../support/cli-process';
 import { forgetTokens } from '../../support/scim-server';
 
@@ -18,11 +17,7 @@ const { newDir, cli, enable, serve } = cliProcesses({ limitMs: 30_000, dirPrefix
 
 const services: string[] = [];
 afterEach(async () => {
-  for (const service of services.splice(0)) {
-    const store = new KeytarSecretStore(service);
-    await forgetTokens(store);
-    for (const name of ['okta', 'entra']) await store.delete(previousTokenAccount(name)).catch(() => false);
-  }
+  for (const service of services.splice(0)) await forgetTokens(new KeytarSecretStore(service));
 });
 
 function keychainEnv(): NodeJS.ProcessEnv {

@@ -14,6 +14,9 @@ import { oktaDeactivate, oktaExistsQuery, oktaGroup, oktaReactivate, oktaUser } 
 import { ScimClient, patchOp } from '../../../tools/scim-client';
 import { type TestServer, startTestServer } from '../../support/scim-server';
 import { filesUnder } from '../../support/files';
+import { logCommand } from '../../../server/cli/log';
+import type { Values } from '../../../server/cli/options';
+import type { Io } from '../../../server/cli/output';
 
 let t: TestServer;
 let okta: ScimClient;
@@ -175,6 +178,39 @@ describe('every SCIM request is recorded', () => {
     const clientErrors = await t.core.activity.list({ limit: 100, statusClass: 4 });
     expect(clientErrors.length).toBeGreaterThanOrEqual(5);
     expect(clientErrors.every((e) => e.status >= 400 && e.status < 500)).toBe(true);
+  });
+
+  it("`log` marks the simulator's requests as simulated, in its table and its JSON", async () => {
+    const { token, revoke } = t.core.connections.issueSimulatorToken('okta');
+    try {
+      expect((await new ScimClient(t.base, `Bearer ${token}`).get('/Users?count=1')).status).toBe(200);
+    } finally {
+      revoke();
+    }
+    await t.core.activity.settled();
+    const out = async (values: object): Promise<string> => {
+      const lines: string[] = [];
+      const io: Io = { out: (line) => lines.push(line), err: (line) => lines.push(line), stopSignal: () => new Promise(() => undefined) };
+      expect(await logCommand(t.core, { connection: 'okta', limit: '1', ...values } as Values, io)).toBe(0);
+      return lines.join('\n');
+    };
+    expect(JSON.parse(await out({ json: true }))).toEqual([expect.objectContaining({ connection: 'okta', status: 200, simulated: true, fault: null })]);
+    expect(await out({})).toContain(' 200  Okta (simulated) ');
+  });
+
+  it('a real failure a delay drill only held is explained and counted as the real failure it is', async () => {
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const before = t.core.activity.reader.health('okta', since);
+    t.core.faultDrills.arm({ connection: 'okta', kind: 'delay', count: 1, delayMs: 20 });
+    expect((await okta.get('/Users/held-but-missing')).status).toBe(404);
+    await t.core.activity.settled();
+    const [held] = await t.core.activity.list({ connection: 'okta', limit: 1 });
+    expect(held).toMatchObject({ status: 404, fault: 'delay' });
+    expect(held!.explanation).toBeTruthy();
+    expect(held!.explanation).not.toContain('fault drill');
+    const after = t.core.activity.reader.health('okta', since);
+    expect(after.failuresSince).toBe(before.failuresSince + 1);
+    expect(after.lastFailureAt).toBe(held!.at);
   });
 });
 

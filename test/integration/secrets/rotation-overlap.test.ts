@@ -46,15 +46,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Every entry a test left in the store (the current hash, the previous one, probes). */
-async function forgetAll(store: SecretStore): Promise<void> {
-  await forgetTokens(store);
-  for (const name of ['okta', 'entra']) await store.delete(`${name}-previous-token-sha256`).catch(() => false);
-}
-
 function newStore(kind: StoreKind, dataDir: string): SecretStore {
   const store = kind === 'file' ? new FileSecretStore(dataDir) : testKeychain().store;
-  cleanups.push(() => forgetAll(store));
+  cleanups.push(() => forgetTokens(store));
   return store;
 }
 
@@ -198,10 +192,10 @@ describe.each<StoreKind>(['keychain', 'file'])('rotation overlap with the %s sto
 });
 
 describe('a request log written before rotation overlaps', () => {
-  it('is brought up to date when the server starts: its entries read as the current token, new ones say which token', async () => {
+  /** A data folder whose requests.db is as the previous version wrote it: the first shape, no token column, user_version 0, one okta request. */
+  function oldLogDir(): string {
     const dataDir = tempDir('scimdesk-overlap-log-');
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    // requests.db as the previous version wrote it: the first shape, no token column, user_version 0.
     const old = new Database(requestLogPath(dataDir));
     old.exec(REQUEST_LOG_DDL);
     old
@@ -211,7 +205,11 @@ describe('a request log written before rotation overlaps', () => {
       )
       .run(new Date(Date.now() - 60_000).toISOString());
     old.close();
+    return dataDir;
+  }
 
+  it('is brought up to date when the server starts: its entries read as the current token, new ones say which token', async () => {
+    const dataDir = oldLogDir();
     const app = await run(dataDir, newStore('file', dataDir), new TestClock());
     const { token: first } = await app.controller.core.connections.setEnabled('okta', true);
     expect(await loggedTokens(app)).toEqual(['current']);
@@ -224,6 +222,20 @@ describe('a request log written before rotation overlaps', () => {
     const migrated = new Database(requestLogPath(dataDir), { readonly: true });
     expect(migrated.pragma('user_version', { simple: true })).toBe(REQUEST_LOG_MIGRATIONS.length);
     migrated.close();
+  });
+
+  it("the simulator's failures do not count against the IdP's health, though the status read the file before it was brought up to date", async () => {
+    const dataDir = oldLogDir();
+    const app = await run(dataDir, newStore('file', dataDir), new TestClock());
+    await app.controller.core.connections.setEnabled('okta', true);
+    // The status reads the request log before any request has been written (and the file migrated).
+    expect(app.okta().health.failuresLastHour).toBe(0);
+    const { token, revoke } = app.controller.core.connections.issueSimulatorToken('okta');
+    cleanups.push(async () => revoke());
+    expect((await new ScimClient(app.controller.status().scimUrl!, `Bearer ${token}`).get('/Users/no-such-user')).status).toBe(404);
+    await app.controller.core.activity.settled();
+    expect(await app.controller.core.activity.list({ connection: 'okta', limit: 5 })).toEqual(expect.arrayContaining([expect.objectContaining({ status: 404, simulated: true })]));
+    expect(app.okta().health.failuresLastHour).toBe(0);
   });
 });
 
