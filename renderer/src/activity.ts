@@ -5,7 +5,6 @@ import type { AuditAction, ConnectionStatus, HealthState, MemberDelta, RequestLo
 import type { Tone } from './components/Badge';
 import { formatNumber, plural } from './format';
 
-/** "Okta", "Microsoft Entra ID": never the internal name. */
 /** Which of its connection's tokens authenticated a request (ActivitySummary.token). */
 export const TOKEN_LABELS: Record<'current' | 'previous', string> = {
   current: 'Current token (at the time)',
@@ -15,6 +14,7 @@ export const TOKEN_LABELS: Record<'current' | 'previous', string> = {
 /** The source of records the simulator made: `<connection>-simulated`. */
 const SIMULATED_SUFFIX = '-simulated';
 
+/** "Okta", "Microsoft Entra ID": never the internal name. */
 export function connectionLabel(name: string | null | undefined): string | null {
   if (name === null || name === undefined) return null;
   if (isConnectionName(name)) return CONNECTION_LABELS[name];

@@ -30,7 +30,7 @@ export interface ListUrlState<Sort extends string = string> {
 const includes = <T extends string>(list: readonly T[], value: string | null): value is T => value !== null && (list as readonly string[]).includes(value);
 
 /** A list's state from a query string; unknown keys and values outside the contract's lists are dropped. */
-export function parseListState<Sort extends string>(query: string, sortKeys: readonly Sort[]): ListUrlState<Sort> {
+function parseListState<Sort extends string>(query: string, sortKeys: readonly Sort[]): ListUrlState<Sort> {
   const params = new URLSearchParams(query);
   const search = params.get('search')?.slice(0, 256);
   const status = params.get('status');
@@ -47,15 +47,7 @@ export function parseListState<Sort extends string>(query: string, sortKeys: rea
 }
 
 function listQuery(state: ListUrlState | undefined): string {
-  if (!state) return '';
-  const params = new URLSearchParams();
-  if (state.search && state.search.trim()) params.set('search', state.search);
-  if (state.status) params.set('status', state.status);
-  if (state.sort) params.set('sort', state.sort);
-  if (state.order) params.set('order', state.order);
-  if (state.page && state.page > 1) params.set('page', String(state.page));
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  return state ? queryOf({ search: state.search, status: state.status, sort: state.sort, order: state.order, page: state.page && state.page > 1 ? String(state.page) : undefined }) : '';
 }
 
 export type ActivityTab = 'requests' | 'refused';
@@ -96,12 +88,13 @@ export function parseActivityFilters(query: string): ActivityUrlFilters {
 }
 
 function activityQuery(filters: ActivityUrlFilters | undefined): string {
-  if (!filters) return '';
+  return filters ? queryOf({ connection: filters.connection, action: filters.action, status: filters.status, search: filters.search }) : '';
+}
+
+/** "?key=value&…" of the values set, in the order given (a blank one is left out); '' when none is. */
+function queryOf(values: Readonly<Record<string, string | undefined>>): string {
   const params = new URLSearchParams();
-  if (filters.connection) params.set('connection', filters.connection);
-  if (filters.action) params.set('action', filters.action);
-  if (filters.status) params.set('status', filters.status);
-  if (filters.search && filters.search.trim()) params.set('search', filters.search);
+  for (const [key, value] of Object.entries(values)) if (value !== undefined && value.trim() !== '') params.set(key, value);
   const text = params.toString();
   return text ? `?${text}` : '';
 }

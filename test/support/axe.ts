@@ -1,5 +1,5 @@
 /**
- * axe-core's serious and critical violations on the page, or inside one element of it, run in
+ * axe-core's serious and critical violations on the page, or inside what a selector matches, run in
  * the page (evaluated over the DevTools protocol, so the page's CSP is untouched).
  */
 import { readFileSync } from 'node:fs';
@@ -19,8 +19,10 @@ export async function seriousViolations(page: Page, within?: string): Promise<Ax
   await page.evaluate(AXE);
   const result = await page.evaluate(
     (selector) => {
-      const g = globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> }; document: { querySelector: (s: string) => unknown } };
-      return g.axe.run(selector ? g.document.querySelector(selector) : g.document, { resultTypes: ['violations'] });
+      const g = globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> }; document: unknown };
+      // The selector itself, not the element it finds: axe throws when it matches nothing (a
+      // null context would quietly audit the whole page instead).
+      return g.axe.run(selector ?? g.document, { resultTypes: ['violations'] });
     },
     within ?? null,
   );

@@ -21,17 +21,8 @@ export function useLoadedStatus(): AppStatus {
 /** "Okta", "Microsoft Entra ID" for a connection name, as the core labels them (the contract's labels otherwise). */
 export function useConnectionLabel(): (name: string | null) => string | null {
   const connections = useStatus().data?.connections;
-  return useCallback(
-    (name) => {
-      if (name === null) return null;
-      const own = connections?.find((c) => c.name === name)?.label;
-      if (own) return own;
-      // `<connection>-simulated`: the simulator's records, "Okta (simulated)".
-      const simulatedOf = connections?.find((c) => name === `${c.name}-simulated`)?.label;
-      return simulatedOf ? `${simulatedOf} (simulated)` : connectionLabel(name);
-    },
-    [connections],
-  );
+  // connectionLabel also reads `<connection>-simulated` ("Okta (simulated)").
+  return useCallback((name) => (name === null ? null : (connections?.find((c) => c.name === name)?.label ?? connectionLabel(name))), [connections]);
 }
 
 /** Replaces one connection in the cached status (after setEnabled / rotateToken). */

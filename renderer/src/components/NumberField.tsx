@@ -4,9 +4,8 @@ import { FieldMessage } from './FieldMessage';
 
 export function NumberField({ label, value, onChange, min, max, hint }: { label: string; value: string; onChange: (v: string) => void; min: number; max: number; hint?: string }) {
   const id = useId();
-  const n = Number(value);
   // Said under the field, not only by the browser's own validation bubble (which is never shown: no form submit).
-  const error = value.trim() === '' || !Number.isInteger(n) || n < min || n > max ? `A whole number from ${min} to ${max}` : null;
+  const error = parseWhole(value, min, max) === null ? `A whole number from ${min} to ${max}` : null;
   return (
     <div className="field field-compact">
       <label className="field-label" htmlFor={id}>

@@ -2,7 +2,10 @@
  * A simulation's steps as they arrive: ✓/✗, what the IdP did, the answer's status, the time and
  * the retries. A failed step shows what the IdP would conclude and the fix in the open; any step
  * opens (native <details>) on its request and response, which the server has redacted.
+ * The exchange is rendered only while its step is open: a run re-renders every step on each
+ * status event, and a closed step's highlighted bodies would cost that much each time.
  */
+import { useState } from 'react';
 import type { SimulationStep } from '../../../contract/model';
 import { formatDuration, plural } from '../format';
 import { HttpStatusBadge } from './Badge';
@@ -49,41 +52,46 @@ function StepExchange({ step }: { step: SimulationStep }) {
   );
 }
 
+function Step({ step: s }: { step: SimulationStep }) {
+  const [open, setOpen] = useState(false);
+  const passed = s.verdict === 'passed';
+  return (
+    <li className={`sim-step is-${s.verdict}`}>
+      <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+        <summary>
+          <span className="sim-step-icon">
+            {passed ? <SuccessIcon size={15} /> : <ErrorIcon size={15} />}
+            <span className="sr-only">{passed ? 'Passed:' : 'Failed:'}</span>
+          </span>
+          <span className="sim-step-name">{s.name}</span>
+          <span className="sim-step-facts">
+            {s.response ? <HttpStatusBadge status={s.response.status} compact /> : <span className="muted">no answer</span>}
+            <span className="num">{formatDuration(s.ms)}</span>
+            {s.retries > 0 && <span className="sim-retries">{plural(s.retries, 'retry', 'retries')}</span>}
+          </span>
+        </summary>
+        {open && <StepExchange step={s} />}
+      </details>
+      {!passed && (s.conclusion || s.fix) && (
+        <div className="sim-step-failure">
+          {s.conclusion && <p className="sim-conclusion">{s.conclusion}</p>}
+          {s.fix && (
+            <p className="sim-fix">
+              <strong>Fix:</strong> {s.fix}
+            </p>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
 export function SimulationSteps({ steps, label }: { steps: readonly SimulationStep[]; label: string }) {
   return (
     <ol className="sim-steps" aria-label={label}>
-      {steps.map((s) => {
-        const passed = s.verdict === 'passed';
-        return (
-          <li key={s.index} className={`sim-step is-${s.verdict}`}>
-            <details>
-              <summary>
-                <span className="sim-step-icon">
-                  {passed ? <SuccessIcon size={15} /> : <ErrorIcon size={15} />}
-                  <span className="sr-only">{passed ? 'Passed:' : 'Failed:'}</span>
-                </span>
-                <span className="sim-step-name">{s.name}</span>
-                <span className="sim-step-facts">
-                  {s.response ? <HttpStatusBadge status={s.response.status} compact /> : <span className="muted">no answer</span>}
-                  <span className="num">{formatDuration(s.ms)}</span>
-                  {s.retries > 0 && <span className="sim-retries">{plural(s.retries, 'retry', 'retries')}</span>}
-                </span>
-              </summary>
-              <StepExchange step={s} />
-            </details>
-            {!passed && (s.conclusion || s.fix) && (
-              <div className="sim-step-failure">
-                {s.conclusion && <p className="sim-conclusion">{s.conclusion}</p>}
-                {s.fix && (
-                  <p className="sim-fix">
-                    <strong>Fix:</strong> {s.fix}
-                  </p>
-                )}
-              </div>
-            )}
-          </li>
-        );
-      })}
+      {steps.map((s) => (
+        <Step key={s.index} step={s} />
+      ))}
     </ol>
   );
 }

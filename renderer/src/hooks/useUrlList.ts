@@ -1,7 +1,6 @@
 import type { SortingState } from '@tanstack/react-table';
-import { useEffect, useRef, useState } from 'react';
 import { type ListUrlState, navigate, replaceRoute } from '../routes';
-import { useDebouncedValue } from './useDebouncedValue';
+import { useUrlSearch } from './useUrlSearch';
 
 export interface UrlList<Sort extends string> {
   /** The search box's text (what is typed; the URL gets it once typing pauses). */
@@ -27,22 +26,14 @@ export function useUrlList<Sort extends string>(
   hrefOf: (state: ListUrlState<Sort>) => string,
   pageSize: number,
 ): UrlList<Sort> {
-  // The route object is new on every render: effects read the current one through a ref.
-  const latest = useRef({ state, hrefOf });
-  latest.current = { state, hrefOf };
-
-  const urlSearch = state.search ?? '';
-  const [search, setSearch] = useState(urlSearch);
-  const debounced = useDebouncedValue(search.trim(), 250);
-  useEffect(() => {
-    setSearch((s) => (s.trim() === urlSearch.trim() ? s : urlSearch));
-  }, [urlSearch]);
-  useEffect(() => {
-    const { state: now, hrefOf: to } = latest.current;
-    if (debounced === (now.search ?? '').trim()) return;
-    const { search: _search, page: _page, ...rest } = now;
-    replaceRoute(to(debounced ? { ...rest, search: debounced } : rest));
-  }, [debounced]);
+  const [search, setSearch] = useUrlSearch(
+    state.search ?? '',
+    (text) => {
+      const { search: _search, page: _page, ...rest } = state;
+      replaceRoute(hrefOf(text ? { ...rest, search: text } : rest));
+    },
+    250,
+  );
 
   const update = (change: Partial<ListUrlState<Sort>>): void => {
     const next = Object.entries({ ...state, ...change }).filter(([key, value]) => key !== 'page' && value !== undefined);

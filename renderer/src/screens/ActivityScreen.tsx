@@ -26,7 +26,7 @@ import { Skeleton, TableSkeleton } from '../components/Spinner';
 import { formatDuration, formatFull, formatLogDateTime, formatNumber, plural } from '../format';
 import { LiveBar } from '../components/LiveBar';
 import { LiveToggle } from '../components/LiveToggle';
-import { useDebouncedValue } from '../hooks/useDebouncedValue';
+import { useUrlSearch } from '../hooks/useUrlSearch';
 import { settledOf, useLiveRows } from '../hooks/useLiveRows';
 import { usePointerInside } from '../hooks/usePointerInside';
 import { useNow } from '../hooks/useNow';
@@ -181,20 +181,17 @@ function RequestsView({ selectedSeq, urlFilters, paused }: { selectedSeq: number
 
   // The search box: typed text reaches the URL (without a new history entry) once typing pauses;
   // a URL that changes (Back, a link) puts its search in the box.
-  const urlSearch = urlFilters.search ?? '';
-  const [search, setSearch] = useState(urlSearch);
-  const debouncedSearch = useDebouncedValue(search, 300);
-  const latest = useRef({ urlFilters, selectedSeq });
-  latest.current = { urlFilters, selectedSeq };
-  useEffect(() => {
-    setSearch((s) => (s.trim() === urlSearch.trim() ? s : urlSearch));
-  }, [urlSearch]);
-  useEffect(() => {
-    const { urlFilters: f, selectedSeq: seq } = latest.current;
-    if (debouncedSearch.trim() === (f.search ?? '').trim()) return;
-    const { search: _old, ...rest } = f;
-    replaceRoute(href.activity(seq ?? undefined, debouncedSearch.trim() ? { ...rest, search: debouncedSearch.trim() } : rest));
-  }, [debouncedSearch]);
+  const [search, setSearch] = useUrlSearch(
+    urlFilters.search ?? '',
+    (text) => {
+      const { search: _old, ...rest } = urlFilters;
+      replaceRoute(href.activity(selectedSeq ?? undefined, text ? { ...rest, search: text } : rest));
+    },
+    300,
+  );
+  // For the effect below, which runs on the list's changes only.
+  const latest = useRef({ urlFilters });
+  latest.current = { urlFilters };
 
   const setFilter = (change: Partial<Record<keyof ActivityUrlFilters, string | undefined>>): void => {
     const next: Record<string, string | undefined> = { ...urlFilters, ...change };
