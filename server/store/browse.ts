@@ -160,6 +160,17 @@ export class DirectoryBrowser {
       .map((row) => ({ ...toUserSummary(row), seq: row.seq }));
   }
 
+  /**
+   * Up to `limit` members of the group after the user numbered `seq`, in user order: keyset
+   * paging for the CSV export (an OFFSET steps over every member before it: quadratic in a
+   * group of 100 000).
+   */
+  membersAfter(groupSeq: number, seq: number, limit: number): { seq: number; id: string; userName: string }[] {
+    return this.cache
+      .get<{ seq: number; id: string; userName: string }>('SELECT u.seq, u.id, u.user_name AS userName FROM group_members m JOIN users u ON u.seq = m.user_seq WHERE m.group_seq = ? AND m.user_seq > ? ORDER BY m.user_seq LIMIT ?')
+      .all(groupSeq, seq, limit);
+  }
+
   user(id: string): (UserSummary & { seq: number }) | undefined {
     const row = this.userById.get(id);
     return row && { ...toUserSummary(row), seq: row.seq };
