@@ -4,7 +4,7 @@
  */
 
 /** The localtunnel server's own rule (capped at 63, a DNS label): a–z and 0–9, 4–63 long; with "-" inside, 6–63 long. */
-export const SUBDOMAIN_PATTERN = /^(?:[a-z0-9][a-z0-9-]{4,61}[a-z0-9]|[a-z0-9]{4,63})$/;
+const SUBDOMAIN_PATTERN = /^(?:[a-z0-9][a-z0-9-]{4,61}[a-z0-9]|[a-z0-9]{4,63})$/;
 
 export const SUBDOMAIN_RULE = '4 to 63 characters of a–z and 0–9 (a name with "-" needs at least 6, and no "-" at the start or end)';
 

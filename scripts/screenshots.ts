@@ -28,42 +28,49 @@ import { TestTunnelServer } from '../tools/tunnel-server';
 const { values } = parseArgs({ options: { out: { type: 'string' }, users: { type: 'string' }, groups: { type: 'string' } } });
 const OUT = resolve(values.out ?? join(ROOT, 'resources', 'screenshots'));
 
-/** The screen as it is, once in each theme the system can ask for: `name.png` and `name-dark.png`. */
-async function capture(page: Page, name: string): Promise<void> {
+/** The screen as it is, once in each theme the system can ask for: `name.png` and `name-dark.png` (`where`: the route, for the log). */
+async function capture(page: Page, name: string, where?: string): Promise<void> {
   for (const [theme, file] of [['light', `${name}.png`], ['dark', `${name}-dark.png`]] as const) {
     await page.emulateMedia({ colorScheme: theme });
     await page.waitForTimeout(400); // the buttons' colour transitions run on a theme switch too
     await page.screenshot({ path: join(OUT, file), fullPage: false });
   }
   await page.emulateMedia({ colorScheme: 'light' });
+  console.log(`  ${name}.png, ${name}-dark.png${where ? `  (#${where})` : ''}`);
 }
 
-async function shoot(page: Page, name: string, hash: string, ready: string): Promise<void> {
+/** Opens the panel's route `hash` (as a click in the sidebar would). */
+async function go(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => {
     (globalThis as unknown as { location: { hash: string } }).location.hash = h;
   }, hash);
+}
+
+/** Waits (up to 10 s) for the last toast to leave, so that it covers nothing in the next shot. */
+async function toastGone(page: Page): Promise<void> {
+  await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+}
+
+async function shoot(page: Page, name: string, hash: string, ready: string): Promise<void> {
+  await go(page, hash);
   await page.waitForSelector(ready, { timeout: 15_000 });
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(300);
-  await capture(page, name);
-  console.log(`  ${name}.png, ${name}-dark.png  (#${hash})`);
+  await capture(page, name, hash);
 }
 
 /** The Simulate Okta card scrolled into view, after a run that passed and one that failed. */
 async function simulationShots(page: Page): Promise<void> {
   const hash = '/scim/okta';
-  await page.evaluate((h) => {
-    (globalThis as unknown as { location: { hash: string } }).location.hash = h;
-  }, hash);
+  await go(page, hash);
   const card = page.getByRole('region', { name: 'Simulate Okta' });
   await card.waitFor();
   await card.getByRole('spinbutton', { name: 'Users to import' }).fill('10');
   await card.getByRole('button', { name: 'Run simulation' }).click();
   await card.getByText('The Okta simulation passed').waitFor({ timeout: 120_000 });
-  await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await toastGone(page);
   await card.locator('.sim-report').scrollIntoViewIfNeeded();
-  await capture(page, '24-simulation-passed');
-  console.log(`  24-simulation-passed.png, 24-simulation-passed-dark.png  (#${hash})`);
+  await capture(page, '24-simulation-passed', hash);
 
   const drill = page.getByRole('region', { name: 'Fault drill' });
   await drill.getByLabel('Answer with').selectOption({ label: '503 Service Unavailable, with Retry-After' });
@@ -73,15 +80,13 @@ async function simulationShots(page: Page): Promise<void> {
   await card.getByLabel('Scenario').selectOption({ label: 'Test API credentials' });
   await card.getByRole('button', { name: 'Run simulation' }).click();
   await card.getByText('The Okta simulation failed').waitFor({ timeout: 120_000 });
-  await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await toastGone(page);
   await card.locator('.sim-step.is-failed').first().scrollIntoViewIfNeeded();
-  await capture(page, '25-simulation-failed');
-  console.log(`  25-simulation-failed.png, 25-simulation-failed-dark.png  (#${hash})`);
+  await capture(page, '25-simulation-failed', hash);
   // The drill is still armed: its banner at the top of every screen.
   await page.evaluate(() => (globalThis as unknown as { document: { getElementById(id: string): { scrollTo(o: { top: number }): void } | null } }).document.getElementById('main')?.scrollTo({ top: 0 }));
   await page.locator('.fault-drill-banner').waitFor();
-  await capture(page, '26-fault-drill-banner');
-  console.log(`  26-fault-drill-banner.png, 26-fault-drill-banner-dark.png  (#${hash})`);
+  await capture(page, '26-fault-drill-banner', hash);
   await page.locator('.fault-drill-banner').getByRole('button', { name: 'Stop the fault drill on Okta' }).click();
   await card.getByRole('button', { name: 'Remove simulated records' }).click();
   await page.getByRole('dialog', { name: 'Remove the simulated records?' }).getByRole('button', { name: 'Remove' }).click();
@@ -114,9 +119,7 @@ async function main(): Promise<void> {
     // The activity log's new views: an error with its explanation, and a user's History.
     const [failed] = await controller.panel.listActivity({ status: 'client-error', limit: 1 });
     await shoot(page, '14-activity-error-detail', `/activity/${failed?.seq ?? 1}`, '[aria-label="Request details"]');
-    await page.evaluate((h) => {
-      (globalThis as unknown as { location: { hash: string } }).location.hash = h;
-    }, `/users/${seeded.sampleUserId}`);
+    await go(page, `/users/${seeded.sampleUserId}`);
     await page.waitForSelector('#user-history');
     // Scrolls the pane (only) to the History section and opens its first diff. A string: the scripts' types have no DOM.
     await page.evaluate(`(() => {
@@ -127,7 +130,6 @@ async function main(): Promise<void> {
     })()`);
     await page.waitForTimeout(300);
     await capture(page, '15-user-history');
-    console.log('  15-user-history.png, 15-user-history-dark.png');
     // Disabled, then a new token: the confirmation, and the token shown once.
     await controller.core.connections.setEnabled('entra', false);
     await shoot(page, '10-entra-disabled', '/scim/entra', '[role="switch"]');
@@ -136,42 +138,37 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'New SCIM Token' }).click();
     await page.getByRole('dialog').waitFor();
     await capture(page, '12-new-token-confirmation');
-    console.log('  12-new-token-confirmation.png, 12-new-token-confirmation-dark.png');
     await page.getByRole('button', { name: 'Generate new token' }).click();
     await page.waitForSelector('text=The newly generated token will be shown only once');
     await capture(page, '13-token-shown-once');
-    console.log('  13-token-shown-once.png, 13-token-shown-once-dark.png');
     // Leaving before the token is saved asks first (the leave-guard); Stay, then saved.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Users/ }).click();
     await page.getByRole('dialog', { name: 'Leave without saving the token?' }).waitFor();
     await capture(page, '13b-leave-guard');
-    console.log('  13b-leave-guard.png, 13b-leave-guard-dark.png');
     await page.getByRole('button', { name: 'Stay' }).click();
     await page.getByRole('button', { name: 'I have saved the token' }).click();
     // Okta still sends the token that was just replaced: refused aggregates, and the tile's health.
-    await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await toastGone(page);
     const stale = new ScimClient(`${controller.status().server.localUrl}/scim/v2`, `Bearer ${seeded.oktaToken}`);
     for (let i = 0; i < 4; i++) await stale.get('/Users?filter=userName%20eq%20%22ada.lovelace%40acme.example%22');
     await shoot(page, '16-scim-health-old-token', '/scim', 'text=Enabled · old token');
     await shoot(page, '17-activity-refused', '/activity/refused', '.refused-item');
     // A rotation overlap: New SCIM Token with "the old token keeps working for 1 hour"; both tokens listed.
-    await page.evaluate(() => void ((globalThis as unknown as { location: { hash: string } }).location.hash = '/scim/okta'));
+    await go(page, '/scim/okta');
     await page.getByRole('button', { name: 'New SCIM Token' }).click();
     await page.getByRole('radio', { name: '1 hour' }).check();
     await capture(page, '18-rotation-overlap-choice');
-    console.log('  18-rotation-overlap-choice.png, 18-rotation-overlap-choice-dark.png');
     await page.getByRole('button', { name: 'Generate new token' }).click();
     await page.getByRole('button', { name: 'I have saved the token' }).click();
     await page.waitForSelector('text=End overlap now');
-    await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await toastGone(page);
     await capture(page, '19-rotation-overlap');
-    console.log('  19-rotation-overlap.png, 19-rotation-overlap-dark.png');
     await page.getByRole('button', { name: 'End overlap now' }).click();
     await page.getByRole('dialog', { name: 'End the overlap now?' }).getByRole('button', { name: 'End overlap' }).click();
 
     // The Public URL place: the check from outside passed through the tunnel, then failed
     // against something that is not ScimDesk, then a tunnel that cannot connect.
-    await page.waitForSelector('.toast', { state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await toastGone(page);
     await shoot(page, '20-public-url-check-passed', '/scim/public-url', 'text=one-time code verified');
     // The simulator (issue 13): a run through the tunnel that passes, then one that fails
     // because a fault drill answers 503 to every request (the banner shows across the app).

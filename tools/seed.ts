@@ -142,7 +142,7 @@ export async function seedDirectory(controller: Controller, counts: { users: num
  * seedDirectory is the realistic (and slower) data.
  */
 export function seedUsersInBulk(controller: Controller, count: number): void {
-  const first = ['Ada', 'Grace', 'Alan', 'Barbara', 'Edsger', 'Margaret', 'Donald', 'Frances', 'Ken', 'Radia'];
+  const first = FIRST.slice(0, 10);
   controller.core.db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const f = first[i % first.length]!;

@@ -93,6 +93,7 @@ export class Controller {
   private pendingChange: { types: Set<'User' | 'Group'>; ids: Set<string> } | undefined;
   private pendingActivity: ActivitySummary[] = [];
   private activitySeen = false;
+  private drillsChanged = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
   /** The simulation running now, or the last one of this run (AppStatus.simulation). */
@@ -152,10 +153,11 @@ export class Controller {
       }),
       core.activity.log.on('state', () => this.emitStatus()),
       core.storeHealth.on('change', () => this.emitStatus()),
-      // Armed, used up, expired, cleared: the panel's banner follows.
+      // Armed, used up, expired, cleared: the panel's banner and the runtime file follow, with
+      // the next coalesced flush (a drill changes on every request it answers).
       core.faultDrills.on('change', () => {
-        this.emitStatus();
-        this.writeRuntime();
+        this.drillsChanged = true;
+        this.scheduleFlush();
       }),
       core.files.on('progress', (progress) => this.events.emit('exportProgress', progress)),
       core.directory.on('change', (change) => {
@@ -311,7 +313,7 @@ export class Controller {
     this.flushTimer = setTimeout(() => this.flush(), this.options.eventIntervalMs ?? 200);
   }
 
-  /** Directory and activity events are coalesced: a bulk push is a few events, not thousands. */
+  /** Directory, activity and fault-drill events are coalesced: a bulk push is a few events, not thousands. */
   private flush(): void {
     this.flushTimer = undefined;
     const change = this.pendingChange;
@@ -320,10 +322,13 @@ export class Controller {
     this.pendingActivity = [];
     const seen = this.activitySeen;
     this.activitySeen = false;
+    const drills = this.drillsChanged;
+    this.drillsChanged = false;
     if (change) this.events.emit('directory', { types: [...change.types], ids: [...change.ids].slice(0, 1000) });
     if (activity.length) this.events.emit('activity', activity);
-    // Requests change the connections' "last used"; the status carries them.
-    if (change || seen) this.emitStatus();
+    if (drills) this.writeRuntime();
+    // Requests change the connections' "last used" (and a drill's count); the status carries them.
+    if (change || seen || drills) this.emitStatus();
   }
 
   private emitStatus(): void {

@@ -190,7 +190,7 @@ async function writeCsv(browser: DirectoryBrowser, users: WriteStream, groups: W
   }
   await finish(users);
 
-  // Groups are few (hundreds), so their pages may use an offset; a group's members come a page at a time.
+  // Groups are few (hundreds), so their pages may use an offset; a group's members (100 000, for some) come after the last.
   await write(groups, csvLine(['id', 'displayName', 'memberCount', 'externalId', 'source', 'created', 'lastModified']));
   await write(memberships, csvLine(['groupId', 'groupName', 'userId', 'userName']));
   for (let offset = 0; ; offset += PAGE) {
@@ -198,10 +198,11 @@ async function writeCsv(browser: DirectoryBrowser, users: WriteStream, groups: W
     for (const g of page.items) {
       await write(groups, csvLine([g.id, g.displayName, g.memberCount, g.externalId, g.source, g.created, g.lastModified]));
       const seq = browser.group(g.id)?.seq;
-      for (let m = 0; seq !== undefined; m += PAGE) {
-        const members = browser.members(seq, { offset: m, limit: PAGE });
-        await write(memberships, members.items.map((member) => csvLine([g.id, g.displayName, member.id, member.userName])).join(''));
-        if (members.items.length < PAGE) break;
+      for (let after = 0; seq !== undefined; ) {
+        const members = browser.membersAfter(seq, after, PAGE);
+        await write(memberships, members.map((member) => csvLine([g.id, g.displayName, member.id, member.userName])).join(''));
+        if (members.length < PAGE) break;
+        after = members.at(-1)!.seq;
         await pause();
       }
       counter.add('groups', 1);

@@ -258,7 +258,7 @@ export class Directory {
     // Users bring their groups in the page query; groups' members come in one more query, as in page().
     const members = type === 'Group' && records.length ? this.memberships.membersOfMany(records.map((r) => r.seq)) : undefined;
     return {
-      resources: records.map((r) => project(type, this.render(type, r, r.relations ?? members?.get(r.seq), base), {})),
+      resources: records.map((r) => this.render(type, r, r.relations ?? members?.get(r.seq), base)),
       last: records.at(-1)?.seq ?? null,
     };
   }

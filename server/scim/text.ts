@@ -15,6 +15,7 @@ export function foldCase(value: string): string {
  * as people type them on a keyboard without them.
  */
 const UNDECOMPOSED: Readonly<Record<string, string>> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŋ: 'n' };
+const UNDECOMPOSED_LETTER = new RegExp(`[${Object.keys(UNDECOMPOSED).join('')}]`, 'g');
 
 /**
  * The panel's search rule, looser than `foldCase` (which SCIM filters and uniqueness use and
@@ -22,10 +23,11 @@ const UNDECOMPOSED: Readonly<Record<string, string>> = { ø: 'o', æ: 'ae', œ: 
  * and "Ångström" finds "Angstrom". Applied to the stored search columns and to the typed text.
  */
 export function foldForSearch(value: string): string {
+  // NFKD before lower-casing too: compatibility letters ("ᴬ", "ϒ") decompose to capitals.
   return foldCase(value.normalize('NFKD'))
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
-    .replace(/[øæœßđðłþıħŧŋ]/g, (c) => UNDECOMPOSED[c]!);
+    .replace(UNDECOMPOSED_LETTER, (c) => UNDECOMPOSED[c]!);
 }
 
 /** Canonical form of a dateTime for comparisons: ISO 8601 UTC with milliseconds, as meta timestamps are stored. */

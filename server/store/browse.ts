@@ -58,22 +58,15 @@ const GROUP_SORT: Record<GroupSortKey, string> = {
 };
 
 /**
- * The search terms: the typed text folded for search (matched inside the search column), and,
- * when it could be a piece of an id (4 or more characters, no space), the same text lower-cased
- * to look for inside ids (ours are lower-case UUIDs); shorter text would match most ids.
+ * The WHERE clause and parameters of a panel search over `alias`'s search column (the typed text
+ * folded for search) and externalId, and inside ids when the text could be a piece of one (4 or
+ * more characters, no space; ours are lower-case UUIDs, so a whole id is such a piece too):
+ * shorter text would match most ids.
  */
-function searchTerms(typed: string): { folded: string; idPart: string | null } {
-  return { folded: foldForSearch(typed), idPart: typed.length >= 4 && !/\s/.test(typed) ? foldCase(typed) : null };
-}
-
-/** The WHERE clause and parameters of a panel search over `alias`'s search column, id and externalId. */
 function searchWhere(alias: 'u' | 'g', typed: string): { sql: string; params: string[] } {
-  const { folded, idPart } = searchTerms(typed);
-  const id = idPart === null ? '' : ` OR instr(lower(${alias}.id), ?) > 0`;
-  return {
-    sql: `(instr(${alias}.search_fold, ?) > 0 OR ${alias}.external_id = ? OR ${alias}.id = ?${id})`,
-    params: idPart === null ? [folded, typed, typed] : [folded, typed, typed, idPart],
-  };
+  const text = `instr(${alias}.search_fold, ?) > 0 OR ${alias}.external_id = ?`;
+  if (typed.length < 4 || /\s/.test(typed)) return { sql: `(${text})`, params: [foldForSearch(typed), typed] };
+  return { sql: `(${text} OR instr(lower(${alias}.id), ?) > 0)`, params: [foldForSearch(typed), typed, foldCase(typed)] };
 }
 
 function pageBounds(q: { offset?: number; limit?: number }): { offset: number; limit: number } {
@@ -165,6 +158,17 @@ export class DirectoryBrowser {
       .get<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.seq > ? ORDER BY u.seq LIMIT ?`)
       .all(seq, limit)
       .map((row) => ({ ...toUserSummary(row), seq: row.seq }));
+  }
+
+  /**
+   * Up to `limit` members of the group after the user numbered `seq`, in user order: keyset
+   * paging for the CSV export (an OFFSET steps over every member before it: quadratic in a
+   * group of 100 000).
+   */
+  membersAfter(groupSeq: number, seq: number, limit: number): { seq: number; id: string; userName: string }[] {
+    return this.cache
+      .get<{ seq: number; id: string; userName: string }>('SELECT u.seq, u.id, u.user_name AS userName FROM group_members m JOIN users u ON u.seq = m.user_seq WHERE m.group_seq = ? AND m.user_seq > ? ORDER BY m.user_seq LIMIT ?')
+      .all(groupSeq, seq, limit);
   }
 
   user(id: string): (UserSummary & { seq: number }) | undefined {

@@ -18,6 +18,7 @@ import { RequestLog } from '../../../server/store/request-log';
 import { RequestLogReader } from '../../../server/store/request-log-reader';
 import type { LogRetention, RefusedRecord, RequestRecord } from '../../../server/store/request-log-schema';
 import { oktaUser } from '../../../tools/idp/okta';
+import { seedUsersInBulk } from '../../../tools/seed';
 import { type TestController, startController } from '../../support/controller';
 import { GROUP_SCHEMA, ScimClient, USER_SCHEMA } from '../../../tools/scim-client';
 import { type Exit, cliProcesses } from '../../support/cli-process';
@@ -454,5 +455,36 @@ describe('backup and export from the panel (Controller, the IPC path)', () => {
     for (const u of data.users) expectScimUser(u);
     expect(keysOf(data).has('password')).toBe(false);
     expect(modeOf(file!)).toBe(0o600);
+  });
+});
+
+describe('exports past one page (keyset paging)', () => {
+  // More users than the export's page (200), all in one group: every page follows the one before.
+  const USERS = 450;
+  let t: TestController;
+
+  beforeAll(async () => {
+    t = await startController();
+    seedUsersInBulk(t.controller, USERS);
+    const members = t.controller.core.db.prepare('SELECT id FROM users ORDER BY seq').pluck().all() as string[];
+    t.controller.core.directory.create('Group', { displayName: 'Everyone', members: members.map((value) => ({ value })) }, 'okta');
+  });
+  afterAll(async () => t?.stop());
+
+  it('CSV: every user once, and every membership of the large group once, in user order', async () => {
+    const csv = await t.controller.core.files.export('csv');
+    expect(csv).toMatchObject({ users: USERS, groups: 1 });
+    const users = readCsv(csv.files[0]!).records;
+    const memberships = readCsv(csv.files[2]!).records;
+    expect(new Set(users.map((u) => u.id)).size).toBe(USERS);
+    expect(memberships.map((m) => m.userId)).toEqual(users.map((u) => u.id));
+  });
+
+  it('JSON: every user once, and the group with all its members', async () => {
+    const json = await t.controller.core.files.export('json');
+    expect(json).toMatchObject({ users: USERS, groups: 1 });
+    const data = JSON.parse(readFileSync(json.files[0]!, 'utf8')) as { users: { id: string }[]; groups: { members: unknown[] }[] };
+    expect(new Set(data.users.map((u) => u.id)).size).toBe(USERS);
+    expect(data.groups[0]!.members).toHaveLength(USERS);
   });
 });
