@@ -72,10 +72,11 @@ export async function faultCommand(rest: readonly string[], values: Values, io: 
   const dataDir = dataDirOf(values);
   if (sub === 'status') {
     if (args.length) throw new UsageError('fault status takes no connection');
-    const drills = armedDrills(readRuntime(dataDir));
+    const runtime = readRuntime(dataDir);
+    const drills = armedDrills(runtime);
     if (values.json) io.out(JSON.stringify(drills, null, 2));
     else if (!drills.length) io.out('No fault drill is armed.');
-    else for (const line of faultLines(readRuntime(dataDir))) io.out(line);
+    else for (const line of faultLines(runtime)) io.out(line);
     return 0;
   }
   if (sub !== 'arm' && sub !== 'clear') throw new UsageError(`fault needs arm, clear or status${sub === undefined ? '' : `, not "${sub}"`}`);
