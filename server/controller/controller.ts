@@ -93,6 +93,8 @@ export class Controller {
   private pendingChange: { types: Set<'User' | 'Group'>; ids: Set<string> } | undefined;
   private pendingActivity: ActivitySummary[] = [];
   private activitySeen = false;
+  /** A fault drill was armed, taken, used up, expired or cleared since the last flush. */
+  private drillsChanged = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];
   /** The simulation running now, or the last one of this run (AppStatus.simulation). */
@@ -152,10 +154,11 @@ export class Controller {
       }),
       core.activity.log.on('state', () => this.emitStatus()),
       core.storeHealth.on('change', () => this.emitStatus()),
-      // Armed, used up, expired, cleared: the panel's banner follows.
+      // Armed, taken, used up, expired, cleared: the panel's banner and serve.json follow, coalesced
+      // like the requests that take a drill (not a status and a file write per drilled request).
       core.faultDrills.on('change', () => {
-        this.emitStatus();
-        this.writeRuntime();
+        this.drillsChanged = true;
+        this.scheduleFlush();
       }),
       core.files.on('progress', (progress) => this.events.emit('exportProgress', progress)),
       core.directory.on('change', (change) => {
@@ -320,10 +323,13 @@ export class Controller {
     this.pendingActivity = [];
     const seen = this.activitySeen;
     this.activitySeen = false;
+    const drills = this.drillsChanged;
+    this.drillsChanged = false;
     if (change) this.events.emit('directory', { types: [...change.types], ids: [...change.ids].slice(0, 1000) });
     if (activity.length) this.events.emit('activity', activity);
     // Requests change the connections' "last used"; the status carries them.
-    if (change || seen) this.emitStatus();
+    if (change || seen || drills) this.emitStatus();
+    if (drills) this.writeRuntime();
   }
 
   private emitStatus(): void {
