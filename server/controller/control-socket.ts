@@ -174,7 +174,7 @@ export class ControlSocket {
       if (received) return; // one request per connection: the rest is ignored
       buffer += chunk;
       const end = buffer.indexOf('\n');
-      if (end === -1 ? Buffer.byteLength(buffer) > REQUEST_LIMIT : Buffer.byteLength(buffer.slice(0, end)) > REQUEST_LIMIT) {
+      if (Buffer.byteLength(end === -1 ? buffer : buffer.slice(0, end)) > REQUEST_LIMIT) {
         received = true;
         fail('too-large', `The request is longer than ${REQUEST_LIMIT} bytes.`);
         return;
