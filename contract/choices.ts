@@ -28,6 +28,10 @@ export const SIMULATION_SCENARIOS = ['test-credentials', 'import', 'update', 'pu
 export const SIMULATION_ROUTES = ['public', 'local'] as const;
 /** What an armed fault drill answers instead of the real answer. */
 export const FAULT_KINDS = ['429', '503', 'delay'] as const;
+/** The users a simulated import creates at most. */
+export const MAX_SIMULATED_USERS = 500;
+/** A fault drill's limits: requests it answers, the Retry-After it sends, how long it holds an answer. */
+export const FAULT_DRILL_LIMITS = { count: 1000, retryAfterSeconds: 3600, delayMs: 60_000 } as const;
 export type SimulationScenario = (typeof SIMULATION_SCENARIOS)[number];
 export type SimulationRoute = (typeof SIMULATION_ROUTES)[number];
 export type FaultKind = (typeof FAULT_KINDS)[number];

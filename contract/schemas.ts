@@ -5,7 +5,7 @@
  * Only main imports this file's values; the preload and the renderer import its types.
  */
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typebox';
-import { EXPORT_FORMATS, FAULT_KINDS, GROUP_SORT_KEYS, SIMULATION_ROUTES, SIMULATION_SCENARIOS, SORT_ORDERS, STATUS_CLASSES, TOKEN_OVERLAPS, TUNNEL_MODES, USER_SORT_KEYS, USER_STATUSES } from './choices';
+import { EXPORT_FORMATS, FAULT_DRILL_LIMITS, FAULT_KINDS, GROUP_SORT_KEYS, MAX_SIMULATED_USERS, SIMULATION_ROUTES, SIMULATION_SCENARIOS, SORT_ORDERS, STATUS_CLASSES, TOKEN_OVERLAPS, TUNNEL_MODES, USER_SORT_KEYS, USER_STATUSES } from './choices';
 import { CONNECTIONS } from './connections';
 import type { CallName } from './ipc';
 
@@ -91,7 +91,7 @@ export const PAYLOAD_SCHEMAS = {
       /** Default: public when a public URL is configured, else local. */
       through: Type.Optional(OneOf(SIMULATION_ROUTES)),
       /** Users the import creates (default 25). */
-      users: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+      users: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SIMULATED_USERS })),
     },
     closed,
   ),
@@ -100,9 +100,9 @@ export const PAYLOAD_SCHEMAS = {
     {
       connection: Connection,
       kind: OneOf(FAULT_KINDS),
-      count: Type.Integer({ minimum: 1, maximum: 1000 }),
-      retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
-      delayMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
+      count: Type.Integer({ minimum: 1, maximum: FAULT_DRILL_LIMITS.count }),
+      retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: FAULT_DRILL_LIMITS.retryAfterSeconds })),
+      delayMs: Type.Optional(Type.Integer({ minimum: 1, maximum: FAULT_DRILL_LIMITS.delayMs })),
     },
     closed,
   ),

@@ -4,21 +4,10 @@
  */
 import { connect } from 'node:net';
 import type { SimulationStep } from '../../contract/model';
-import { CONTROL_VERSION, type ControlMessage, type ControlOperation, type RemovedCounts } from '../controller/control-socket';
-import type { SimulationReport } from '../../contract/model';
+import { CONTROL_VERSION, type ControlMessage, type ControlOperation } from '../controller/control-socket';
 
 /** Nothing listens on the channel: no serve or desktop app runs on that data folder. */
 export class NotRunningError extends Error {}
-
-/** The running ScimDesk answered with a typed error (its message is a sentence for the user). */
-export class ControlRefusedError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** How long the server may stay silent (no step, no answer) before the CLI gives up. */
 const SILENCE_LIMIT_MS = 120_000;
@@ -61,11 +50,10 @@ export function controlRequest(path: string, request: ControlOperation, onStep: 
         }
         if (message.v !== CONTROL_VERSION) return settle(() => reject(new Error(`the running ScimDesk speaks control protocol version ${String(message.v)}, this CLI ${CONTROL_VERSION}: update both to the same version`)));
         if (message.type === 'step') onStep(message.step);
-        else if (message.type === 'error') settle(() => reject(new ControlRefusedError(message.code, message.message)));
+        // A typed error: its message is a sentence for the user.
+        else if (message.type === 'error') settle(() => reject(new Error(message.message)));
         else settle(() => resolve(message));
       }
     });
   });
 }
-
-export type { RemovedCounts, SimulationReport };

@@ -3,11 +3,11 @@
  * ScimDesk's control channel (drills live in that process's memory only), and what `status`
  * and `fault status` say about armed drills, read from its serve.json.
  */
-import { FAULT_KINDS, type FaultKind } from '../../contract/choices';
+import { FAULT_DRILL_LIMITS, FAULT_KINDS, type FaultKind } from '../../contract/choices';
 import { CONNECTION_LABELS, type ConnectionName, isConnectionName } from '../../contract/connections';
 import type { FaultDrill } from '../../contract/model';
 import type { ControlOperation } from '../controller/control-socket';
-import { type ArmFaultOptions, FAULT_LIMITS } from '../controller/fault-control';
+import type { ArmFaultOptions } from '../controller/fault-control';
 import { type RuntimeInfo, readRuntime } from '../controller/runtime-file';
 import { clock } from '../core/explain';
 import { controlRequest } from './control-client';
@@ -53,9 +53,9 @@ export function armOptionsOf(rest: readonly string[], values: Values): ArmFaultO
   const connection = connectionArg('arm', rest);
   const kind = values.kind;
   if (!(FAULT_KINDS as readonly (string | undefined)[]).includes(kind)) throw new UsageError(`--kind must be 429, 503 or delay${kind === undefined ? '' : `, not "${kind}"`}`);
-  const count = whole('--count', values.count ?? '', 1, FAULT_LIMITS.count)!;
-  const retryAfterSeconds = whole('--retry-after', values['retry-after'], 0, FAULT_LIMITS.retryAfterSeconds);
-  const delayMs = whole('--delay-ms', values['delay-ms'], 1, FAULT_LIMITS.delayMs);
+  const count = whole('--count', values.count ?? '', 1, FAULT_DRILL_LIMITS.count)!;
+  const retryAfterSeconds = whole('--retry-after', values['retry-after'], 0, FAULT_DRILL_LIMITS.retryAfterSeconds);
+  const delayMs = whole('--delay-ms', values['delay-ms'], 1, FAULT_DRILL_LIMITS.delayMs);
   if (kind === 'delay' && delayMs === undefined) throw new UsageError('--kind delay needs --delay-ms: how long to hold each answer');
   if (kind === 'delay' && retryAfterSeconds !== undefined) throw new UsageError('--retry-after goes with --kind 429 or 503, not delay');
   if (kind !== 'delay' && delayMs !== undefined) throw new UsageError('--delay-ms goes with --kind delay');
@@ -72,10 +72,11 @@ export async function faultCommand(rest: readonly string[], values: Values, io: 
   const dataDir = dataDirOf(values);
   if (sub === 'status') {
     if (args.length) throw new UsageError('fault status takes no connection');
-    const drills = armedDrills(readRuntime(dataDir));
+    const runtime = readRuntime(dataDir);
+    const drills = armedDrills(runtime);
     if (values.json) io.out(JSON.stringify(drills, null, 2));
     else if (!drills.length) io.out('No fault drill is armed.');
-    else for (const line of faultLines(readRuntime(dataDir))) io.out(line);
+    else for (const line of faultLines(runtime)) io.out(line);
     return 0;
   }
   if (sub !== 'arm' && sub !== 'clear') throw new UsageError(`fault needs arm, clear or status${sub === undefined ? '' : `, not "${sub}"`}`);

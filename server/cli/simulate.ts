@@ -6,11 +6,11 @@
  * summary. Exit 0 when the report passed, 1 when it failed or nothing runs, 2 for bad arguments.
  */
 import { isConnectionName } from '../../contract/connections';
-import { SIMULATION_ROUTES, SIMULATION_SCENARIOS } from '../../contract/choices';
+import { MAX_SIMULATED_USERS as MAX_USERS, SIMULATION_ROUTES, SIMULATION_SCENARIOS } from '../../contract/choices';
 import type { SimulationReport, SimulationStep } from '../../contract/model';
-import { MAX_SIMULATED_USERS as MAX_USERS, type RemovedCounts, type SimulateOptions } from '../controller/control-socket';
+import type { RemovedCounts, SimulateOptions } from '../controller/control-socket';
 import { readRuntime } from '../controller/runtime-file';
-import { ControlRefusedError, NotRunningError, controlRequest } from './control-client';
+import { NotRunningError, controlRequest } from './control-client';
 import { UsageError, type Values, dataDirOf } from './options';
 import type { Io } from './output';
 
@@ -65,7 +65,6 @@ function removedLine(removed: RemovedCounts): string {
 /** The one sentence for an answer the channel could not give. */
 export function failure(err: unknown, dataDir: string): string {
   if (err instanceof NotRunningError) return notRunning(dataDir);
-  if (err instanceof ControlRefusedError) return `scimdesk: ${err.message}`;
   return `scimdesk: ${(err as Error).message}`;
 }
 

@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { SIMULATION_ROUTES, SIMULATION_SCENARIOS } from '../../contract/choices';
+import { MAX_SIMULATED_USERS, SIMULATION_ROUTES, SIMULATION_SCENARIOS } from '../../contract/choices';
 import { type ConnectionName, isConnectionName } from '../../contract/connections';
 import type { FaultDrill, SimulationReport, SimulationStep } from '../../contract/model';
 import { type ArmFaultOptions, isArmFaultOptions } from './fault-control';
@@ -36,8 +36,6 @@ export const REQUEST_LIMIT = 4096;
 const REQUEST_TIMEOUT_MS = 5_000;
 /** Simultaneous control connections at most (one CLI at a time is the normal case). */
 const MAX_CLIENTS = 8;
-/** The users an import creates at most (the contract's limit). */
-export const MAX_SIMULATED_USERS = 500;
 
 export type SimulateOptions = Payloads['simulate'];
 export type RemovedCounts = { readonly users: number; readonly groups: number };
@@ -176,7 +174,7 @@ export class ControlSocket {
       if (received) return; // one request per connection: the rest is ignored
       buffer += chunk;
       const end = buffer.indexOf('\n');
-      if (end === -1 ? Buffer.byteLength(buffer) > REQUEST_LIMIT : Buffer.byteLength(buffer.slice(0, end)) > REQUEST_LIMIT) {
+      if (Buffer.byteLength(end === -1 ? buffer : buffer.slice(0, end)) > REQUEST_LIMIT) {
         received = true;
         fail('too-large', `The request is longer than ${REQUEST_LIMIT} bytes.`);
         return;

@@ -93,6 +93,7 @@ export class Controller {
   private pendingChange: { types: Set<'User' | 'Group'>; ids: Set<string> } | undefined;
   private pendingActivity: ActivitySummary[] = [];
   private activitySeen = false;
+  /** A fault drill was armed, taken, used up, expired or cleared since the last flush. */
   private drillsChanged = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void)[] = [];

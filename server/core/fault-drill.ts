@@ -9,6 +9,7 @@
  */
 import type { FaultKind } from '../../contract/choices';
 import type { ConnectionName } from '../../contract/connections';
+import type { Payloads } from '../../contract/ipc';
 import type { FaultDrill } from '../../contract/model';
 import { Emitter } from '../base/emitter';
 import { ServiceError } from './errors';
@@ -18,13 +19,8 @@ export const FAULT_DRILL_EXPIRY_MS = 10 * 60_000;
 /** The Retry-After a 429 or 503 drill sends unless told otherwise. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
-export interface ArmFaultDrill {
-  readonly connection: ConnectionName;
-  readonly kind: FaultKind;
-  readonly count: number;
-  readonly retryAfterSeconds?: number;
-  readonly delayMs?: number;
-}
+/** What arming takes: the armFaultDrill call's payload, from the panel or the control channel. */
+export type ArmFaultDrill = Payloads['armFaultDrill'];
 
 /** What one drilled request gets: the drill as it was armed (its kind, Retry-After or delay, when). */
 export interface TakenFault {

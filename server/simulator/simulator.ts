@@ -11,8 +11,6 @@ import { type Lookup, SimulatorHttp } from './http';
 import { Run, StepFailed } from './run';
 import { type ScenarioContext, runScenario } from './scenarios';
 
-export type { Lookup };
-
 /** Users the import creates unless told. */
 export const DEFAULT_SIMULATED_USERS = 25;
 

@@ -132,6 +132,12 @@ describe('the control channel of a running serve', () => {
     const status = await cli(['status', '--json', '--data-dir', dataDir]);
     expect(JSON.parse(status.stdout).server).toMatchObject({ running: true, pid: run.child.pid });
     expect(run.stderr()).not.toMatch(/Error|at .*\.ts:\d+/);
+
+    // A request serve refuses: the CLI prints its sentence, once, and exits 1.
+    const refused = await cli(['simulate', 'okta', '--through', 'public', '--data-dir', dataDir]);
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(lines(refused.stderr)).toEqual(['scimdesk: There is no public URL to simulate through: set one up, or simulate through the local address']);
   }, 60_000);
 
   it('streams step events then the report; a second run meanwhile is refused as busy; a client gone mid-run leaves serve serving', async () => {

@@ -5,6 +5,7 @@
  * with the step, what the IdP would conclude, and the fix. Real controller, real HTTP.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_RETRIES } from '../../../server/simulator/run';
 import { type TestController, startController } from '../../support/controller';
 
 describe('the simulator against an armed fault drill', () => {
@@ -35,10 +36,10 @@ describe('the simulator against an armed fault drill', () => {
     const failed = report.steps.find((s) => s.verdict === 'failed')!;
     expect(failed.index).toBe(1);
     expect(failed.response?.status).toBe(503);
-    expect(failed.retries).toBeGreaterThan(0);
+    expect(failed.retries).toBe(MAX_RETRIES);
     expect(failed.conclusion).toMatch(/^Okta would/);
     expect(failed.conclusion).toContain('503');
-    expect(failed.fix).toBeTruthy();
+    expect(failed.fix).toMatch(new RegExp(`^ScimDesk kept answering 503 after ${MAX_RETRIES} retries: wait for the fault drill`));
     expect(report.summary).toContain(failed.name);
     // Nothing was written: the drill answered before the route ran.
     expect(t.controller.status().counts.users).toBe(0);
